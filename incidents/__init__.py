@@ -1,0 +1,1 @@
+"""incident-map: news reports to incidents on a map."""

@@ -1,0 +1,139 @@
+"""The incident model: plain dataclasses shared by extraction, the store, imports and the page.
+
+Field names follow ACLED's wherever ACLED has the field, so that a CSV export reads
+like an ACLED export and analysts recognise every column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import IntEnum
+from typing import Literal
+
+
+class TimePrecision(IntEnum):
+    """ACLED's time_precision: how exactly the date is known."""
+
+    DAY = 1
+    WEEK = 2  # coded on the middle day of the week
+    MONTH = 3  # coded on the 15th (or first/last day for "beginning"/"end" of month)
+
+
+class GeoPrecision(IntEnum):
+    """ACLED's geo_precision; unresolved places have no precision (None)."""
+
+    PLACE = 1  # the town, base or site itself
+    NEAR = 2  # near a place or part of a region, coded to that place
+    REGION = 3  # only a province, region or country is known
+
+
+Attribution = Literal["claimed", "accused", "suspected", "unknown"]
+ATTRIBUTIONS: tuple[str, ...] = ("claimed", "accused", "suspected", "unknown")
+
+SourceKind = Literal["article", "acled", "ucdp"]
+SOURCE_KINDS: tuple[str, ...] = ("article", "acled", "ucdp")
+
+# ACLED's taxonomy: event type -> sub-event types.
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": ("Armed clash", "Government regains territory", "Non-state actor overtakes territory"),
+    "Explosions/Remote violence": (
+        "Shelling/artillery/missile attack",
+        "Air/drone strike",
+        "Remote explosive/landmine/IED",
+        "Suicide bomb",
+        "Grenade",
+        "Chemical weapon",
+    ),
+    "Violence against civilians": ("Attack", "Abduction/forced disappearance", "Sexual violence"),
+    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+
+UNIDENTIFIED_GROUP = "Unidentified"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an incident was reported: an article, or a row of an imported data set."""
+
+    kind: str = "article"  # one of SOURCE_KINDS
+    title: str = ""
+    publisher: str = ""
+    url: str = ""
+    published: date | None = None
+    sentence: str = ""  # the exact sentence this source gives for the incident
+    source_id: str = ""  # stable id of the document or row (content hash, ACLED event_id_cnty, UCDP id)
+
+
+@dataclass
+class Incident:
+    """One event, dated and placed as exactly as its sources allow and no more."""
+
+    event_id: str
+    event_date: date
+    time_precision: int = TimePrecision.DAY
+    event_type: str = ""
+    sub_event_type: str = ""
+    actor1: str = ""
+    assoc_actor_1: str = ""
+    actor2: str = ""
+    assoc_actor_2: str = ""
+    actor_group: str = UNIDENTIFIED_GROUP
+    attribution: str = "unknown"  # one of ATTRIBUTIONS
+    attributed_by: str = ""  # who attributes it: "US officials", "security sources"
+    location: str = ""  # the place as the source writes it
+    place_name: str = ""  # the resolved place, as the gazetteer names it
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None  # GeoPrecision, or None when unresolved
+    country: str = ""
+    iso: str = ""  # ISO 3166-1 alpha-2 code of the country
+    admin1: str = ""
+    fatalities: int | None = None  # ACLED's rule: the lowest reported number; None when not stated
+    injuries: int | None = None
+    casualties_reported: bool = False  # casualties mentioned, with or without a number
+    munitions: str = ""  # as stated: "two Katyusha rockets"
+    notes: str = ""  # a one-line summary
+    source_sentence: str = ""
+    source_kind: str = "article"
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def with_changes(self, **changes: object) -> Incident:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """A view over the store: every field left empty means "no restriction"."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    actor_groups: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()  # matches actor1, assoc_actor_1 or actor2, case-insensitively
+    event_types: tuple[str, ...] = ()
+    geo_precisions: tuple[int | None, ...] = ()  # None selects unresolved incidents
+    source_kinds: tuple[str, ...] = ()
+    text: str = ""  # free text over location, actors, notes and the source sentence
+    unresolved_only: bool = False
+
+
+def stable_id(*parts: object, prefix: str = "IM") -> str:
+    """A short id that depends only on its parts, so re-ingesting yields the same ids."""
+    digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()
+    return f"{prefix}{digest[:12].upper()}"
