@@ -101,6 +101,8 @@ class Incident:
     country: str = ""
     iso: str = ""  # ISO 3166-1 alpha-2 code of the country
     admin1: str = ""
+    admin2: str = ""
+    admin3: str = ""
     fatalities: int | None = None  # ACLED's rule: the lowest reported number; None when not stated
     injuries: int | None = None
     casualties_reported: bool = False  # casualties mentioned, with or without a number
@@ -109,6 +111,10 @@ class Incident:
     source_sentence: str = ""
     source_kind: str = "article"
     sources: list[Source] = field(default_factory=list)
+    timestamp: int | None = None  # when the record last changed (ACLED's `timestamp`, Unix seconds)
+    # Columns of an imported row that the model has no field for (inter1, disorder_type, tags...),
+    # kept verbatim so that export and re-import lose nothing.
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def resolved(self) -> bool:
