@@ -7,7 +7,7 @@ like an ACLED export and analysts recognise every column.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from enum import IntEnum
 from typing import Literal
@@ -143,3 +143,40 @@ def stable_id(*parts: object, prefix: str = "IM") -> str:
     """A short id that depends only on its parts, so re-ingesting yields the same ids."""
     digest = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode()).hexdigest()
     return f"{prefix}{digest[:12].upper()}"
+
+
+def source_to_record(source: Source) -> dict[str, object]:
+    record = asdict(source)
+    record["published"] = source.published.isoformat() if source.published else None
+    return record
+
+
+def source_from_record(record: dict[str, object]) -> Source:
+    published = record.get("published")
+    return Source(
+        **{
+            **{k: v for k, v in record.items() if k in Source.__dataclass_fields__},
+            "published": date.fromisoformat(str(published)) if published else None,
+        }
+    )
+
+
+def incident_to_record(incident: Incident) -> dict[str, object]:
+    """A JSON-ready dict of every field: dates in ISO form, sources as a list of dicts."""
+    record = asdict(incident)
+    record["event_date"] = incident.event_date.isoformat()
+    record["time_precision"] = int(incident.time_precision)
+    record["geo_precision"] = None if incident.geo_precision is None else int(incident.geo_precision)
+    record["sources"] = [source_to_record(s) for s in incident.sources]
+    return record
+
+
+def incident_from_record(record: dict[str, object]) -> Incident:
+    """The inverse of incident_to_record; unknown keys are an error, missing ones take defaults."""
+    unknown = set(record) - set(Incident.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"unknown incident fields: {', '.join(sorted(unknown))}")
+    values = dict(record)
+    values["event_date"] = date.fromisoformat(str(values["event_date"]))
+    values["sources"] = [source_from_record(s) for s in values.get("sources") or []]  # type: ignore[union-attr]
+    return Incident(**values)  # type: ignore[arg-type]
