@@ -1,0 +1,442 @@
+"""The map: a base map that stays the same across reruns, and one incident layer built per view.
+
+Why it is built this way (measured in /work/shared/notes/map-rendering.md):
+- one folium object per incident costs 70 s and 1.5 GB at 100k incidents; we ship one compact,
+  column-wise JSON array and let a small script build the markers in the browser;
+- beyond MAX_POINTS incidents we aggregate on the server into grid cells, so the payload and the
+  browser's work stay bounded whatever the store holds;
+- folium does not escape text, so every untrusted string travels as JSON with <, > and & escaped,
+  and the browser puts it on the page with textContent only, never innerHTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import folium
+import pandas as pd
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from dashboard.assets import MARKERCLUSTER_CSS, MARKERCLUSTER_JS
+from dashboard.basemap import MAP_MAX_ZOOM, add_basemaps
+from dashboard.filters import is_drawable
+from dashboard.style import PRECISION_LABELS, UNCERTAINTY_RADIUS_M, colour_for
+from incidents.model import TimePrecision
+
+MAX_POINTS = 10_000  # above this many drawable incidents, ship grid cells instead of points
+MAX_CELLS = 3_000  # the grid is coarsened until it has at most this many occupied cells
+DEFAULT_CENTER = (33.3, 44.4)  # Baghdad: the seed data's region, used when the store is empty
+DEFAULT_ZOOM = 5
+
+EPOCH = pd.Timestamp("1970-01-01")
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a <script> element and inside any HTML the script is passed through.
+
+    `</script>` or `<img onerror=...>` in an article cannot end the script or become markup: the
+    characters that matter to HTML become \\u escapes, which JavaScript reads back as the same text.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def safe_url(url: str) -> str:
+    """Only http(s) links reach the page: a `javascript:` URL in a source would run on click."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+# ---- text shown for each incident ------------------------------------------------------------
+
+
+def date_text(day: date, time_precision: int) -> str:
+    if time_precision == TimePrecision.MONTH:
+        return day.strftime("%B %Y") + " (month known)"
+    if time_precision == TimePrecision.WEEK:
+        return f"week of {day.isoformat()}"
+    return day.isoformat()
+
+
+def time_span(day: date, time_precision: int) -> tuple[date, date]:
+    """The days an incident may have happened on: its month, its week, or its day."""
+    if time_precision == TimePrecision.MONTH:
+        start = day.replace(day=1)
+        end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+        return start, end
+    if time_precision == TimePrecision.WEEK:
+        # ACLED codes a week on its middle day.
+        return (pd.Timestamp(day) - pd.Timedelta(days=3)).date(), (pd.Timestamp(day) + pd.Timedelta(days=3)).date()
+    return day, day
+
+
+def casualties_text(fatalities: object, injuries: object, reported: object) -> str:
+    parts = []
+    if _is_number(fatalities):
+        parts.append(f"{int(fatalities)} killed")  # type: ignore[arg-type]
+    if _is_number(injuries):
+        parts.append(f"{int(injuries)} injured")  # type: ignore[arg-type]
+    if parts:
+        return ", ".join(parts)
+    return "casualties reported, number not stated" if bool(reported) else "none reported"
+
+
+def attribution_text(attribution: str, attributed_by: str, actor: str) -> str:
+    """'suspected by US officials' — who says the actor did it, and how sure they are."""
+    if not attribution or attribution == "unknown":
+        return ""
+    said = f"{attribution} by {attributed_by}" if attributed_by else attribution
+    return f"{actor}: {said}" if actor else said
+
+
+def actors_text(row: Mapping[str, object]) -> str:
+    side1 = " with ".join(a for a in (_text(row, "actor1"), _text(row, "assoc_actor_1")) if a)
+    side2 = " with ".join(a for a in (_text(row, "actor2"), _text(row, "assoc_actor_2")) if a)
+    return f"{side1} vs {side2}" if side1 and side2 else side1 or side2
+
+
+def place_text(row: Mapping[str, object]) -> str:
+    location, place = _text(row, "location"), _text(row, "place_name")
+    if place and location and place.casefold() != location.casefold():
+        return f"{location} ({place})"
+    return location or place or _text(row, "country")
+
+
+def _text(row: Mapping[str, object], column: str) -> str:
+    value = row.get(column, "")
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _is_number(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and not pd.isna(value)
+
+
+# ---- payloads -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerPayload:
+    """What the incident layer ships to the browser, and how many incidents it stands for."""
+
+    mode: str  # "points" (one marker per incident) or "cells" (server-side grid aggregation)
+    data: dict[str, object]
+    incidents: int  # drawable incidents represented
+    cell_size_deg: float = 0.0
+
+    @property
+    def json(self) -> str:
+        return script_json(self.data)
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever the layer's content does: the browser test and bench wait on it."""
+        return hashlib.sha256(self.json.encode()).hexdigest()[:16]
+
+
+def _dictionary_encode(values: list[str]) -> tuple[list[int], list[str]]:
+    """Repeated strings (places, actors, titles) are sent once: codes index a table of values."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype="object"), sort=False)
+    return codes.tolist(), [str(u) for u in uniques]
+
+
+def point_payload(frame: pd.DataFrame, groups: list[str]) -> LayerPayload:
+    """One entry per drawable incident, column-wise; strings go through per-column tables."""
+    drawable = frame[is_drawable(frame)]
+    group_index = {g: i for i, g in enumerate(groups)}
+    columns: dict[str, list[str]] = {k: [] for k in ("date", "place", "actors", "type", "cas", "attr", "sentence", "title", "url", "prec", "more")}
+    t0: list[int] = []
+    t1: list[int] = []
+    for r in drawable.to_dict("records"):
+        day = pd.Timestamp(r["event_date"]).date()
+        precision = int(r["time_precision"]) if _is_number(r.get("time_precision")) else TimePrecision.DAY
+        start, end = time_span(day, precision)
+        t0.append((pd.Timestamp(start) - EPOCH).days)
+        t1.append((pd.Timestamp(end) - EPOCH).days)
+        event_type = " / ".join(x for x in (_text(r, "event_type"), _text(r, "sub_event_type")) if x)
+        actors = actors_text(r)
+        more = int(r["source_count"]) - 1 if _is_number(r.get("source_count")) else 0
+        columns["date"].append(date_text(day, precision))
+        columns["place"].append(place_text(r))
+        columns["actors"].append(actors)
+        columns["type"].append(event_type)
+        columns["cas"].append(casualties_text(r.get("fatalities"), r.get("injuries"), r.get("casualties_reported")))
+        columns["attr"].append(attribution_text(_text(r, "attribution"), _text(r, "attributed_by"), _text(r, "actor1")))
+        columns["sentence"].append(_text(r, "source_sentence"))
+        columns["title"].append(_text(r, "source_title") or _text(r, "source_publisher"))
+        columns["url"].append(safe_url(_text(r, "source_url")))
+        columns["prec"].append(PRECISION_LABELS.get(int(r["geo_precision"]), ""))
+        columns["more"].append(f"+{more} more source{'s' if more > 1 else ''}" if more > 0 else "")
+    data: dict[str, object] = {
+        "mode": "points",
+        "groups": groups,
+        "colours": [colour_for(g) for g in groups],
+        "lat": drawable["latitude"].astype(float).round(4).tolist(),
+        "lng": drawable["longitude"].astype(float).round(4).tolist(),
+        "g": [group_index.get(g, len(groups) - 1) for g in drawable["actor_group"].fillna("")],
+        "r": [UNCERTAINTY_RADIUS_M.get(int(p), 0) for p in drawable["geo_precision"]],
+        "t0": t0,
+        "t1": t1,
+        "id": drawable["event_id"].astype(str).tolist(),
+        "strings": {},
+    }
+    for name, values in columns.items():
+        codes, table = _dictionary_encode(values)
+        data[name] = codes
+        data["strings"][name] = table  # type: ignore[index]
+    return LayerPayload("points", data, len(drawable))
+
+
+def cell_payload(frame: pd.DataFrame, groups: list[str], max_cells: int = MAX_CELLS) -> LayerPayload:
+    """Grid aggregation: one circle per occupied cell, sized by count, coloured by its main group.
+
+    The cell grows (0.05° doubling) until at most max_cells cells are occupied, so the payload is
+    bounded by max_cells whatever the number of incidents.
+    """
+    drawable = frame[is_drawable(frame)]
+    lat = drawable["latitude"].astype(float)
+    lng = drawable["longitude"].astype(float)
+    size = 0.05
+    while True:
+        keys = pd.DataFrame({"y": (lat // size).astype(int), "x": (lng // size).astype(int)})
+        if keys.drop_duplicates().shape[0] <= max_cells:
+            break
+        size *= 2
+    cells = pd.DataFrame({"y": keys["y"], "x": keys["x"], "lat": lat, "lng": lng, "group": drawable["actor_group"].fillna("")})
+    per_group = cells.groupby(["y", "x", "group"]).size().rename("n").reset_index()
+    per_group = per_group.sort_values(["y", "x", "n"], ascending=[True, True, False])
+    summary = cells.groupby(["y", "x"]).agg(lat=("lat", "mean"), lng=("lng", "mean"), n=("lat", "size")).reset_index()
+    breakdown = per_group.groupby(["y", "x"]).apply(
+        lambda g: (g["group"].iloc[0], "; ".join(f"{grp}: {n:,}" for grp, n in zip(g["group"], g["n"], strict=True))),
+        include_groups=False,
+    )
+    summary = summary.join(breakdown.rename("detail"), on=["y", "x"])
+    group_index = {g: i for i, g in enumerate(groups)}
+    details, table = _dictionary_encode([d[1] for d in summary["detail"]])
+    data: dict[str, object] = {
+        "mode": "cells",
+        "groups": groups,
+        "colours": [colour_for(g) for g in groups],
+        "lat": summary["lat"].round(4).tolist(),
+        "lng": summary["lng"].round(4).tolist(),
+        "n": summary["n"].astype(int).tolist(),
+        "g": [group_index.get(d[0], len(groups) - 1) for d in summary["detail"]],
+        "detail": details,
+        "strings": {"detail": table},
+        "cell": size,
+    }
+    return LayerPayload("cells", data, len(drawable), cell_size_deg=size)
+
+
+def layer_payload(frame: pd.DataFrame, groups: list[str], *, max_points: int = MAX_POINTS) -> LayerPayload:
+    if int(is_drawable(frame).sum()) > max_points:
+        return cell_payload(frame, groups)
+    return point_payload(frame, groups)
+
+
+# ---- folium elements --------------------------------------------------------------------------
+
+
+class IncidentLayer(JSCSSMixin):
+    """One Leaflet layer built in the browser from a LayerPayload (clustered when there are many).
+
+    Exact places are solid dots; "near" and region-level places are circles whose radius is the
+    uncertainty in metres. Tooltips and popups are DOM nodes filled with textContent.
+    """
+
+    default_js = MARKERCLUSTER_JS
+    default_css = MARKERCLUSTER_CSS
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var data = {{ this.payload.json }};
+  var map = {{ this._parent._parent.get_name() }};
+  var S = data.strings;
+  function node(tag, text, className) {
+    var el = document.createElement(tag);
+    if (text) { el.textContent = text; }
+    if (className) { el.className = className; }
+    return el;
+  }
+  function line(parent, label, text) {
+    if (!text) { return; }
+    var row = node("div", null, "im-line");
+    row.appendChild(node("b", label + ": "));
+    row.appendChild(document.createTextNode(text));
+    parent.appendChild(row);
+  }
+  function tooltip(i) {
+    var box = node("div", null, "im-tooltip");
+    box.appendChild(node("div", S.date[data.date[i]]));
+    box.appendChild(node("div", S.place[data.place[i]]));
+    box.appendChild(node("div", S.actors[data.actors[i]] || data.groups[data.g[i]]));
+    return box;
+  }
+  function popup(i) {
+    var box = node("div", null, "im-popup");
+    box.appendChild(node("div", S.type[data.type[i]] || "Incident", "im-title"));
+    line(box, "Date", S.date[data.date[i]]);
+    line(box, "Place", S.place[data.place[i]] + " \\u2014 " + S.prec[data.prec[i]]);
+    line(box, "Actors", S.actors[data.actors[i]]);
+    line(box, "Group", data.groups[data.g[i]]);
+    line(box, "Attribution", S.attr[data.attr[i]]);
+    line(box, "Casualties", S.cas[data.cas[i]]);
+    var sentence = S.sentence[data.sentence[i]];
+    if (sentence) { box.appendChild(node("blockquote", sentence, "im-sentence")); }
+    var title = S.title[data.title[i]] || "source", url = S.url[data.url[i]];
+    var source = node("div", null, "im-source");
+    source.appendChild(node("b", "Source: "));
+    if (url) {
+      var a = node("a", title);
+      a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+      source.appendChild(a);
+    } else {
+      source.appendChild(document.createTextNode(title));
+    }
+    var more = S.more[data.more[i]];
+    if (more) { source.appendChild(document.createTextNode(" (" + more + ")")); }
+    box.appendChild(source);
+    return box;
+  }
+  function cellTooltip(i) {
+    var box = node("div", null, "im-tooltip");
+    box.appendChild(node("div", data.n[i].toLocaleString() + " incidents in this " + data.cell + "\\u00b0 cell"));
+    box.appendChild(node("div", S.detail[data.detail[i]]));
+    return box;
+  }
+  var markers = [];
+  var i, m, colour;
+  for (i = 0; i < data.lat.length; i++) {
+    colour = data.colours[data.g[i]];
+    if (data.mode === "cells") {
+      m = L.circleMarker([data.lat[i], data.lng[i]], {
+        radius: 5 + 3 * Math.log2(1 + data.n[i]), color: "#222", weight: 1,
+        fillColor: colour, fillOpacity: 0.75});
+      m.bindTooltip(cellTooltip.bind(null, i));
+    } else {
+      if (data.r[i] > 0) {
+        m = L.circle([data.lat[i], data.lng[i]], {
+          radius: data.r[i], color: colour, weight: 2, dashArray: "4 4",
+          fillColor: colour, fillOpacity: 0.15});
+      } else {
+        m = L.circleMarker([data.lat[i], data.lng[i]], {
+          radius: 7, color: "#ffffff", weight: 1.5, fillColor: colour, fillOpacity: 1});
+      }
+      m.bindTooltip(tooltip.bind(null, i));
+      m.bindPopup(popup.bind(null, i), {maxWidth: 360});
+    }
+    m.incidentIndex = i;
+    markers.push(m);
+  }
+  var layer = data.mode === "cells"
+    ? L.featureGroup(markers)
+    : L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, spiderfyOnMaxZoom: true});
+  if (data.mode !== "cells") { layer.addLayers(markers); }
+  layer.incidentMarkers = markers;
+  layer.incidentData = data;
+  {{ this._parent.get_name() }}.addLayer(layer);
+  // Read by the browser test and the bench to know which view is drawn.
+  var box = map.getContainer();
+  box.dataset.incidentLayer = {{ this.payload.digest|tojson }};
+  box.dataset.incidentMode = data.mode;
+  box.dataset.incidentMarkers = String(markers.length);
+  return layer;
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, payload: LayerPayload) -> None:
+        super().__init__()
+        self._name = "IncidentLayer"
+        self.payload = payload
+
+
+def incident_feature_group(payload: LayerPayload) -> folium.FeatureGroup:
+    """The per-view layer, passed to st_folium's feature_group_to_add so the map never remounts."""
+    group = folium.FeatureGroup(name="incidents", control=False)
+    IncidentLayer(payload).add_to(group)
+    return group
+
+
+class Legend(folium.MacroElement):
+    """Colour per actor group and the precision key, built with textContent like the popups."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var entries = {{ this.entries_json }};
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "im-legend");
+    box.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;font:12px sans-serif;line-height:18px;border-radius:4px;max-width:230px";
+    var title = document.createElement("b");
+    title.textContent = "Actor group";
+    box.appendChild(title);
+    entries.groups.forEach(function (entry) {
+      var row = document.createElement("div");
+      var dot = document.createElement("span");
+      dot.style.cssText = "display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:6px;vertical-align:-1px;border:1px solid #fff;background:" + entry[1];
+      row.appendChild(dot);
+      row.appendChild(document.createTextNode(entry[0]));
+      box.appendChild(row);
+    });
+    var key = document.createElement("div");
+    key.style.marginTop = "4px";
+    key.textContent = entries.precision;
+    box.appendChild(key);
+    return box;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, groups: list[str]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.entries_json = script_json(
+            {
+                "groups": [[g, colour_for(g)] for g in groups],
+                "precision": "Solid dot: exact place. Dashed circle: near a place or region, sized to the uncertainty. Country-only and unresolved incidents are listed below the map.",
+            }
+        )
+
+
+def base_map(groups: list[str], bounds: tuple[tuple[float, float], tuple[float, float]] | None) -> folium.Map:
+    """The part of the map that does not depend on the filters: tiles, layer control, legend.
+
+    Built identically on every rerun (same inputs, same script), so streamlit-folium keeps the
+    mounted map and only swaps the incident layer.
+    """
+    m = folium.Map(
+        location=DEFAULT_CENTER,
+        zoom_start=DEFAULT_ZOOM,
+        tiles=None,
+        max_zoom=MAP_MAX_ZOOM,
+        control_scale=True,
+    )
+    add_basemaps(m)
+    Legend(groups).add_to(m)
+    if bounds is not None:
+        m.fit_bounds([list(bounds[0]), list(bounds[1])], max_zoom=7)
+    return m
+
+
+def data_bounds(frame: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    drawable = frame[is_drawable(frame)]
+    if drawable.empty:
+        return None
+    return (
+        (float(drawable["latitude"].min()), float(drawable["longitude"].min())),
+        (float(drawable["latitude"].max()), float(drawable["longitude"].max())),
+    )
