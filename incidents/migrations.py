@@ -1,0 +1,161 @@
+"""Versioned schema migrations for the incident store.
+
+Each step is frozen history: it describes the schema as it was changed at that version, so a
+database created by any older release can be brought forward step by step. New changes are new
+steps appended to MIGRATIONS; existing steps are never edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION_TABLE = "schema_version"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sa.Connection], None]
+
+
+def _v1_tables(conn: sa.Connection) -> None:
+    metadata = sa.MetaData()
+    sa.Table(
+        "incidents",
+        metadata,
+        sa.Column("event_id", sa.String(64), primary_key=True),
+        sa.Column("event_date", sa.Date, nullable=False),
+        sa.Column("time_precision", sa.Integer, nullable=False),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("sub_event_type", sa.Text, nullable=False),
+        sa.Column("actor1", sa.Text, nullable=False),
+        sa.Column("assoc_actor_1", sa.Text, nullable=False),
+        sa.Column("actor2", sa.Text, nullable=False),
+        sa.Column("assoc_actor_2", sa.Text, nullable=False),
+        sa.Column("actor_group", sa.Text, nullable=False),
+        sa.Column("attribution", sa.Text, nullable=False),
+        sa.Column("attributed_by", sa.Text, nullable=False),
+        sa.Column("location", sa.Text, nullable=False),
+        sa.Column("place_name", sa.Text, nullable=False),
+        sa.Column("latitude", sa.Float),
+        sa.Column("longitude", sa.Float),
+        sa.Column("geo_precision", sa.Integer),
+        sa.Column("country", sa.Text, nullable=False),
+        sa.Column("iso", sa.Text, nullable=False),
+        sa.Column("admin1", sa.Text, nullable=False),
+        sa.Column("admin2", sa.Text, nullable=False),
+        sa.Column("admin3", sa.Text, nullable=False),
+        sa.Column("fatalities", sa.Integer),
+        sa.Column("injuries", sa.Integer),
+        sa.Column("casualties_reported", sa.Boolean, nullable=False),
+        sa.Column("munitions", sa.Text, nullable=False),
+        sa.Column("notes", sa.Text, nullable=False),
+        sa.Column("source_sentence", sa.Text, nullable=False),
+        sa.Column("source_kind", sa.Text, nullable=False),
+        sa.Column("timestamp", sa.BigInteger),
+        sa.Column("extra", sa.JSON, nullable=False),
+        # Bookkeeping, not part of the model: the merge key, the normalised place text that
+        # `resolve` matches, a hash of the content (upsert's unchanged test) and the first
+        # source with the source count (so the page's table needs no GROUP BY).
+        sa.Column("place_key", sa.Text, nullable=False),
+        sa.Column("location_key", sa.Text, nullable=False),
+        sa.Column("row_hash", sa.String(64), nullable=False),
+        sa.Column("primary_source_id", sa.String(128)),
+        sa.Column("source_count", sa.Integer, nullable=False),
+        sa.Index("ix_incidents_event_date", "event_date"),
+        sa.Index("ix_incidents_actor_group", "actor_group"),
+        sa.Index("ix_incidents_event_type", "event_type"),
+        sa.Index("ix_incidents_merge", "event_date", "place_key"),
+        sa.Index("ix_incidents_location_key", "location_key"),
+    )
+    sa.Table(
+        "sources",
+        metadata,
+        sa.Column("source_id", sa.String(128), primary_key=True),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("publisher", sa.Text, nullable=False),
+        sa.Column("url", sa.Text, nullable=False),
+        sa.Column("published", sa.Date),
+    )
+    sa.Table(
+        "incident_sources",
+        metadata,
+        sa.Column(
+            "event_id",
+            sa.String(64),
+            sa.ForeignKey("incidents.event_id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("source_id", sa.String(128), sa.ForeignKey("sources.source_id"), primary_key=True),
+        sa.Column("sentence", sa.Text, nullable=False),
+        # The id the source itself gave the incident: when a report was merged into an incident
+        # another source reported first, re-ingesting it finds it here and changes nothing.
+        sa.Column("reported_event_id", sa.String(64), nullable=False),
+        sa.Index("ix_incident_sources_source", "source_id"),
+        sa.Index("ix_incident_sources_reported", "reported_event_id"),
+    )
+    metadata.create_all(conn)
+
+
+def _v2_group_date_index(conn: sa.Connection) -> None:
+    # The page and `list` ask for "these groups between these dates, newest first". An index on
+    # (actor_group, event_date, event_id) answers the count and the first page from the index
+    # alone; it also serves lookups by actor_group, so the single-column index goes.
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_incidents_actor_group"))
+    conn.execute(
+        sa.text("CREATE INDEX ix_incidents_group_date ON incidents (actor_group, event_date, event_id)")
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "incidents, sources and incident_sources tables", _v1_tables),
+    Migration(2, "composite index on actor_group, event_date, event_id", _v2_group_date_index),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def _version_table() -> sa.Table:
+    return sa.Table(
+        SCHEMA_VERSION_TABLE,
+        sa.MetaData(),
+        sa.Column("version", sa.Integer, primary_key=True),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("applied_at", sa.Text, nullable=False),
+    )
+
+
+def current_version(conn: sa.Connection) -> int:
+    """The highest migration applied to this database (0 for an empty database)."""
+    if not sa.inspect(conn).has_table(SCHEMA_VERSION_TABLE):
+        return 0
+    return int(conn.execute(sa.select(sa.func.max(_version_table().c.version))).scalar() or 0)
+
+
+def migrate(conn: sa.Connection, *, target: int = LATEST_VERSION) -> list[int]:
+    """Apply every pending step up to `target` inside the caller's transaction; returns the versions applied."""
+    version_table = _version_table()
+    version_table.create(conn, checkfirst=True)
+    start = current_version(conn)
+    if start > LATEST_VERSION:
+        raise RuntimeError(
+            f"the database has schema version {start}, newer than this program's {LATEST_VERSION}; upgrade incident-map"
+        )
+    applied = []
+    for step in MIGRATIONS:
+        if start < step.version <= target:
+            step.apply(conn)
+            conn.execute(
+                version_table.insert().values(
+                    version=step.version,
+                    description=step.description,
+                    applied_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                )
+            )
+            applied.append(step.version)
+    return applied

@@ -1,0 +1,683 @@
+"""The incident store: SQLAlchemy Core over SQLite by default, so the same code runs on PostgreSQL.
+
+Three tables (see incidents/migrations.py): `incidents` (one row per event, the model's scalar
+fields), `sources` (articles and imported rows) and `incident_sources` (which source reported
+which incident, with the sentence it used). Every write is one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from incidents.migrations import migrate
+from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source, stable_id
+
+if TYPE_CHECKING:
+    import pandas
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "incidents.sqlite"
+DB_ENV = "INCIDENT_MAP_DB"
+
+# Incident fields stored as columns of their own; `sources` and `extra` are stored apart.
+_TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {
+    "str": sa.Text,
+    "date": sa.Date,
+    "int": sa.Integer,
+    "float": sa.Float,
+    "bool": sa.Boolean,
+}
+SCALAR_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in fields(Incident) if f.name not in ("sources", "extra")
+)
+
+
+def _column_type(annotation: str) -> type[sa.types.TypeEngine[Any]]:
+    return _TYPES[annotation.removesuffix(" | None")]
+
+
+_metadata = sa.MetaData()
+# The current schema, for building queries; incidents/migrations.py creates and evolves it.
+incidents_table = sa.Table(
+    "incidents",
+    _metadata,
+    *(
+        sa.Column(f.name, _column_type(str(f.type)), primary_key=f.name == "event_id")
+        for f in fields(Incident)
+        if f.name in SCALAR_FIELDS
+    ),
+    sa.Column("extra", sa.JSON),
+    sa.Column("place_key", sa.Text),
+    sa.Column("location_key", sa.Text),
+    sa.Column("row_hash", sa.String(64)),
+    sa.Column("primary_source_id", sa.String(128)),
+    sa.Column("source_count", sa.Integer),
+)
+sources_table = sa.Table(
+    "sources",
+    _metadata,
+    sa.Column("source_id", sa.String(128), primary_key=True),
+    sa.Column("kind", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("publisher", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.Date),
+)
+links_table = sa.Table(
+    "incident_sources",
+    _metadata,
+    sa.Column("event_id", sa.String(64), primary_key=True),
+    sa.Column("source_id", sa.String(128), primary_key=True),
+    sa.Column("sentence", sa.Text),
+    sa.Column("reported_event_id", sa.String(64)),
+)
+_NEWEST_FIRST = (incidents_table.c.event_date.desc(), incidents_table.c.event_id.desc())
+
+
+@dataclass
+class IngestResult:
+    """What one article did to the store."""
+
+    added: int = 0
+    merged: int = 0  # reports of an incident another source had already given
+    unchanged: int = 0  # already ingested from this source
+    unresolved: int = 0  # added or merged incidents whose place has no coordinates
+
+    def __iadd__(self, other: IngestResult) -> IngestResult:
+        self.added += other.added
+        self.merged += other.merged
+        self.unchanged += other.unchanged
+        self.unresolved += other.unresolved
+        return self
+
+
+@dataclass
+class UpsertResult:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0  # identical to the stored row, or older than it
+
+
+@dataclass
+class Facets:
+    """The values present in the store, for filter widgets."""
+
+    actor_groups: list[str] = field(default_factory=list)
+    event_types: list[str] = field(default_factory=list)
+    source_kinds: list[str] = field(default_factory=list)
+    min_date: date | None = None
+    max_date: date | None = None
+    count: int = 0
+
+
+def default_db_url() -> str:
+    """The database named by INCIDENT_MAP_DB (a path or a URL), else data/incidents.sqlite."""
+    return to_db_url(os.environ.get(DB_ENV) or DEFAULT_DB_PATH)
+
+
+def to_db_url(value: str | os.PathLike[str]) -> str:
+    """A database URL from a URL or a file path (a path means an SQLite file)."""
+    text = os.fspath(value)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+def normalise_place_text(text: str) -> str:
+    """Place text compared case- and space-insensitively ("Al  Asad" == "al asad")."""
+    return " ".join(text.casefold().split())
+
+
+def place_key(incident: Incident) -> str:
+    """The "same place" half of the merge rule: rounded coordinates, else the place text."""
+    if incident.latitude is not None and incident.longitude is not None:
+        # Two decimals is about a kilometre: reports geocoded to the same gazetteer entry agree.
+        return f"{incident.latitude:.2f},{incident.longitude:.2f}"
+    return "text:" + normalise_place_text(incident.location)
+
+
+def source_key(source: Source) -> str:
+    """A source's id, or a stable one derived from what identifies it."""
+    return source.source_id or stable_id(source.kind, source.title, source.url, source.published, prefix="S")
+
+
+def _row_hash(incident: Incident) -> str:
+    # The content of a record without its timestamp: equal hashes mean an import changes nothing.
+    content = (
+        tuple(getattr(incident, name) for name in SCALAR_FIELDS if name != "timestamp"),
+        sorted(incident.extra.items()),
+        sorted(
+            (source_key(s), s.kind, s.title, s.publisher, s.url, s.published, s.sentence)
+            for s in incident.sources
+        ),
+    )
+    return hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest()
+
+
+def _incident_row(incident: Incident) -> dict[str, Any]:
+    row = {name: getattr(incident, name) for name in SCALAR_FIELDS}
+    row["time_precision"] = int(incident.time_precision)
+    if incident.geo_precision is not None:
+        row["geo_precision"] = int(incident.geo_precision)
+    row["extra"] = incident.extra
+    row["place_key"] = place_key(incident)
+    row["location_key"] = normalise_place_text(incident.location)
+    row["row_hash"] = _row_hash(incident)
+    return row
+
+
+def _source_row(source: Source) -> dict[str, Any]:
+    return {
+        "source_id": source_key(source),
+        "kind": source.kind,
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "published": source.published,
+    }
+
+
+def _incident_from_row(row: sa.RowMapping) -> Incident:
+    return Incident(**{name: row[name] for name in SCALAR_FIELDS}, extra=dict(row["extra"] or {}))
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def filter_clauses(flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
+    """The WHERE clauses for a filter; values are bound parameters, never pasted into SQL."""
+    c = incidents_table.c
+    clauses: list[sa.ColumnElement[bool]] = []
+    if flt.date_from:
+        clauses.append(c.event_date >= flt.date_from)
+    if flt.date_to:
+        clauses.append(c.event_date <= flt.date_to)
+    if flt.actor_groups:
+        clauses.append(c.actor_group.in_(flt.actor_groups))
+    if flt.actors:
+        clauses.append(
+            sa.or_(
+                *(
+                    column.icontains(actor, autoescape=True)
+                    for actor in flt.actors
+                    for column in (c.actor1, c.assoc_actor_1, c.actor2)
+                )
+            )
+        )
+    if flt.event_types:
+        clauses.append(c.event_type.in_(flt.event_types))
+    if flt.geo_precisions:
+        known = [int(p) for p in flt.geo_precisions if p is not None]
+        options = [c.geo_precision.in_(known)] if known else []
+        if None in flt.geo_precisions:
+            options.append(c.geo_precision.is_(None))
+        clauses.append(sa.or_(*options))
+    if flt.source_kinds:
+        clauses.append(c.source_kind.in_(flt.source_kinds))
+    if flt.text.strip():
+        clauses.append(
+            sa.or_(
+                *(
+                    column.icontains(flt.text.strip(), autoescape=True)
+                    for column in (
+                        c.location,
+                        c.place_name,
+                        c.actor1,
+                        c.assoc_actor_1,
+                        c.actor2,
+                        c.notes,
+                        c.source_sentence,
+                    )
+                )
+            )
+        )
+    if flt.unresolved_only:
+        clauses.append(sa.or_(c.latitude.is_(None), c.longitude.is_(None)))
+    return clauses
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    """WAL (readers never block the writer), foreign keys, and transactions that really begin.
+
+    Python's sqlite3 module only opens a transaction at the first INSERT/UPDATE, so reads made
+    before it (ingest's merge look-up) would not be isolated; SQLAlchemy's documented recipe
+    hands BEGIN to us. Writers take the lock at once (BEGIN IMMEDIATE) so that two writers wait
+    for each other instead of failing half-way.
+    """
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints only
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+class IncidentStore:
+    """Incidents with their sources, in any database SQLAlchemy reaches (SQLite by default)."""
+
+    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+        self.url = default_db_url() if url is None else to_db_url(url)
+        if self.url.startswith("sqlite:///"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = sa.create_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            _configure_sqlite(self.engine)
+        with self._write() as conn:
+            migrate(conn)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """One write transaction: committed when the block ends, rolled back on any exception."""
+        with self.engine.connect() as conn:
+            conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
+
+    def _insert_ignore(self, table: sa.Table) -> sa.Insert:
+        if self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        elif self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            raise NotImplementedError(f"no INSERT ... ON CONFLICT DO NOTHING for {self.dialect}")
+        return insert(table).on_conflict_do_nothing()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def ingest(self, source: Source, incidents: Sequence[Incident]) -> IngestResult:
+        """Store one article's incidents in one transaction (ACLED's merge rule applies)."""
+        result = IngestResult()
+        source_id = source_key(source)
+        now = int(time.time())
+        with self._write() as conn:
+            conn.execute(self._insert_ignore(sources_table), [_source_row(source)])
+            for incident in incidents:
+                self._ingest_one(conn, source, source_id, incident, now, result)
+        return result
+
+    def _ingest_one(
+        self,
+        conn: sa.Connection,
+        source: Source,
+        source_id: str,
+        incident: Incident,
+        now: int,
+        result: IngestResult,
+    ) -> None:
+        c = incidents_table.c
+        already = conn.execute(
+            sa.select(c.event_id).where(c.event_id == incident.event_id).union(
+                sa.select(links_table.c.event_id).where(links_table.c.reported_event_id == incident.event_id)
+            )
+        ).first()
+        if already is not None:
+            result.unchanged += 1
+            return
+        sentence = next(
+            (s.sentence for s in incident.sources if source_key(s) == source_id and s.sentence),
+            incident.source_sentence,
+        )
+        report = Source(
+            kind=source.kind,
+            title=source.title,
+            publisher=source.publisher,
+            url=source.url,
+            published=source.published,
+            sentence=sentence,
+            source_id=source_id,
+        )
+        # Same day, same place, same event type, reported by another source: the same event.
+        key = place_key(incident)
+        candidate = conn.execute(
+            sa.select(incidents_table)
+            .where(
+                c.event_date == incident.event_date,
+                c.place_key == key,
+                c.event_type == incident.event_type,
+                c.time_precision == int(incident.time_precision),
+                ~sa.exists().where(links_table.c.event_id == c.event_id, links_table.c.source_id == source_id),
+            )
+            .order_by(c.event_id)
+            .limit(1)
+        ).mappings().first()
+        if candidate is None:
+            stored = incident.with_changes(sources=[report], timestamp=incident.timestamp or now)
+            row = _incident_row(stored)
+            row.update(primary_source_id=source_id, source_count=1)
+            conn.execute(incidents_table.insert(), [row])
+            result.added += 1
+        else:
+            existing = _incident_from_row(candidate)
+            existing.sources = self._sources_for(conn, [existing.event_id])[existing.event_id]
+            stored = _fill_blanks(existing, incident).with_changes(
+                sources=[*existing.sources, report], timestamp=now
+            )
+            row = _incident_row(stored)
+            row["source_count"] = len(stored.sources)
+            conn.execute(incidents_table.update().where(c.event_id == stored.event_id).values(row))
+            result.merged += 1
+        conn.execute(
+            links_table.insert(),
+            [
+                {
+                    "event_id": stored.event_id,
+                    "source_id": source_id,
+                    "sentence": sentence,
+                    "reported_event_id": incident.event_id,
+                }
+            ],
+        )
+        if not stored.resolved:
+            result.unresolved += 1
+
+    def upsert(
+        self,
+        incidents: Iterable[Incident],
+        *,
+        batch_size: int = 5000,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> UpsertResult:
+        """Insert or replace incidents by event_id (imports), in one transaction, batch by batch.
+
+        A stored incident is replaced unless the incoming one is identical (content hash) or
+        older (a smaller `timestamp`). Sources are added to the incident, never removed, so an
+        article merged into an imported incident stays linked. `on_progress(n)` gets the number
+        of incidents handled after each batch.
+        """
+        result = UpsertResult()
+        c = incidents_table.c
+        update_by_id = incidents_table.update().where(c.event_id == sa.bindparam("_event_id"))
+        with self._write() as conn:
+            for batch in _batches(incidents, batch_size):
+                latest: dict[str, Incident] = {}
+                for incident in batch:  # the batch itself may repeat an id: the newest wins
+                    seen = latest.get(incident.event_id)
+                    if seen is None or (incident.timestamp or 0) >= (seen.timestamp or 0):
+                        latest[incident.event_id] = incident
+                result.unchanged += len(batch) - len(latest)
+                stored = {
+                    row.event_id: row
+                    for row in conn.execute(
+                        sa.select(c.event_id, c.timestamp, c.row_hash).where(c.event_id.in_(list(latest)))
+                    )
+                }
+                inserts: list[dict[str, Any]] = []
+                updates: list[dict[str, Any]] = []
+                written: list[Incident] = []
+                for incident in latest.values():
+                    row = _incident_row(incident)
+                    old = stored.get(incident.event_id)
+                    if old is None:
+                        sources = {source_key(s) for s in incident.sources}
+                        row["primary_source_id"] = source_key(incident.sources[0]) if incident.sources else None
+                        row["source_count"] = len(sources)
+                        inserts.append(row)
+                    elif old.row_hash == row["row_hash"] or (
+                        incident.timestamp is not None
+                        and old.timestamp is not None
+                        and incident.timestamp < old.timestamp
+                    ):
+                        result.unchanged += 1
+                        continue
+                    else:
+                        row["_event_id"] = row.pop("event_id")
+                        updates.append(row)
+                    written.append(incident)
+                if inserts:
+                    conn.execute(incidents_table.insert(), inserts)
+                if updates:
+                    conn.execute(update_by_id, updates)
+                self._link_sources(conn, written)
+                if updates:
+                    # Merged articles may hold links the import does not list: count them all.
+                    conn.execute(
+                        incidents_table.update()
+                        .where(c.event_id.in_([row["_event_id"] for row in updates]))
+                        .values(
+                            source_count=sa.select(sa.func.count())
+                            .where(links_table.c.event_id == c.event_id)
+                            .scalar_subquery(),
+                            primary_source_id=sa.func.coalesce(
+                                c.primary_source_id,
+                                sa.select(sa.func.min(links_table.c.source_id))
+                                .where(links_table.c.event_id == c.event_id)
+                                .scalar_subquery(),
+                            ),
+                        )
+                    )
+                result.inserted += len(inserts)
+                result.updated += len(updates)
+                if on_progress:
+                    on_progress(len(batch))
+        return result
+
+    def _link_sources(self, conn: sa.Connection, incidents: Sequence[Incident]) -> None:
+        source_rows: dict[str, dict[str, Any]] = {}
+        link_rows: list[dict[str, Any]] = []
+        for incident in incidents:
+            for source in incident.sources:
+                key = source_key(source)
+                source_rows.setdefault(key, _source_row(source))
+                link_rows.append(
+                    {
+                        "event_id": incident.event_id,
+                        "source_id": key,
+                        "sentence": source.sentence or incident.source_sentence,
+                        "reported_event_id": incident.event_id,
+                    }
+                )
+        if source_rows:
+            conn.execute(self._insert_ignore(sources_table), list(source_rows.values()))
+        if link_rows:
+            conn.execute(self._insert_ignore(links_table), link_rows)
+
+    def resolve_place(
+        self,
+        location: str,
+        latitude: float,
+        longitude: float,
+        *,
+        geo_precision: int = 1,
+        place_name: str = "",
+        country: str = "",
+        iso: str = "",
+        admin1: str = "",
+    ) -> int:
+        """Give coordinates to every unresolved incident whose place text is `location`.
+
+        The text is compared case- and space-insensitively. Optional place details fill the
+        incidents' empty fields. Returns the number of incidents updated.
+        """
+        c = incidents_table.c
+        with self._write() as conn:
+            rows = conn.execute(
+                sa.select(incidents_table).where(
+                    c.location_key == normalise_place_text(location),
+                    sa.or_(c.latitude.is_(None), c.longitude.is_(None)),
+                )
+            ).mappings().all()
+            now = int(time.time())
+            for row in rows:
+                incident = _incident_from_row(row)
+                resolved = incident.with_changes(
+                    latitude=latitude,
+                    longitude=longitude,
+                    geo_precision=geo_precision,
+                    place_name=incident.place_name or place_name or incident.location,
+                    country=incident.country or country,
+                    iso=incident.iso or iso,
+                    admin1=incident.admin1 or admin1,
+                    timestamp=now,
+                )
+                values = _incident_row(resolved)
+                values.pop("row_hash")  # the hash covers sources too; the resolution is local
+                conn.execute(incidents_table.update().where(c.event_id == incident.event_id).values(values))
+        return len(rows)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _select(self, flt: IncidentFilter) -> sa.Select[Any]:
+        return sa.select(incidents_table).where(*filter_clauses(flt)).order_by(*_NEWEST_FIRST)
+
+    def _sources_for(self, conn: sa.Connection, event_ids: Sequence[str]) -> dict[str, list[Source]]:
+        found: dict[str, list[Source]] = {event_id: [] for event_id in event_ids}
+        s, link = sources_table.c, links_table.c
+        for chunk in _batches(event_ids, 500):
+            rows = conn.execute(
+                sa.select(link.event_id, link.sentence, s.source_id, s.kind, s.title, s.publisher, s.url, s.published)
+                .join(sources_table, s.source_id == link.source_id)
+                .where(link.event_id.in_(chunk))
+                .order_by(link.event_id, s.published, s.source_id)
+            )
+            for row in rows:
+                found[row.event_id].append(
+                    Source(
+                        kind=row.kind,
+                        title=row.title,
+                        publisher=row.publisher,
+                        url=row.url,
+                        published=row.published,
+                        sentence=row.sentence,
+                        source_id=row.source_id,
+                    )
+                )
+        return found
+
+    def _with_sources(self, conn: sa.Connection, rows: Sequence[sa.RowMapping]) -> list[Incident]:
+        incidents = [_incident_from_row(row) for row in rows]
+        by_id = self._sources_for(conn, [i.event_id for i in incidents])
+        for incident in incidents:
+            incident.sources = by_id[incident.event_id]
+        return incidents
+
+    def query(self, flt: IncidentFilter = IncidentFilter(), *, limit: int | None = None) -> list[Incident]:
+        """Incidents matching the filter, newest first, with their sources."""
+        stmt = self._select(flt)
+        if limit is not None:
+            # Pick the page's ids first: with the (actor_group, event_date, event_id) index the
+            # subquery reads only the index, and just `limit` rows are fetched from the table.
+            c = incidents_table.c
+            page = sa.select(c.event_id).where(*filter_clauses(flt)).order_by(*_NEWEST_FIRST).limit(limit)
+            stmt = sa.select(incidents_table).where(c.event_id.in_(page.scalar_subquery())).order_by(*_NEWEST_FIRST)
+        with self.engine.connect() as conn:
+            return self._with_sources(conn, conn.execute(stmt).mappings().all())
+
+    def iter_incidents(self, flt: IncidentFilter = IncidentFilter(), *, batch_size: int = 1000) -> Iterator[Incident]:
+        """Every matching incident, newest first, streamed batch by batch (exports of any size)."""
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(self._select(flt))
+            for rows in result.mappings().partitions():
+                yield from self._with_sources(conn, rows)
+
+    def count(self, flt: IncidentFilter = IncidentFilter()) -> int:
+        stmt = sa.select(sa.func.count()).select_from(incidents_table).where(*filter_clauses(flt))
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def unresolved(self) -> list[Incident]:
+        """Incidents whose place has no coordinates yet, newest first."""
+        return self.query(IncidentFilter(unresolved_only=True))
+
+    def frame(self, flt: IncidentFilter = IncidentFilter()) -> pandas.DataFrame:
+        """One row per matching incident, newest first: the scalar fields plus the first source.
+
+        The page reads up to hundreds of thousands of rows: this fetches plain tuples in one
+        query (the first source through a key join, no GROUP BY) and converts dates column-wise.
+        """
+        import pandas as pd
+
+        c, s = incidents_table.c, sources_table.c
+        columns = [
+            sa.type_coerce(c.event_date, sa.String).label("event_date") if name == "event_date" else c[name]
+            for name in SCALAR_FIELDS
+        ]
+        stmt = (
+            sa.select(
+                *columns,
+                s.title.label("source_title"),
+                s.url.label("source_url"),
+                s.publisher.label("source_publisher"),
+                c.source_count,
+            )
+            .select_from(incidents_table.outerjoin(sources_table, s.source_id == c.primary_source_id))
+            .where(*filter_clauses(flt))
+            .order_by(*_NEWEST_FIRST)
+        )
+        with self.engine.connect() as conn:
+            result = conn.execute(stmt)
+            df = pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+        df["event_date"] = pd.to_datetime(df["event_date"], format="ISO8601")
+        for name in ("latitude", "longitude"):
+            df[name] = df[name].astype("float64")
+        for name in ("geo_precision", "fatalities", "injuries", "timestamp"):
+            df[name] = df[name].astype("Int64")
+        for name in ("source_title", "source_url", "source_publisher"):
+            df[name] = df[name].fillna("")
+        df["source_count"] = df["source_count"].fillna(0).astype("int64")
+        return df
+
+    def facets(self) -> Facets:
+        c = incidents_table.c
+
+        def distinct(column: sa.Column[Any]) -> list[str]:
+            return [value for value in conn.execute(sa.select(column).distinct().order_by(column)).scalars() if value]
+
+        with self.engine.connect() as conn:
+            min_date, max_date, count = conn.execute(
+                sa.select(sa.func.min(c.event_date), sa.func.max(c.event_date), sa.func.count())
+            ).one()
+            return Facets(
+                actor_groups=distinct(c.actor_group),
+                event_types=distinct(c.event_type),
+                source_kinds=distinct(c.source_kind),
+                min_date=min_date,
+                max_date=max_date,
+                count=int(count),
+            )
+
+
+def _fill_blanks(existing: Incident, report: Incident) -> Incident:
+    """What a second report adds to an incident: fields the first left empty, and who did it."""
+    changes: dict[str, Any] = {
+        name: getattr(report, name)
+        for name in SCALAR_FIELDS
+        if getattr(existing, name) in (None, "") and getattr(report, name) not in (None, "")
+        and name not in ("event_id", "timestamp")
+    }
+    if existing.attribution == "unknown" and existing.actor_group == UNIDENTIFIED_GROUP and (
+        report.attribution != "unknown" or report.actor_group != UNIDENTIFIED_GROUP
+    ):
+        for name in ("actor1", "assoc_actor_1", "actor_group", "attribution", "attributed_by"):
+            changes[name] = getattr(report, name)
+    if report.casualties_reported and not existing.casualties_reported:
+        changes["casualties_reported"] = True
+    if existing.fatalities is not None and report.fatalities is not None:
+        changes["fatalities"] = min(existing.fatalities, report.fatalities)  # ACLED: the lowest figure
+    return existing.with_changes(**changes)
+

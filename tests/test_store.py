@@ -1,0 +1,356 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from incidents import migrations
+from incidents.model import Incident, IncidentFilter, Source
+from incidents.store import IncidentStore, default_db_url, to_db_url
+
+ROCKETS = "Explosions/Remote violence"
+
+
+def article(name: str, published: date = date(2019, 12, 8)) -> Source:
+    return Source(title=f"Report {name}", publisher="Outlet", url=f"https://example.org/{name}", published=published, source_id=f"S-{name}")
+
+
+def incident(event_id: str, source: Source, **fields: object) -> Incident:
+    values: dict[str, object] = dict(
+        event_date=date(2019, 12, 5),
+        event_type=ROCKETS,
+        sub_event_type="Shelling/artillery/missile attack",
+        location="Balad Airbase",
+        place_name="Balad Air Base",
+        latitude=33.9402,
+        longitude=44.3616,
+        geo_precision=1,
+        country="Iraq",
+        source_sentence=f"Rockets hit Balad ({event_id}).",
+    )
+    values.update(fields)
+    sentence = str(values["source_sentence"])
+    return Incident(event_id=event_id, sources=[Source(**{**source.__dict__, "sentence": sentence})], **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> IncidentStore:
+    return IncidentStore(tmp_path / "incidents.sqlite")
+
+
+def snapshot(store: IncidentStore) -> dict[str, list[tuple[object, ...]]]:
+    with store.engine.connect() as conn:
+        return {
+            table: sorted(tuple(row) for row in conn.execute(sa.text(f"SELECT * FROM {table}")))
+            for table in ("incidents", "sources", "incident_sources")
+        }
+
+
+def test_reingesting_an_article_changes_nothing(store: IncidentStore) -> None:
+    source = article("a")
+    incidents = [incident("A1", source), incident("A2", source, event_date=date(2019, 12, 3), location="Ain Assad")]
+    first = store.ingest(source, incidents)
+    before = snapshot(store)
+    second = store.ingest(source, incidents)
+    assert (first.added, first.unchanged) == (2, 0)
+    assert (second.added, second.merged, second.unchanged) == (0, 0, 2)
+    assert snapshot(store) == before
+    assert {i.event_id for i in store.query()} == {"A1", "A2"}
+
+
+def test_two_articles_reporting_one_incident_become_one_with_both_sources(store: IncidentStore) -> None:
+    first, second = article("a"), article("b", published=date(2019, 12, 9))
+    store.ingest(first, [incident("A1", first)])
+    result = store.ingest(
+        second,
+        [
+            incident(
+                "B1",
+                second,
+                location="Balad air base",  # another spelling, the same gazetteer place
+                actor1="Iran",
+                actor_group="Iran",
+                attribution="suspected",
+                attributed_by="US officials",
+                source_sentence="US officials suspect Iran of the Balad attack.",
+            )
+        ],
+    )
+    assert (result.added, result.merged) == (0, 1)
+    [merged] = store.query()
+    assert merged.event_id == "A1"
+    assert {s.source_id for s in merged.sources} == {"S-a", "S-b"}
+    assert {s.sentence for s in merged.sources} == {"Rockets hit Balad (A1).", "US officials suspect Iran of the Balad attack."}
+    # The first report left the perpetrator unknown; the second names who suspects whom.
+    assert (merged.actor_group, merged.attribution, merged.attributed_by) == ("Iran", "suspected", "US officials")
+    assert store.frame()["source_count"].tolist() == [2]
+    # Re-ingesting the second article finds its report in the merged incident.
+    again = store.ingest(second, [incident("B1", second, actor_group="Iran")])
+    assert (again.added, again.merged, again.unchanged) == (0, 0, 1)
+    assert store.count() == 1
+
+
+def test_different_day_place_or_type_are_not_merged(store: IncidentStore) -> None:
+    first, second = article("a"), article("b")
+    store.ingest(first, [incident("A1", first)])
+    result = store.ingest(
+        second,
+        [
+            incident("B1", second, event_date=date(2019, 12, 6)),
+            incident("B2", second, latitude=33.7856, longitude=42.4412, location="Ain al-Asad"),
+            incident("B3", second, event_type="Battles", sub_event_type="Armed clash"),
+        ],
+    )
+    assert (result.added, result.merged) == (3, 0)
+    assert store.count() == 4
+
+
+def test_one_article_with_two_like_incidents_keeps_both(store: IncidentStore) -> None:
+    # The extractor judged them distinct (a morning and an evening attack): the store must not merge them.
+    source = article("a")
+    result = store.ingest(source, [incident("A1", source), incident("A2", source, source_sentence="A second salvo.")])
+    assert result.added == 2
+    assert store.ingest(source, [incident("A1", source), incident("A2", source)]).unchanged == 2
+    assert store.count() == 2
+
+
+def test_a_failure_mid_ingest_leaves_the_store_unchanged(store: IncidentStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    earlier = article("earlier")
+    store.ingest(earlier, [incident("E1", earlier, event_date=date(2019, 11, 1))])
+    before = snapshot(store)
+
+    original = IncidentStore._ingest_one
+    calls = []
+
+    def failing(self: IncidentStore, *args: object) -> None:
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IncidentStore, "_ingest_one", failing)
+    source = article("a")
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.ingest(source, [incident("A1", source), incident("A2", source, event_date=date(2019, 12, 1))])
+    assert len(calls) == 2  # the first incident was written inside the transaction before the failure
+    assert snapshot(store) == before
+
+
+def test_unresolved_places_are_kept_listed_and_resolvable(store: IncidentStore) -> None:
+    source = article("a")
+    unresolved = dict(latitude=None, longitude=None, geo_precision=None, place_name="")
+    store.ingest(
+        source,
+        [
+            incident("A1", source, location="Jurf al-Sakhar", **unresolved),
+            incident("A2", source, location="jurf  AL-sakhar", event_date=date(2019, 12, 1), **unresolved),
+            incident("A3", source, location="Mutaibija", event_date=date(2019, 12, 2), **unresolved),
+            incident("A4", source, event_date=date(2019, 12, 4)),
+        ],
+    )
+    assert {i.event_id for i in store.unresolved()} == {"A1", "A2", "A3"}
+    assert store.count(IncidentFilter(geo_precisions=(None,))) == 3
+
+    updated = store.resolve_place("Jurf Al-Sakhar", 32.86, 44.15, geo_precision=2, country="Iraq", iso="IQ")
+    assert updated == 2
+    by_id = {i.event_id: i for i in store.query()}
+    assert (by_id["A1"].latitude, by_id["A1"].longitude, by_id["A1"].geo_precision) == (32.86, 44.15, 2)
+    assert by_id["A2"].resolved and by_id["A2"].iso == "IQ"
+    assert not by_id["A3"].resolved
+    assert {i.event_id for i in store.unresolved()} == {"A3"}
+    assert store.resolve_place("Jurf al-Sakhar", 1.0, 1.0) == 0  # already resolved: left alone
+
+
+def test_unresolved_reports_merge_by_place_text(store: IncidentStore) -> None:
+    first, second = article("a"), article("b")
+    unresolved = dict(latitude=None, longitude=None, geo_precision=None)
+    store.ingest(first, [incident("A1", first, location="Jurf al-Sakhar", **unresolved)])
+    result = store.ingest(second, [incident("B1", second, location="JURF AL-SAKHAR", **unresolved)])
+    assert (result.merged, result.unresolved) == (1, 1)
+
+
+def test_upsert_inserts_detects_unchanged_and_lets_the_newer_timestamp_win(store: IncidentStore) -> None:
+    source = Source(kind="acled", title="ACLED", source_id="ACLED-IRQ1")
+    rows = [incident(f"IRQ{n}", source, timestamp=100, extra={"inter1": "3", "tags": f"t{n}"}) for n in range(7)]
+    first = store.upsert(rows, batch_size=3)
+    assert (first.inserted, first.updated, first.unchanged) == (7, 0, 0)
+    assert store.upsert(rows, batch_size=3).unchanged == 7
+
+    newer = rows[0].with_changes(fatalities=2, timestamp=200)
+    older = rows[1].with_changes(fatalities=9, timestamp=50)
+    result = store.upsert([newer, older, rows[2]])
+    assert (result.inserted, result.updated, result.unchanged) == (0, 1, 2)
+    by_id = {i.event_id: i for i in store.query()}
+    assert (by_id["IRQ0"].fatalities, by_id["IRQ0"].timestamp) == (2, 200)
+    assert by_id["IRQ1"].fatalities is None
+    assert by_id["IRQ3"].extra == {"inter1": "3", "tags": "t3"}
+    assert store.count() == 7
+
+
+def test_upsert_of_a_repeated_id_in_one_batch_keeps_the_newest(store: IncidentStore) -> None:
+    source = Source(kind="acled", source_id="ACLED-X")
+    result = store.upsert([incident("X", source, notes="old", timestamp=1), incident("X", source, notes="new", timestamp=2)])
+    assert (result.inserted, result.unchanged) == (1, 1)
+    assert [i.notes for i in store.query()] == ["new"]
+
+
+def test_upsert_reports_progress_and_streams_a_generator(store: IncidentStore) -> None:
+    source = Source(kind="acled", source_id="ACLED-G")
+    seen: list[int] = []
+    result = store.upsert(
+        (incident(f"G{n}", source, event_date=date(2020, 1, 1 + n % 28)) for n in range(25)),
+        batch_size=10,
+        on_progress=seen.append,
+    )
+    assert result.inserted == 25
+    assert seen == [10, 10, 5]
+
+
+def filter_store(store: IncidentStore) -> None:
+    a, b = article("a"), Source(kind="acled", title="ACLED", source_id="ACLED-1")
+    store.ingest(
+        a,
+        [
+            incident("F1", a, event_date=date(2019, 12, 1), actor1="Kataib Hezbollah", actor_group="Iran-aligned militias"),
+            incident(
+                "F2", a, event_date=date(2019, 12, 5), actor1="US forces", actor2="Asa'ib Ahl al-Haq",
+                actor_group="US and coalition forces", event_type="Battles", geo_precision=3,
+            ),
+            incident("F3", a, event_date=date(2019, 12, 10), location="Jurf al-Sakhar", latitude=None, longitude=None, geo_precision=None, notes="100% unclear"),
+        ],
+    )
+    store.upsert([incident("F4", b, event_date=date(2020, 1, 3), actor_group="Islamic State", actor1="Islamic State", source_kind="acled")])
+
+
+@pytest.mark.parametrize(
+    ("flt", "expected"),
+    [
+        (IncidentFilter(), {"F1", "F2", "F3", "F4"}),
+        (IncidentFilter(date_from=date(2019, 12, 5), date_to=date(2019, 12, 10)), {"F2", "F3"}),
+        (IncidentFilter(actor_groups=("Iran-aligned militias", "Islamic State")), {"F1", "F4"}),
+        (IncidentFilter(actors=("asa'ib",)), {"F2"}),
+        (IncidentFilter(actors=("kataib", "islamic")), {"F1", "F4"}),
+        (IncidentFilter(event_types=("Battles",)), {"F2"}),
+        (IncidentFilter(geo_precisions=(3, None)), {"F2", "F3"}),
+        (IncidentFilter(source_kinds=("acled",)), {"F4"}),
+        (IncidentFilter(text="JURF"), {"F3"}),
+        (IncidentFilter(text="100%"), {"F3"}),
+        (IncidentFilter(text="%"), {"F3"}),  # a LIKE wildcard is searched for literally
+        (IncidentFilter(text="' OR '1'='1"), set()),
+        (IncidentFilter(unresolved_only=True), {"F3"}),
+        (IncidentFilter(date_from=date(2019, 12, 1), actor_groups=("Iran-aligned militias",), date_to=date(2019, 12, 1)), {"F1"}),
+    ],
+)
+def test_filters(store: IncidentStore, flt: IncidentFilter, expected: set[str]) -> None:
+    filter_store(store)
+    assert {i.event_id for i in store.query(flt)} == expected
+    assert store.count(flt) == len(expected)
+    assert set(store.frame(flt)["event_id"]) == expected
+    assert {i.event_id for i in store.iter_incidents(flt)} == expected
+
+
+def test_query_orders_newest_first_and_pages(store: IncidentStore) -> None:
+    filter_store(store)
+    assert [i.event_id for i in store.query()] == ["F4", "F3", "F2", "F1"]
+    page = store.query(IncidentFilter(date_to=date(2019, 12, 31)), limit=2)
+    assert [i.event_id for i in page] == ["F3", "F2"]
+    assert page[0].sources[0].title == "Report a"
+    assert [i.event_id for i in store.iter_incidents(batch_size=1)] == ["F4", "F3", "F2", "F1"]
+
+
+def test_frame_has_model_columns_and_first_source(store: IncidentStore) -> None:
+    filter_store(store)
+    df = store.frame()
+    assert list(df["event_id"]) == ["F4", "F3", "F2", "F1"]
+    assert str(df["event_date"].dtype).startswith("datetime64")
+    assert df["event_date"].iloc[0].date() == date(2020, 1, 3)
+    for column in ("latitude", "geo_precision", "actor_group", "source_title", "source_url", "source_publisher", "source_count"):
+        assert column in df.columns
+    f3 = df.set_index("event_id").loc["F3"]
+    assert f3["source_title"] == "Report a" and f3["source_url"] == "https://example.org/a"
+    assert f3["latitude"] != f3["latitude"]  # NaN for an unresolved place
+    assert store.frame(IncidentFilter(actor_groups=("nobody",))).empty
+
+
+def test_facets(store: IncidentStore) -> None:
+    filter_store(store)
+    facets = store.facets()
+    assert facets.actor_groups == ["Iran-aligned militias", "Islamic State", "US and coalition forces", "Unidentified"]
+    assert facets.source_kinds == ["acled", "article"]
+    assert (facets.min_date, facets.max_date, facets.count) == (date(2019, 12, 1), date(2020, 1, 3), 4)
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(store: IncidentStore) -> None:
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with pytest.raises(sa.exc.IntegrityError):
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO incident_sources (event_id, source_id, sentence, reported_event_id) VALUES ('none', 'none', '', 'none')"
+            )
+
+
+def test_indexes_serve_the_date_and_group_query(store: IncidentStore) -> None:
+    with store.engine.connect() as conn:
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT count(*) FROM incidents WHERE actor_group = ? AND event_date BETWEEN ? AND ?",
+                ("Iran", "2019-01-01", "2019-12-31"),
+            )
+        )
+    assert "ix_incidents_group_date" in plan
+
+
+def test_an_older_schema_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    engine = sa.create_engine(to_db_url(tmp_path / "old.sqlite"))
+    with engine.begin() as conn:
+        assert migrations.migrate(conn, target=1) == [1]
+        conn.exec_driver_sql(
+            "INSERT INTO incidents (event_id, event_date, time_precision, event_type, sub_event_type, actor1, assoc_actor_1,"
+            " actor2, assoc_actor_2, actor_group, attribution, attributed_by, location, place_name, country, iso, admin1,"
+            " admin2, admin3, casualties_reported, munitions, notes, source_sentence, source_kind, extra, place_key,"
+            " location_key, row_hash, source_count) VALUES ('OLD1', '2019-12-05', 1, 'Battles', '', '', '', '', '', 'Iran',"
+            " 'unknown', '', 'Balad', '', 'Iraq', 'IQ', '', '', '', 0, '', '', '', 'article', '{}', 'text:balad', 'balad', 'x', 0)"
+        )
+    engine.dispose()
+
+    store = IncidentStore(tmp_path / "old.sqlite")
+    with store.engine.connect() as conn:
+        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 2
+        indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("incidents")}
+    assert "ix_incidents_group_date" in indexes and "ix_incidents_actor_group" not in indexes
+    assert [i.event_id for i in store.query(IncidentFilter(actor_groups=("Iran",)))] == ["OLD1"]
+    # Opening again applies nothing.
+    with store.engine.begin() as conn:
+        assert migrations.migrate(conn) == []
+
+
+def test_a_newer_schema_than_the_program_is_refused(tmp_path: Path) -> None:
+    store = IncidentStore(tmp_path / "new.sqlite")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO schema_version VALUES (99, 'from the future', '2030-01-01')")
+    store.close()
+    with pytest.raises(RuntimeError, match="schema version 99"):
+        IncidentStore(tmp_path / "new.sqlite")
+
+
+def test_database_location_from_a_path_a_url_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INCIDENT_MAP_DB", str(tmp_path / "env.sqlite"))
+    assert default_db_url() == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    monkeypatch.setenv("INCIDENT_MAP_DB", "sqlite:///" + str(tmp_path / "url.sqlite"))
+    assert default_db_url() == "sqlite:///" + str(tmp_path / "url.sqlite")
+    IncidentStore().close()
+    assert (tmp_path / "url.sqlite").exists()
+    monkeypatch.delenv("INCIDENT_MAP_DB")
+    assert default_db_url().endswith("/data/incidents.sqlite")
+
+
+def test_in_memory_database() -> None:
+    store = IncidentStore("sqlite://")
+    source = article("a")
+    assert store.ingest(source, [incident("M1", source)]).added == 1
+    assert store.count() == 1
