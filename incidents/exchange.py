@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 FORMATS: dict[str, ModuleType] = {"acled": acled, "ucdp": ucdp}
+_FORMAT_TITLES = {"acled": "an ACLED", "ucdp": "a UCDP GED"}
 ExportFormat = Literal["csv", "geojson"]
 # Rejections past this many are counted, not kept: a million bad rows must not fill memory.
 MAX_KEPT_REJECTIONS = 1000
@@ -141,7 +142,7 @@ class IncidentReader:
         if missing:
             hint = f"; it looks like {detected}: use --format {detected} or auto" if detected else ""
             raise ExchangeError(
-                f"{self.path}: line 1: not a {format} CSV: the header lacks {', '.join(missing)}{hint}"
+                f"{self.path}: line 1: not {_FORMAT_TITLES[format]} CSV: the header lacks {', '.join(missing)}{hint}"
             )
         return format, FORMATS[format].row_parser(header)
 
