@@ -1,9 +1,284 @@
-"""Subcommands of `incident-map` (see incidents/cli.py)."""
+"""Subcommands of `incident-map` (see incidents/cli.py): extract, ingest, list, resolve.
+
+Standard output carries only the command's result (JSON lines, the table, the summary);
+progress, warnings and errors go to standard error, each naming the file it is about.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from incidents.model import Incident, IncidentFilter, TimePrecision, incident_to_record
+from incidents.store import IncidentStore, IngestResult
+
+if TYPE_CHECKING:
+    from incidents.extract import Extractor
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".json")
+_DB_HELP = "database: an SQLite file path or a database URL (default: $INCIDENT_MAP_DB, else data/incidents.sqlite)"
+_TIME_PRECISION_NAMES = {TimePrecision.DAY: "day", TimePrecision.WEEK: "week", TimePrecision.MONTH: "month"}
+
+
+@dataclass
+class IngestSummary:
+    articles: int = 0
+    failed: list[str] = field(default_factory=list)  # one message per bad file, naming it
+    result: IngestResult = field(default_factory=IngestResult)
+
+
+def article_files(paths: Iterable[Path], on_error: Callable[[str], None]) -> Iterator[Path]:
+    """The files named, and the article files (.txt .md .json) under the folders named, in order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in ARTICLE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            yield path
+        else:
+            on_error(f"{path}: no such file or directory")
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    store: IncidentStore,
+    *,
+    extractor: Extractor | None = None,
+    progress: bool = True,
+    on_error: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Read, extract and store every article under `paths`, one transaction per article.
+
+    A file that cannot be read or stored is reported through `on_error` (a message naming it)
+    and skipped; the others go on.
+    """
+    from tqdm import tqdm
+
+    from incidents.articles import read_article
+
+    if extractor is None:
+        extractor = default_extractor()
+    summary = IngestSummary()
+
+    def report(message: str) -> None:
+        summary.failed.append(message)
+        if on_error:
+            on_error(message)
+
+    files = list(article_files(paths, report))
+    for path in tqdm(files, desc="ingest", unit="article", file=sys.stderr, disable=not progress or None):
+        try:
+            article = read_article(path)
+            summary.result += store.ingest(article.source(), extractor.extract(article))
+        except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
+            message = str(error) if str(path) in str(error) else f"{path}: {type(error).__name__}: {error}"
+            report(message)
+        else:
+            summary.articles += 1
+    return summary
+
+
+def default_extractor() -> Extractor:
+    from geo import default_geocoder
+    from incidents.extract import Extractor
+
+    return Extractor(default_geocoder())
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {value!r}") from None
+
+
+def _coordinate(limit: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if not -limit <= number <= limit:
+            raise argparse.ArgumentTypeError(f"{number} is outside -{limit:g}..{limit:g}")
+        return number
+
+    return parse
+
+
+def _error(command: str, message: str) -> None:
+    print(f"incident-map {command}: {message}", file=sys.stderr)
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from incidents.articles import ArticleError, read_article
+
+    try:
+        article = read_article(args.file, published=args.published)
+    except ArticleError as error:
+        _error("extract", str(error))
+        return 1
+    for incident in default_extractor().extract(article):
+        print(json.dumps(incident_to_record(incident), ensure_ascii=False))
+    return 0
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    store = IncidentStore(args.db)
+    try:
+        summary = ingest_paths(
+            args.paths,
+            store,
+            progress=not args.quiet,
+            on_error=lambda message: _error("ingest", message),
+        )
+    finally:
+        store.close()
+    result = summary.result
+    print(
+        f"{summary.articles} articles ingested: {result.added} incidents added, {result.merged} merged, "
+        f"{result.unchanged} unchanged, {result.unresolved} with unresolved places"
+        + (f"; {len(summary.failed)} files failed" if summary.failed else "")
+    )
+    return 1 if summary.failed else 0
+
+
+def filter_from_args(args: argparse.Namespace) -> IncidentFilter:
+    return IncidentFilter(
+        date_from=args.date_from,
+        date_to=args.date_to,
+        actor_groups=tuple(args.actor_group or ()),
+        actors=tuple(args.actor or ()),
+        event_types=tuple(args.event_type or ()),
+        unresolved_only=args.unresolved,
+    )
+
+
+_TABLE_COLUMNS = (("date", 10), ("when", 5), ("place", 30), ("geo", 10), ("actor", 30), ("type", 34), ("fatalities", 10))
+
+
+def _table_cells(incident: Incident) -> tuple[str, ...]:
+    return (
+        incident.event_date.isoformat(),
+        _TIME_PRECISION_NAMES.get(TimePrecision(incident.time_precision), str(incident.time_precision)),
+        incident.place_name or incident.location,
+        "unresolved" if incident.geo_precision is None else str(int(incident.geo_precision)),
+        incident.actor1 or incident.actor_group,
+        incident.sub_event_type or incident.event_type,
+        "" if incident.fatalities is None else str(incident.fatalities),
+    )
+
+
+def _print_row(cells: Iterable[str], out: TextIO) -> None:
+    fitted = []
+    for text, (_, width) in zip(cells, _TABLE_COLUMNS):
+        text = " ".join(text.split())  # article text may hold newlines or tabs
+        fitted.append(text if len(text) <= width else text[: width - 1] + "…")
+    print("  ".join(f"{text:<{width}}" for text, (_, width) in zip(fitted, _TABLE_COLUMNS)).rstrip(), file=out)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    store = IncidentStore(args.db)
+    flt = filter_from_args(args)
+    incidents = store.query(flt, limit=args.limit) if args.limit else store.iter_incidents(flt)
+    if args.format == "jsonl":
+        for incident in incidents:
+            print(json.dumps(incident_to_record(incident), ensure_ascii=False))
+        return 0
+    _print_row((name for name, _ in _TABLE_COLUMNS), sys.stdout)
+    shown = 0
+    for incident in incidents:
+        _print_row(_table_cells(incident), sys.stdout)
+        shown += 1
+    total = store.count(flt)
+    print(f"{shown} of {total} incidents" if shown < total else f"{total} incidents", file=sys.stderr)
+    return 0
+
+
+def run_resolve(args: argparse.Namespace) -> int:
+    from geo import default_geocoder
+    store = IncidentStore(args.db)
+    geocoder = default_geocoder()
+    country = iso = ""
+    if args.country:
+        import pycountry
+
+        found = pycountry.countries.get(alpha_2=args.country.upper())
+        if found is None:
+            _error("resolve", f"unknown country code {args.country!r}")
+            return 2
+        country, iso = found.name, found.alpha_2
+    updated = store.resolve_place(
+        args.place, args.latitude, args.longitude, geo_precision=args.precision, country=country, iso=iso
+    )
+    # So that the next article naming this place resolves it.
+    geocoder.add_alias(args.place, args.latitude, args.longitude, kind=args.kind, country_code=iso or None)
+    print(f"{updated} incidents at {args.place!r} resolved to {args.latitude}, {args.longitude}; alias added to the gazetteer")
+    return 0
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `incident-map` parser."""
+    extract = subcommands.add_parser(
+        "extract",
+        help="print the incidents an article describes, one JSON object a line",
+        description="Read one article (.txt, .md or .json) and print its incidents as JSON lines.",
+    )
+    extract.add_argument("file", type=Path, help="the article file")
+    extract.add_argument(
+        "--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date (overrides the article's date line)"
+    )
+    extract.set_defaults(handler=run_extract)
+
+    ingest = subcommands.add_parser(
+        "ingest",
+        help="extract incidents from articles and store them",
+        description="Ingest article files, or folders of them (.txt .md .json, recursively), one transaction per article.",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or folders")
+    ingest.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ingest.set_defaults(handler=run_ingest)
+
+    listing = subcommands.add_parser(
+        "list", help="list stored incidents", description="List stored incidents, newest first."
+    )
+    listing.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD", help="first day (inclusive)")
+    listing.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="last day (inclusive)")
+    listing.add_argument("--actor", action="append", help="actor name, part of it, any case (repeatable)")
+    listing.add_argument("--actor-group", action="append", help="actor group, e.g. 'Iran-aligned militias' (repeatable)")
+    listing.add_argument("--event-type", action="append", help="ACLED event type, e.g. Battles (repeatable)")
+    listing.add_argument("--unresolved", action="store_true", help="only incidents whose place has no coordinates")
+    listing.add_argument("--format", choices=("table", "jsonl"), default="table")
+    listing.add_argument("--limit", type=int, default=None, help="at most this many incidents")
+    listing.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
+    listing.set_defaults(handler=run_list)
+
+    resolve = subcommands.add_parser(
+        "resolve",
+        help="give coordinates to an unresolved place",
+        description=(
+            "Set the coordinates of every unresolved incident whose place text is PLACE (any case and spacing), "
+            "and add PLACE to the user gazetteer so that later articles resolve it."
+        ),
+    )
+    resolve.add_argument("place", help="the place text, as `list --unresolved` shows it")
+    resolve.add_argument("latitude", type=_coordinate(90), help="decimal degrees")
+    resolve.add_argument("longitude", type=_coordinate(180), help="decimal degrees")
+    resolve.add_argument(
+        "--precision", type=int, choices=(1, 2, 3), default=1, help="ACLED geo_precision of these coordinates (default 1)"
+    )
+    resolve.add_argument("--kind", default="site", help="gazetteer kind of the place (default: site)")
+    resolve.add_argument("--country", metavar="CC", help="ISO 3166 alpha-2 country code of the place")
+    resolve.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
+    resolve.set_defaults(handler=run_resolve)
