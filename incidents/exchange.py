@@ -170,6 +170,7 @@ class IncidentReader:
                     break
                 except csv.Error as error:
                     line_end = reader.line_num
+                    summary.rows += 1
                     self._reject(line, f"not readable as CSV ({error})")
                     continue
                 line_end = reader.line_num

@@ -317,3 +317,45 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_header(tmp_path: Path) -> Non
     with IncidentReader(path) as reader:
         assert reader.format == "acled"
         assert [incident.event_id for incident in reader.incidents()] == ["IRQ1"]
+
+
+def test_an_overlong_field_and_an_unclosed_quote_are_rejected_by_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "broken.csv",
+        ACLED_HEADER,
+        acled_row("IRQ1"),
+        acled_row("IRQ2", notes="x" * 200_000),  # beyond the csv module's field limit: a broken quote, surely
+        acled_row("IRQ3"),
+        'IRQ4,"2020-05-09,2020',  # the quote never closes
+    )
+    with IncidentReader(path) as reader:
+        assert [incident.event_id for incident in reader.incidents()] == ["IRQ1", "IRQ3"]
+    assert (reader.summary.rows, reader.summary.rejected) == (4, 2)
+    assert [r.line for r in reader.summary.rejections] == [3, 5]
+    assert "field limit" in reader.summary.rejections[0].reason
+
+
+def test_an_event_repeated_in_one_file_is_stored_once_newest_first(tmp_path: Path, store: IncidentStore) -> None:
+    path = write(
+        tmp_path / "repeat.csv",
+        ACLED_HEADER,
+        acled_row("IRQ1", fatalities="1", timestamp="1600000000"),
+        acled_row("IRQ1", fatalities="5", timestamp="1600900000"),
+        acled_row("IRQ1", fatalities="3", timestamp="1600500000"),
+    )
+    summary = import_file(path, store)
+    assert (summary.rows, summary.inserted, summary.rejected) == (3, 1, 0)
+    [stored] = store.query()
+    assert (stored.fatalities, stored.timestamp) == (5, 1600900000)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="IncidentStore.upsert inserts source rows with ON CONFLICT DO NOTHING: a corrected ACLED "
+    "`source` list keeps the first version's publishers (STORE's part)",
+)
+def test_a_newer_export_corrects_the_publishers_too(tmp_path: Path, store: IncidentStore) -> None:
+    import_file(write(tmp_path / "old.csv", ACLED_HEADER, acled_row("IRQ1")), store)
+    newer = acled_row("IRQ1", timestamp="1700000000").replace("Shafaq News; Rudaw", "Rudaw; Kurdistan 24")
+    assert import_file(write(tmp_path / "new.csv", ACLED_HEADER, newer), store).updated == 1
+    assert [s.publisher for s in store.query()[0].sources] == ["Rudaw; Kurdistan 24"]
