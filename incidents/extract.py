@@ -1,0 +1,429 @@
+"""Articles to incidents: every incident a report describes, dated and placed as exactly as it
+allows and no more, attributed the way it attributes it, and nothing it does not describe.
+
+A sentence becomes an incident when it has an event trigger told as a fact (not a threat, plan,
+possibility, negation or aggregate), a date phrase (or continues a dated incident sentence of
+its paragraph), and a place: its own most specific locative place, else the country its
+paragraph or article places events in. Photo captions and datelines are never read for incidents.
+
+The spaCy pipeline (blank English, a sentencizer, and a PhraseMatcher fed from the actor lexicon)
+is built once per process; the place name keys once per geocoder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+from incidents.actors import Actor, actor_group_for, actors
+from incidents.articles import Article, split_dateline
+from incidents.extraction.cues import (
+    Trigger,
+    find_attributer,
+    find_attribution,
+    find_casualties,
+    find_munitions,
+    find_trigger,
+)
+from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
+from incidents.extraction.places import PlaceFinder, PlaceMention, best_place
+from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
+
+# The gazetteer kinds fed to the place finder; cities only from this population up, because
+# small towns named like common words ("Security", "Hook") would otherwise turn up everywhere.
+# Smaller places are still found through their cue ("the village of X") and the geocoder.
+PLACE_KINDS: tuple[str, ...] = ("base", "airfield", "site", "admin1", "country", "region")
+CITY_MIN_POPULATION = 15_000
+
+# A caption's photo credit: "(AP)", "(Reuters)", "AFP/Getty Images", "Photo: ...".
+_CAPTION_CREDIT = re.compile(
+    r"(?:\((?:AP|AFP|Reuters|EPA|Getty(?: Images)?|Anadolu|AA|Xinhua|File|File photo|Photo)[^)]{0,40}\)|"
+    r"(?:AFP|Reuters|AP|EPA)\s*/\s*[\w .]+|Getty Images|\bPhoto(?:graph)?(?: credit)?:.*)\s*$",
+    re.IGNORECASE,
+)
+# Attribution is looked for this many sentences after the incident sentence.
+_ATTRIBUTION_WINDOW = 3
+_SHORT_ALIAS = 4
+
+
+@dataclass
+class Sentence:
+    index: int  # position in the article, counting every sentence read
+    paragraph: int
+    span: Any  # spaCy Span
+    text: str
+    trigger: Trigger | None = None
+    actors: list[tuple[int, int, Actor]] = field(default_factory=list)  # (start, end, actor) in the sentence
+
+
+@dataclass(frozen=True)
+class _Pipeline:
+    nlp: Language
+    names: PhraseMatcher  # actor names, case-insensitive
+    acronyms: PhraseMatcher  # "IS", "KH", "US": only in capitals, or "us" and "is" would match
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> _Pipeline:
+    """A blank English pipeline with a sentencizer, and the actor matchers (built once a process)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    names = PhraseMatcher(nlp.vocab, attr="LOWER")
+    acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for position, actor in enumerate(actors()):
+        long_names: set[str] = set()
+        short_names: set[str] = set()
+        for name in actor.names:
+            target = short_names if len(name) <= _SHORT_ALIAS and name.upper() == name else long_names
+            # Reports write the apostrophe straight, curly or not at all: "Asa’ib", "Asa'ib", "Asaib".
+            target.update({name, name.replace("’", "'"), name.replace("'", "’"), name.replace("'", "")})
+        if long_names:
+            names.add(str(position), list(nlp.tokenizer.pipe(sorted(long_names))))
+        if short_names:
+            acronyms.add(str(position), list(nlp.tokenizer.pipe(sorted(short_names))))
+    return _Pipeline(nlp, names, acronyms)
+
+
+@lru_cache(maxsize=8)
+def _place_names(geocoder: Any) -> tuple[str, ...]:
+    names = set(geocoder.place_names(kinds=PLACE_KINDS))
+    names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION))
+    return tuple(sorted(names))
+
+
+class Extractor:
+    """Extracts incidents from articles with the offline gazetteer and the actor lexicon."""
+
+    def __init__(self, geocoder: Any | None = None) -> None:
+        if geocoder is None:
+            from geo import default_geocoder
+
+            geocoder = default_geocoder()
+        self.geocoder = geocoder
+        self._pipeline = _pipeline()
+        self._actor_list = actors()
+        self.places = PlaceFinder(geocoder, _place_names(geocoder))
+
+    # -- reading -----------------------------------------------------------------------------
+    def sentences(self, article: Article) -> list[Sentence]:
+        """The article's body sentences, without photo captions and datelines."""
+        paragraphs = article.text.split("\n\n")
+        has_dateline = [bool(split_dateline(p)[0]) for p in paragraphs]
+        first_dateline = has_dateline.index(True) if any(has_dateline) else None
+        texts: list[tuple[int, str]] = []
+        for number, paragraph in enumerate(paragraphs):
+            if first_dateline is not None and number < first_dateline:
+                continue  # before the dateline: captions and bylines
+            if _CAPTION_CREDIT.search(paragraph):
+                continue
+            texts.append((number, split_dateline(paragraph)[1]))
+        sentences: list[Sentence] = []
+        pipeline = self._pipeline
+        for (number, _), doc in zip(texts, pipeline.nlp.pipe(text for _, text in texts), strict=True):
+            matches = [*pipeline.names(doc), *pipeline.acronyms(doc)]
+            spans = filter_spans([doc[start:end] for _, start, end in matches])
+            labels = {(start, end): int(pipeline.nlp.vocab.strings[label]) for label, start, end in matches}
+            for sent in doc.sents:
+                # The sentencizer leaves a following quotation's opening mark on the sentence before.
+                sentence = Sentence(len(sentences), number, sent, sent.text.rstrip(" “‘\"'"))
+                sentence.trigger = find_trigger(sentence.text)
+                for span in spans:
+                    if sent.start <= span.start and span.end <= sent.end:
+                        actor = self._actor_list[labels[(span.start, span.end)]]
+                        sentence.actors.append((span.start_char - sent.start_char, span.end_char - sent.start_char, actor))
+                sentences.append(sentence)
+        return sentences
+
+    # -- extraction --------------------------------------------------------------------------
+    def extract(self, article: Article) -> list[Incident]:
+        sentences = self.sentences(article)
+        bias = self._country_bias(article, sentences)
+        mentions: dict[int, list[PlaceMention]] = {}
+
+        def places_of(sentence: Sentence) -> list[PlaceMention]:
+            if sentence.index not in mentions:
+                skip = [(p.start, p.end) for p in find_date_phrases(sentence.text)]
+                # Multi-word and acronym actor names are not places; "Iran" may be either.
+                skip += [
+                    (start, end)
+                    for start, end, _ in sentence.actors
+                    if " " in sentence.text[start:end] or sentence.text[start:end].isupper()
+                ]
+                mentions[sentence.index] = self.places.mentions(sentence.span, country_bias=bias, skip=skip)
+            return mentions[sentence.index]
+
+        article_country = self._article_country(sentences, places_of)
+        incidents: list[Incident] = []
+        previous_dated: dict[int, tuple[int, ResolvedDate]] = {}  # paragraph -> (sentence index, date)
+        for sentence in sentences:
+            trigger = sentence.trigger
+            if trigger is None:
+                continue
+            when = self._date_of(sentence, article.published)
+            if when is None:
+                earlier = previous_dated.get(sentence.paragraph)
+                # An undated sentence right after a dated incident sentence continues its story.
+                if earlier is None or earlier[0] != sentence.index - 1:
+                    continue
+                when = earlier[1]
+            previous_dated[sentence.paragraph] = (sentence.index, when)
+            own_place = best_place(places_of(sentence))
+            if trigger.definite and (own_place is None or own_place.rank > 1):
+                continue  # "the attack" without a place of its own refers back to a told incident
+            incident = self._incident(article, sentence, trigger, when, own_place, sentences, places_of, article_country)
+            if incident is not None:
+                incidents.append(incident)
+        return _merge_duplicates(incidents)
+
+    def _date_of(self, sentence: Sentence, published: date) -> ResolvedDate | None:
+        resolved = [r for p in find_date_phrases(sentence.text) if (r := resolve_date(p.text, published))]
+        if not resolved:
+            return None
+        return min(resolved, key=lambda r: int(r.precision))  # the most precise, first among equals
+
+    def _country_bias(self, article: Article, sentences: list[Sentence]) -> str | None:
+        """The ISO code of the country the article names most, to settle ambiguous place names."""
+        counts: Counter[str] = Counter()
+        for sentence in sentences:
+            if sentence.trigger is None:
+                continue
+            for mention in self.places.mentions(sentence.span):
+                if mention.location is not None and mention.kind == "country":
+                    counts[mention.location.raw.get("country_code", "")] += 1
+        counts.pop("", None)
+        return counts.most_common(1)[0][0] if counts else None
+
+    def _article_country(self, sentences: list[Sentence], places_of: Any) -> PlaceMention | None:
+        """The country the article's incident sentences place things in, most often."""
+        by_country: dict[str, PlaceMention] = {}
+        counts: Counter[str] = Counter()
+        for sentence in sentences:
+            if sentence.trigger is None:
+                continue
+            for mention in places_of(sentence):
+                if mention.locative and mention.country:
+                    counts[mention.country] += 1
+                    if mention.kind == "country":
+                        by_country.setdefault(mention.country, mention)
+        for country, _ in counts.most_common():
+            if country in by_country:
+                return by_country[country]
+        return None
+
+    def _incident(
+        self,
+        article: Article,
+        sentence: Sentence,
+        trigger: Trigger,
+        when: ResolvedDate,
+        own_place: PlaceMention | None,
+        sentences: list[Sentence],
+        places_of: Any,
+        article_country: PlaceMention | None,
+    ) -> Incident | None:
+        place, precision_floor = own_place, None
+        if place is None:
+            # No place of its own: the country its paragraph (the sentence before) or the article is about.
+            context = [s for s in sentences if s.paragraph == sentence.paragraph and s.index == sentence.index - 1]
+            context_place = best_place(places_of(context[0])) if context else None
+            place = self._country_of(context_place) or article_country
+            precision_floor = int(GeoPrecision.REGION)
+            if place is None:
+                return None  # nowhere at all: nothing to map or resolve
+
+        actor1, attribution, attributed_by = self._perpetrator(sentence, trigger, sentences)
+        country = place.country
+        if not actor1:
+            actor1 = _unidentified_actor(trigger, country)
+        actor2 = self._target(sentence, trigger, actor1)
+        casualties = find_casualties(sentence.text)
+        munitions = find_munitions(sentence.text) if trigger.event_type == "Explosions/Remote violence" else ""
+        location = place.location
+        geo_precision = place.geo_precision
+        if precision_floor is not None and geo_precision is not None:
+            geo_precision = max(geo_precision, precision_floor)
+        location_text = place.text if precision_floor is None else (location.raw.get("name", place.text) if location else place.text)
+        place_name = location.raw.get("name", "") if location is not None else ""
+        location_key = place_name or location_text.lower()
+        incident = Incident(
+            event_id=stable_id(article.source_id, when.day.isoformat(), location_key, trigger.event_type, sentence.index),
+            event_date=when.day,
+            time_precision=int(when.precision),
+            event_type=trigger.event_type,
+            sub_event_type=trigger.sub_event_type,
+            actor1=actor1,
+            actor2=actor2,
+            actor_group=actor_group_for(actor1),
+            attribution=attribution,
+            attributed_by=attributed_by,
+            location=location_text,
+            place_name=place_name,
+            latitude=location.latitude if location is not None else None,
+            longitude=location.longitude if location is not None else None,
+            geo_precision=geo_precision,
+            country=country or (article_country.country if article_country else ""),
+            iso=location.raw.get("country_code", "") if location is not None else "",
+            admin1=location.raw.get("admin1", "") or "" if location is not None else "",
+            fatalities=casualties.fatalities,
+            injuries=casualties.injuries,
+            casualties_reported=casualties.reported,
+            munitions=munitions,
+            source_sentence=sentence.text,
+            source_kind="article",
+            sources=[article.source(sentence.text)],
+        )
+        incident.notes = _summary(incident, when)
+        return incident
+
+    def _country_of(self, mention: PlaceMention | None) -> PlaceMention | None:
+        if mention is None or not mention.country:
+            return None
+        if mention.kind == "country":
+            return mention
+        location = self.places.resolve(mention.country)
+        if location is None:
+            return None
+        return PlaceMention(mention.country, mention.start, mention.end, location, True, False)
+
+    def _perpetrator(self, sentence: Sentence, trigger: Trigger, sentences: list[Sentence]) -> tuple[str, str, str]:
+        """(actor1, attribution, attributed_by) from the sentence and the ones that follow it."""
+        stated = _agent(sentence, trigger)
+        window = [sentence]
+        paragraph_size = sum(1 for s in sentences if s.paragraph == sentence.paragraph)
+        for later in sentences[sentence.index + 1 : sentence.index + 1 + _ATTRIBUTION_WINDOW]:
+            same_paragraph = later.paragraph == sentence.paragraph
+            # Wire copy puts one sentence in each paragraph: then the next paragraph may attribute.
+            next_wire_paragraph = paragraph_size == 1 and later.paragraph == sentence.paragraph + 1
+            if later.trigger is not None or not (same_paragraph or next_wire_paragraph):
+                break
+            window.append(later)
+        for candidate in window:
+            cue = find_attribution(candidate.text)
+            if cue is None:
+                continue
+            if cue.kind == "unclaimed":
+                return stated, "unknown", ""
+            who = find_attributer(candidate.text)
+            named = _attributed_actor(candidate, cue.kind, cue.start, cue.end, who)
+            if named is None and stated and candidate is sentence:
+                named = stated
+            if named is None:
+                continue
+            if cue.kind == "claimed":
+                who = named
+            return named, cue.kind, who
+        return stated, "unknown", ""
+
+    def _target(self, sentence: Sentence, trigger: Trigger, actor1: str) -> str:
+        """The actor the incident was aimed at: "against X", "among X", "hosting X"..."""
+        for start, end, actor in sentence.actors:
+            if actor.name == actor1 or _is_modifier(sentence.text, start, end):
+                continue
+            before = sentence.text[max(0, start - 45) : start]
+            if _TARGET_CUE.search(before):
+                return actor.name
+        return ""
+
+
+_TARGET_CUE = re.compile(
+    r"\b(?:against|targeting|targeted|among|killing|killed|wounding|hit|struck|hosting|housing|where|"
+    r"convoy of|positions of|members of|headquarters of|base of|on)\s+(?:[\w’'-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+_MODIFIER_BEFORE = re.compile(r"(?:\bpro-?\s*|\b(?:close|loyal|linked|allied|aligned|affiliated) (?:to|with)\s+|\bbacked by\s+|\bblacklisted by\s+)$", re.IGNORECASE)
+_MODIFIER_AFTER = re.compile(r"^-?(?:backed|aligned|allied|linked|affiliated|based|supported)\b", re.IGNORECASE)
+
+
+def _is_modifier(text: str, start: int, end: int) -> bool:
+    """"pro-Iran", "Iran-backed", "close to Tehran": the actor qualifies someone else."""
+    return bool(_MODIFIER_BEFORE.search(text[max(0, start - 25) : start]) or _MODIFIER_AFTER.search(text[end : end + 12]))
+
+
+def _agent(sentence: Sentence, trigger: Trigger) -> str:
+    """The actor the sentence itself names as doing it: "US operations", "Kataib Hezbollah fired"."""
+    for start, end, actor in sentence.actors:
+        if _is_modifier(sentence.text, start, end):
+            continue
+        overlaps_trigger = start < trigger.end and trigger.start < end
+        gap = sentence.text[end : trigger.start]
+        if overlaps_trigger or (end <= trigger.start and len(gap.split()) <= 3 and "," not in gap):
+            return actor.name
+    return ""
+
+
+def _attributed_actor(sentence: Sentence, kind: str, cue_start: int, cue_end: int, attributer: str) -> str | None:
+    """The actor an attribution cue points at: after "suspected/blamed/claimed by", before "claimed"."""
+    usable = [
+        (start, end, actor)
+        for start, end, actor in sentence.actors
+        if not _is_modifier(sentence.text, start, end) and not (attributer and start < len(attributer) + 4 and sentence.text.find(attributer) <= start)
+    ]
+    after = [a for s, _, a in usable if s >= cue_end]
+    before = [a for _, e, a in usable if e <= cue_start]
+    claimed_by = kind == "claimed" and sentence.text[cue_start:cue_end].lower().endswith("claimed by")
+    if kind == "claimed" and not claimed_by:
+        return before[-1].name if before else (after[0].name if after else None)
+    if after:
+        return after[0].name
+    return before[-1].name if before else None
+
+
+def _unidentified_actor(trigger: Trigger, country: str) -> str:
+    suffix = f" ({country})" if country else ""
+    if trigger.event_type in ("Protests",):
+        return f"Protesters{suffix}"
+    if trigger.event_type == "Riots":
+        return f"Rioters{suffix}"
+    return f"Unidentified Armed Group{suffix}"
+
+
+def _summary(incident: Incident, when: ResolvedDate) -> str:
+    """One line: what, where, when, who (as attributed), and the toll."""
+    what = incident.munitions or incident.sub_event_type or incident.event_type
+    preposition = "in" if incident.geo_precision == GeoPrecision.REGION else "at"
+    parts = [f"{what[:1].upper()}{what[1:]} {preposition} {incident.location or 'an unknown place'} ({when.phrase})"]
+    if incident.attribution != "unknown":
+        by = f" by {incident.attributed_by}" if incident.attributed_by and incident.attribution != "claimed" else ""
+        parts.append(f"{incident.actor1} {incident.attribution}{by}")
+    elif not incident.actor1.startswith(("Unidentified", "Protesters", "Rioters")):
+        parts.append(incident.actor1)
+    if incident.actor2:
+        parts.append(f"against {incident.actor2}")
+    if incident.fatalities == 0 and incident.injuries == 0:
+        parts.append("no casualties")
+    elif incident.fatalities or incident.injuries:
+        parts.append(f"{incident.fatalities or 0} killed, {incident.injuries or 0} wounded")
+    elif incident.casualties_reported:
+        parts.append("casualties, number not given")
+    return "; ".join(parts)
+
+
+def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
+    """One incident per (day, place, event type) in an article: later mentions fill gaps."""
+    merged: dict[tuple[date, str, str], Incident] = {}
+    for incident in incidents:
+        key = (incident.event_date, incident.place_name or incident.location.lower(), incident.event_type)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = incident
+            continue
+        if first.attribution == "unknown" and incident.attribution != "unknown":
+            first.actor1, first.actor_group = incident.actor1, incident.actor_group
+            first.attribution, first.attributed_by = incident.attribution, incident.attributed_by
+        for name in ("actor2", "munitions"):
+            if not getattr(first, name):
+                setattr(first, name, getattr(incident, name))
+        for name in ("fatalities", "injuries"):
+            if getattr(first, name) is None:
+                setattr(first, name, getattr(incident, name))
+        first.casualties_reported = first.casualties_reported or incident.casualties_reported
+    return list(merged.values())

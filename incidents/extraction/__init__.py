@@ -1,0 +1,1 @@
+"""The parts of article extraction: date phrases, places, cues (triggers, casualties, attribution)."""

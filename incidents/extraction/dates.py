@@ -1,0 +1,164 @@
+"""Date phrases in a sentence, resolved against the article's publication date.
+
+Phrases are found with patterns that only accept real date expressions (capitalised month and
+weekday names, "last week", "in November"), because searching dates over free text finds false
+ones ("we" read as Wednesday, the modal "may"). Each phrase is then parsed by dateparser with
+the publication date as the relative base, preferring the past, and coded with ACLED's
+time_precision: 1 day, 2 week (the middle day, Thursday, of a Monday-Sunday week),
+3 month (the 15th; the 1st for "early", the last day for "late"/"end of").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+
+from incidents.model import TimePrecision
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:19|20)\d\d"
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+
+# Ordered from the most to the least precise; a span already taken is not matched again.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("iso", re.compile(rf"\b{_YEAR}-\d\d-\d\d\b")),
+    ("day", re.compile(rf"\b{_MONTH}\s+{_ORDINAL}\b(?:,?\s+{_YEAR}\b)?(?!\s*(?:-|–)\s*\d)")),
+    ("day", re.compile(rf"\b{_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
+    ("weekday", re.compile(rf"\b(?:(?:last|early|late|on|next|this coming)\s+)?{_WEEKDAY}{_PART_OF_DAY}\b")),
+    ("relative_day", re.compile(r"\b(?:yesterday|today|tonight|overnight|(?:two|three|four|five|six|\d) days ago)\b", re.I)),
+    ("week", re.compile(r"\b(?:last|this|earlier this|the previous|the past|next)\s+week(?:end)?\b", re.I)),
+    (
+        "month",
+        re.compile(
+            rf"\b(?:(?:early|late|mid|the beginning of|the end of|the start of|beginning of|end of)[\s-]+)?"
+            rf"{_MONTH}(?:\s+{_YEAR})?\b"
+        ),
+    ),
+    ("relative_month", re.compile(r"\b(?:last month|earlier this month|this month|late last month|early last month)\b", re.I)),
+)
+_FUTURE_WORDS = re.compile(r"\b(?:next|coming|tomorrow|upcoming)\b", re.I)
+_HAS_YEAR = re.compile(rf"\b{_YEAR}\b")
+_WEEKDAY_ONLY = re.compile(rf"^(?:on\s+|early\s+|late\s+)?({_WEEKDAY}){_PART_OF_DAY}$")
+_PART_OF_DAY_SUFFIX = re.compile(r"\s+(?:morning|afternoon|evening|night)$")
+
+
+@dataclass(frozen=True)
+class DatePhrase:
+    text: str
+    start: int  # character offsets in the sentence
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    day: date
+    precision: TimePrecision
+    phrase: str
+
+
+def find_date_phrases(sentence: str) -> list[DatePhrase]:
+    """Date expressions in a sentence, in the order they appear."""
+    taken: list[tuple[int, int]] = []
+    found: list[DatePhrase] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            start, end = match.span()
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            text = match.group(0)
+            if kind == "month" and text.startswith("May") and not _HAS_YEAR.search(text):
+                # "May" alone is the modal more often than the month; keep "in May".
+                if not re.search(r"\b(?:in|during|since|early|late|mid)[\s-]+$", sentence[:start]):
+                    continue
+            taken.append((start, end))
+            found.append(DatePhrase(text, start, end, kind))
+    return sorted(found, key=lambda phrase: phrase.start)
+
+
+@lru_cache(maxsize=64)
+def _parser(base: date) -> DateDataParser:
+    # One parser per publication date: dateparser fixes RELATIVE_BASE when the parser is made.
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RETURN_TIME_AS_PERIOD": True,
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+    }
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+@lru_cache(maxsize=8192)
+def resolve_date(phrase: str, published: date) -> ResolvedDate | None:
+    """The date a phrase means in an article published on `published`, or None.
+
+    Never after publication unless the phrase states its year: an undated "December 10" in an
+    article of 8 December 2019 is 10 December 2018.
+    """
+    text = re.sub(r"^(?:on|in|during)\s+", "", phrase.strip(), flags=re.I)
+    lowered = text.lower()
+    if _FUTURE_WORDS.search(lowered):
+        return None
+    if lowered in {"today", "tonight", "overnight"}:
+        return ResolvedDate(published, TimePrecision.DAY, phrase)
+    if "week" in lowered:
+        return _week(lowered, published, phrase)
+    modifier, core = _split_month_modifier(_PART_OF_DAY_SUFFIX.sub("", text))
+    data = _parse(core, published)
+    if data is None:
+        return None
+    parsed, period = data
+    if period == "month":
+        return _month(parsed, modifier, published, explicit_year=bool(_HAS_YEAR.search(core)), phrase=phrase)
+    if period != "day":
+        return None
+    weekday = _WEEKDAY_ONLY.match(text)
+    if weekday and parsed + timedelta(days=7) == published:
+        # "on Sunday" in an article of a Sunday is that day, not a week before.
+        parsed = published
+    if parsed > published and not _HAS_YEAR.search(core):
+        return None
+    return ResolvedDate(parsed, TimePrecision.DAY, phrase)
+
+
+def _parse(text: str, published: date) -> tuple[date, str] | None:
+    data = _parser(published).get_date_data(text)
+    if data.date_obj is None:
+        return None
+    return data.date_obj.date(), data.period or "day"
+
+
+def _split_month_modifier(text: str) -> tuple[str, str]:
+    match = re.match(r"^(early|late|mid|the beginning of|the end of|the start of|beginning of|end of)[\s-]+(.*)$", text, re.I)
+    if not match:
+        return "", text
+    modifier = match.group(1).lower().removeprefix("the ")
+    return {"start of": "beginning of", "beginning of": "beginning of"}.get(modifier, modifier), match.group(2)
+
+
+def _month(parsed: date, modifier: str, published: date, *, explicit_year: bool, phrase: str) -> ResolvedDate | None:
+    last_day = calendar.monthrange(parsed.year, parsed.month)[1]
+    day = {"early": 1, "beginning of": 1, "late": last_day, "end of": last_day}.get(modifier, 15)
+    coded = date(parsed.year, parsed.month, day)
+    if coded > published and not explicit_year:
+        if (parsed.year, parsed.month) != (published.year, published.month):
+            return None
+        coded = published  # the current month, coded no later than the article
+    return ResolvedDate(coded, TimePrecision.MONTH, phrase)
+
+
+def _week(lowered: str, published: date, phrase: str) -> ResolvedDate:
+    monday = published - timedelta(days=published.weekday())
+    if lowered.startswith(("last", "the previous", "the past")):
+        monday -= timedelta(days=7)
+    middle = min(monday + timedelta(days=3), published)
+    return ResolvedDate(middle, TimePrecision.WEEK, phrase)

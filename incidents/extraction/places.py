@@ -1,0 +1,192 @@
+"""Place mentions in a sentence, and which of them can be the place of an incident.
+
+Names are found by looking up capitalised word runs under the geocoder's own name key
+(geo.normalize: "Ain Assad Airbase", "Ayn al-Asad air base" and "Ain al-Asad" give one key),
+so the spelling variants the geocoder resolves are also the ones we find; an exact-spelling
+PhraseMatcher would miss most transliterations. Unknown villages are found by their cue
+("the village of X", "in X district") and kept unresolved.
+
+A mention is a candidate place of the incident only when a locative word governs it ("in", "at",
+"near", "hit", "north of"...): "Tehran said", "close to Tehran", "blacklisted by Washington" and
+"fired from X" (a launch site) are not places of the incident.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from geo.normalize import name_key
+
+# Most specific first: a base is a better place for an incident than its city.
+KIND_RANK: dict[str, int] = {"base": 0, "airfield": 0, "site": 0, "city": 1, "admin1": 2, "region": 3, "country": 3}
+UNRESOLVED_RANK = 0  # a named village the gazetteer lacks is as specific as the report gets
+
+_MAX_NAME_WORDS = 6
+_NAME_CONNECTORS = frozenset({"al", "el", "-", "ad", "as", "ash", "an", "ar", "at", "az", "of", "bin", "abu", "ibn", "'s"})
+
+# The word(s) right before a mention that make it the place where something happened.
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|on|inside|into|onto|hit|hits|hitting|struck|strikes|striking|targeted|targeting|landed|"
+    r"fell|attacked|attacking|stormed|storming|over|across|around|toward|towards|against|"
+    r"north|south|east|west|northeast|northwest|southeast|southwest|(?:north|south|east|west)-?(?:east|west)?ern|"
+    r"near|outside|outskirts|vicinity|edge|heart|city|town|village|province|district|area|region|governorate)"
+    r"(?:\s+of)?\s+(?:(?:the|a|an|northern|southern|eastern|western|central|north-?\w+|south-?\w+|downtown|"
+    r"Iraq's|Syria's|Iran's|[A-Z]\w+'s|[A-Z]\w+’s)\s+)*$"
+)
+# Cues that put the incident near, not at, the place (ACLED geo_precision 2).
+_NEAR = re.compile(
+    r"\b(?:near|outside|outskirts of|vicinity of|(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)? of|"
+    r"\d+\s*(?:km|kilometers|kilometres|miles)\s+\w+\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_LAUNCH_SITE = re.compile(r"\b(?:from|launched from|fired from|originated in|took off from)\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.IGNORECASE)
+# A place followed by a speech or policy verb is a government ("Tehran said"), not a location.
+_METONYMY_AFTER = re.compile(
+    r"^[’']?s?\s*(?:has |have |had |is |was )?(?:said|says|denied|denies|accused|blamed|announced|warned|vowed|"
+    r"claimed|condemned|responded|called|insisted|stated|imposed|sanctioned|threatened|wants|demanded|rejected)\b"
+    r"|^-(?:backed|aligned|allied|linked|affiliated|based)\b"
+)
+_METONYMY_BEFORE = re.compile(r"\b(?:by|to|with|pro-?|from|against)\s*$", re.IGNORECASE)
+
+_VILLAGE_OF = re.compile(
+    r"\b(?:village|town|hamlet|district|sub-?district|area|neighbou?rhood|region|outskirts) of\s+"
+    r"(?P<name>(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+(?:\s+(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+){0,3})"
+)
+_NAMED_VILLAGE = re.compile(
+    r"\b(?:in|near|at|outside)\s+(?:the\s+)?"
+    r"(?P<name>(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+(?:\s+(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+){0,3})\s+"
+    r"(?:village|district|sub-?district|area|neighbou?rhood)\b"
+)
+# "Iraqi territory", "Syrian soil": the country by its adjective.
+DEMONYMS: dict[str, str] = {
+    "Iraqi": "Iraq", "Syrian": "Syria", "Iranian": "Iran", "Turkish": "Turkey", "Lebanese": "Lebanon",
+    "Jordanian": "Jordan", "Kuwaiti": "Kuwait", "Saudi": "Saudi Arabia", "Yemeni": "Yemen", "Israeli": "Israel",
+}
+_DEMONYM_TERRITORY = re.compile(r"\b(?P<adj>" + "|".join(DEMONYMS) + r")\s+(?:territory|soil|land|airspace)\b")
+
+
+@dataclass
+class PlaceMention:
+    text: str  # as the report writes it
+    start: int  # character offsets in the sentence
+    end: int
+    location: Any | None  # a geopy Location from the geocoder, None when unresolved
+    locative: bool  # governed by "in/at/near/hit..."
+    near: bool  # "near X", "north of X": ACLED geo_precision 2
+
+    @property
+    def kind(self) -> str:
+        return self.location.raw.get("kind", "") if self.location is not None else ""
+
+    @property
+    def rank(self) -> int:
+        if self.location is None:
+            return UNRESOLVED_RANK
+        return KIND_RANK.get(self.kind, 1)
+
+    @property
+    def geo_precision(self) -> int | None:
+        if self.location is None:
+            return None
+        precision = int(self.location.raw.get("geo_precision") or 1)
+        return max(precision, 2) if self.near else precision
+
+    @property
+    def country(self) -> str:
+        return self.location.raw.get("country", "") if self.location is not None else ""
+
+
+class PlaceFinder:
+    """Finds and resolves place mentions; one per Extractor, with caches shared by its articles."""
+
+    def __init__(self, geocoder: Any, names: Iterable[str]) -> None:
+        self.geocoder = geocoder
+        self.keys: frozenset[str] = frozenset(k for k in (name_key(n).key for n in names) if len(k) >= 3)
+        self._resolved: dict[tuple[str, str | None], Any | None] = {}
+
+    def resolve(self, text: str, country_bias: str | None = None) -> Any | None:
+        """The geocoder's place for a name, cached per (name, bias)."""
+        key = (text, country_bias)
+        if key not in self._resolved:
+            try:
+                self._resolved[key] = self.geocoder.geocode(text, exactly_one=True, country_bias=country_bias)
+            except ValueError:
+                self._resolved[key] = None
+        return self._resolved[key]
+
+    def mentions(self, sentence: Any, *, country_bias: str | None = None, skip: Iterable[tuple[int, int]] = ()) -> list[PlaceMention]:
+        """Place mentions of a spaCy sentence span, with their roles.
+
+        `skip` holds character ranges (in the sentence) that are not places: dates, actor names.
+        """
+        text = sentence.text
+        base = sentence.start_char
+        skipped = list(skip)
+        found: list[PlaceMention] = []
+
+        def overlaps(start: int, end: int) -> bool:
+            return any(start < s_end and s_start < end for s_start, s_end in skipped) or any(
+                start < m.end and m.start < end for m in found
+            )
+
+        tokens = list(sentence)
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if not (token.is_alpha and token.text[0].isupper()):
+                i += 1
+                continue
+            matched = 0
+            for width in range(min(_MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+                last = tokens[i + width - 1]
+                if not (last.is_alpha and (last.text[0].isupper() or last.lower_ in ("airbase", "airfield", "airport", "base"))):
+                    continue
+                if any(not (t.text[0].isupper() or t.lower_ in _NAME_CONNECTORS or t.lower_ in ("airbase", "airfield", "airport", "base"))
+                       for t in tokens[i : i + width]):
+                    continue
+                span = sentence.doc[token.i : token.i + width]
+                start, end = span.start_char - base, span.end_char - base
+                if name_key(span.text).key in self.keys and not overlaps(start, end):
+                    found.append(self._mention(text, span.text, start, end, country_bias))
+                    matched = width
+                    break
+            i += matched or 1
+
+        for pattern in (_VILLAGE_OF, _NAMED_VILLAGE):
+            for match in pattern.finditer(text):
+                start, end = match.span("name")
+                if not overlaps(start, end):
+                    found.append(self._mention(text, match.group("name"), start, end, country_bias))
+        for match in _DEMONYM_TERRITORY.finditer(text):
+            start, end = match.span()
+            if not overlaps(start, end):
+                mention = self._mention(text, DEMONYMS[match.group("adj")], start, end, country_bias)
+                mention.text = match.group(0)
+                found.append(mention)
+        return sorted(found, key=lambda m: m.start)
+
+    def _mention(self, sentence: str, name: str, start: int, end: int, country_bias: str | None) -> PlaceMention:
+        before = sentence[max(0, start - 50) : start]
+        after = sentence[end : end + 40]
+        launch = bool(_LAUNCH_SITE.search(before))
+        metonymy = bool(_METONYMY_AFTER.search(after)) or (bool(_METONYMY_BEFORE.search(before)) and not _LOCATIVE.search(before))
+        locative = bool(_LOCATIVE.search(before)) and not launch and not metonymy
+        return PlaceMention(
+            text=name,
+            start=start,
+            end=end,
+            location=self.resolve(name, country_bias),
+            locative=locative,
+            near=bool(_NEAR.search(before)),
+        )
+
+
+def best_place(mentions: Iterable[PlaceMention]) -> PlaceMention | None:
+    """The most specific place the sentence puts the incident at (base > city > province > country)."""
+    candidates = [m for m in mentions if m.locative]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda m: (m.rank, m.start))
