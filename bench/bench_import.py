@@ -5,6 +5,7 @@
 Each measurement runs in a fresh subprocess on a fresh SQLite file, so that its peak resident
 memory (getrusage maxrss, interpreter and libraries included) is its own. Methods:
 - streaming: `import_file` (csv module, batches of 5,000 into IncidentStore.upsert);
+- parse only: the same reader with no store, to tell the reader's share from the store's;
 - re-import: the same file again into the same store (every row unchanged), smallest size only;
 - pandas whole file: `pandas.read_csv` of the whole file, every row parsed into a list, one upsert;
 - per-row transactions: one upsert (one transaction) per row, on the first --per-row-rows rows only,
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from incidents.exchange import ACLED_COLUMNS, import_file, to_acled_row
+from incidents.exchange import ACLED_COLUMNS, IncidentReader, import_file, to_acled_row
 from incidents.formats import acled
 from incidents.store import IncidentStore
 from incidents.synthetic import generate_incidents
@@ -72,6 +73,9 @@ def run_child(method: str, path: Path, db: Path, limit: int) -> dict[str, float]
     if method in ("streaming", "re-import"):
         summary = import_file(path, store)
         rows, changed = summary.rows, summary.inserted + summary.updated
+    elif method == "parse only (no store)":
+        with IncidentReader(path) as reader:
+            rows = changed = sum(1 for _ in reader.incidents())
     elif method == "pandas whole file":
         import pandas
 
@@ -125,7 +129,7 @@ def main() -> None:
             db = Path(tmp) / f"stream-{size}.sqlite"
             plan = [("streaming", db, 0)]
             if n == 0:
-                plan.append(("re-import", db, 0))
+                plan += [("re-import", db, 0), ("parse only (no store)", db, 0)]
             plan += [
                 ("pandas whole file", Path(tmp) / f"pandas-{size}.sqlite", 0),
                 ("per-row transactions", Path(tmp) / f"per-row-{size}.sqlite", min(size, args.per_row_rows)),
