@@ -33,6 +33,7 @@ from incidents.extraction.cues import (
     find_casualties,
     find_munitions,
     find_trigger,
+    incident_clause,
 )
 from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
 from incidents.extraction.places import PlaceFinder, PlaceMention, best_place
@@ -203,21 +204,20 @@ class Extractor:
         return counts.most_common(1)[0][0] if counts else None
 
     def _article_country(self, sentences: list[Sentence], places_of: Any) -> PlaceMention | None:
-        """The country the article's incident sentences place things in, most often."""
-        by_country: dict[str, PlaceMention] = {}
+        """The country the article's incident sentences place things in most often."""
         counts: Counter[str] = Counter()
+        example: dict[str, PlaceMention] = {}
         for sentence in sentences:
             if sentence.trigger is None:
                 continue
             for mention in places_of(sentence):
                 if mention.locative and mention.country:
                     counts[mention.country] += 1
-                    if mention.kind == "country":
-                        by_country.setdefault(mention.country, mention)
-        for country, _ in counts.most_common():
-            if country in by_country:
-                return by_country[country]
-        return None
+                    if mention.kind == "country" or mention.country not in example:
+                        example[mention.country] = mention
+        if not counts:
+            return None
+        return self._country_of(example[counts.most_common(1)[0][0]])
 
     def _incident(
         self,
@@ -241,12 +241,21 @@ class Extractor:
                 return None  # nowhere at all: nothing to map or resolve
 
         actor1, attribution, attributed_by = self._perpetrator(sentence, trigger, sentences)
-        country = place.country
+        # An unresolved village keeps the country the article's incidents are in.
+        country = place.country or (article_country.country if article_country else "")
         if not actor1:
             actor1 = _unidentified_actor(trigger, country)
-        actor2 = self._target(sentence, trigger, actor1)
-        casualties = find_casualties(sentence.text)
-        munitions = find_munitions(sentence.text) if trigger.event_type == "Explosions/Remote violence" else ""
+        clause = incident_clause(sentence.text, trigger)
+        actor2 = self._target(sentence, clause, actor1)
+        casualties = find_casualties(clause)
+        if casualties.fatalities is None and casualties.injuries is None:
+            # "Two soldiers were wounded." right after the incident sentence tells its toll.
+            for later in sentences[sentence.index + 1 : sentence.index + 2]:
+                if later.paragraph == sentence.paragraph and later.trigger is None:
+                    told = find_casualties(later.text)
+                    if told.fatalities is not None or told.injuries is not None:
+                        casualties = told
+        munitions = find_munitions(clause) if trigger.event_type == "Explosions/Remote violence" else ""
         location = place.location
         geo_precision = place.geo_precision
         if precision_floor is not None and geo_precision is not None:
@@ -270,7 +279,7 @@ class Extractor:
             latitude=location.latitude if location is not None else None,
             longitude=location.longitude if location is not None else None,
             geo_precision=geo_precision,
-            country=country or (article_country.country if article_country else ""),
+            country=country,
             iso=location.raw.get("country_code", "") if location is not None else "",
             admin1=location.raw.get("admin1", "") or "" if location is not None else "",
             fatalities=casualties.fatalities,
@@ -323,10 +332,10 @@ class Extractor:
             return named, cue.kind, who
         return stated, "unknown", ""
 
-    def _target(self, sentence: Sentence, trigger: Trigger, actor1: str) -> str:
+    def _target(self, sentence: Sentence, clause: str, actor1: str) -> str:
         """The actor the incident was aimed at: "against X", "among X", "hosting X"..."""
         for start, end, actor in sentence.actors:
-            if actor.name == actor1 or _is_modifier(sentence.text, start, end):
+            if end > len(clause) or actor.name == actor1 or _is_modifier(sentence.text, start, end):
                 continue
             before = sentence.text[max(0, start - 45) : start]
             if _TARGET_CUE.search(before):
@@ -335,7 +344,7 @@ class Extractor:
 
 
 _TARGET_CUE = re.compile(
-    r"\b(?:against|targeting|targeted|among|killing|killed|wounding|hit|struck|hosting|housing|where|"
+    r"\b(?:against|targeting|targeted|among|with|killing|killed|wounding|hit|struck|hosting|housing|where|"
     r"convoy of|positions of|members of|headquarters of|base of|on)\s+(?:[\w’'-]+\s+){0,4}$",
     re.IGNORECASE,
 )
@@ -362,13 +371,16 @@ def _agent(sentence: Sentence, trigger: Trigger) -> str:
 
 def _attributed_actor(sentence: Sentence, kind: str, cue_start: int, cue_end: int, attributer: str) -> str | None:
     """The actor an attribution cue points at: after "suspected/blamed/claimed by", before "claimed"."""
+    speaker = sentence.text.find(attributer) if attributer else -1
     usable = [
         (start, end, actor)
         for start, end, actor in sentence.actors
-        if not _is_modifier(sentence.text, start, end) and not (attributer and start < len(attributer) + 4 and sentence.text.find(attributer) <= start)
+        if not _is_modifier(sentence.text, start, end)
+        # Who suspects or blames is not the suspect; a claimant is both.
+        and not (kind != "claimed" and speaker >= 0 and speaker <= start and end <= speaker + len(attributer))
     ]
-    after = [a for s, _, a in usable if s >= cue_end]
-    before = [a for _, e, a in usable if e <= cue_start]
+    after = [actor for start, _, actor in usable if start >= cue_end]
+    before = [actor for _, end, actor in usable if end <= cue_start]
     claimed_by = kind == "claimed" and sentence.text[cue_start:cue_end].lower().endswith("claimed by")
     if kind == "claimed" and not claimed_by:
         return before[-1].name if before else (after[0].name if after else None)

@@ -55,7 +55,7 @@ _TRIGGER_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
      _c(rf"\b{_WEAPON}\b(?:\s+[\w’'-]+){{0,4}}?\s+{_STRIKE_VERB}\b")),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
-     _c(rf"\b(?:rocket|missile|mortar|artillery|katyusha) (?:attacks?|strikes?|fire|barrages?|salvos?)\b|\b(?:fired|launched) (?:\w+ ){{0,3}}{_WEAPON}\b|\battack(?:ed)? with {_WEAPON}\b")),
+     _c(rf"\b(?:rocket|missile|mortar|artillery|katyusha) (?:attacks?|strikes?|fire|barrages?|salvos?)\b|\b(?:fired|launched) (?:\w+ ){{0,5}}{_WEAPON}\b|\battack(?:ed)? with {_WEAPON}\b")),
     ("Explosions/Remote violence", "Grenade",
      _c(r"\bgrenades?\b(?:\s+\w+){0,3}\s+(?:hit|thrown|exploded|tossed|lobbed)\b|\bthrew (?:a |two )?grenades?\b")),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
@@ -95,6 +95,20 @@ _AGGREGATE = re.compile(
 )
 
 
+# Where a sentence moves on to another event: "..., days after a U.S. strike killed ...".
+_OTHER_EVENT = re.compile(
+    r",?\s+(?:(?:\w+ )?(?:days?|hours?|weeks?|months?)\s+(?:after|before|since)|shortly (?:after|before)|"
+    r"in (?:retaliation|revenge|response) (?:for|to)|following|a (?:day|week) after)\b",
+    re.IGNORECASE,
+)
+
+
+def incident_clause(sentence: str, trigger: Trigger) -> str:
+    """The part of a sentence about the triggered incident: up to where it turns to another event."""
+    boundary = _OTHER_EVENT.search(sentence, trigger.end)
+    return sentence[: boundary.start()] if boundary else sentence
+
+
 def find_trigger(sentence: str) -> Trigger | None:
     """The first event trigger of a sentence that is told as a fact, else None."""
     if _AGGREGATE.search(sentence):
@@ -102,7 +116,8 @@ def find_trigger(sentence: str) -> Trigger | None:
     for event_type, sub_event_type, pattern in _TRIGGER_RULES:
         for match in pattern.finditer(sentence):
             before = sentence[max(0, match.start() - 60) : match.start()]
-            window = " ".join(before.split()[-6:]) + " " + " ".join(sentence[match.end() : match.end() + 40].split()[:4])
+            after = " ".join(sentence[match.end() : match.end() + 40].split()[:4])
+            window = f"{' '.join(before.split()[-6:])} {match.group(0)} {after}"
             if _HYPOTHETICAL.search(window) or _NEGATED.search(before):
                 continue
             definite = bool(_DEFINITE.search(before)) and not _INSTANCE_OF.search(before)
@@ -117,8 +132,13 @@ class Casualties:
     reported: bool = False
 
 
-_KILLED = r"(?:killed|killing|dead|died|deaths?|lives)"
-_WOUNDED = r"(?:wounded|wounding|injured|injuring|injuries|hurt)"
+# Active forms take the count after them ("killing two"), passive ones before ("two were killed").
+_KILLED_ACTIVE = r"(?:killed|killing)"
+_KILLED_PASSIVE = r"(?:killed|dead|died|deaths?|lives)"
+_WOUNDED_ACTIVE = r"(?:wounded|wounding|injured|injuring)"
+_WOUNDED_PASSIVE = r"(?:wounded|injured|injuries|hurt)"
+# Between a count and its verb: a few words, never a conjunction or another casualty verb.
+_COUNT_GAP = r"(?:(?!(?:and|or|but|killing|killed|wounding|wounded|injuring|injured)\b)[\w’'-]+\s+){0,4}?"
 _NONE_HURT = _c(
     r"\b(?:without (?:causing |inflicting |leaving )?(?:any )?(?:\w+ (?:or|and) )?(?:casualties|injuries|deaths)|"
     r"(?:caused|causing|cause|inflicted|were|was|with) no (?:\w+ )?(?:casualties|injuries|deaths|fatalities)|"
@@ -128,19 +148,19 @@ _NONE_HURT = _c(
 _CASUALTIES_WORD = _c(r"\bcasualt(?:y|ies)\b")
 
 
-def _count_patterns(verb: str) -> tuple[re.Pattern[str], ...]:
+def _count_patterns(active: str, passive: str) -> tuple[re.Pattern[str], ...]:
     return (
         # "killed at least 3", "killing two soldiers"
-        _c(rf"\b{verb}\s+{_APPROX}(?P<n>{_NUMBER})\b"),
+        _c(rf"\b{active}\s+{_APPROX}(?P<n>{_NUMBER})\b"),
         # "at least three people were killed", "two soldiers were killed", "3 killed"
-        _c(rf"\b{_APPROX}(?P<n>{_NUMBER})\s+{_VERB_GAP}(?:(?:were|was|have been|had been|are|being)\s+)?{verb}\b"),
-        # "left 3 dead", "a death toll of 12", "the toll rose to 5"
-        _c(rf"\bleft\s+{_APPROX}(?P<n>{_NUMBER})\s+(?:\w+\s+)?{verb}\b"),
+        _c(rf"\b{_APPROX}(?P<n>{_NUMBER})\s+{_COUNT_GAP}(?:(?:were|was|have been|had been|are|being)\s+)?{passive}\b"),
+        # "left 3 dead"
+        _c(rf"\bleft\s+{_APPROX}(?P<n>{_NUMBER})\s+(?:\w+\s+)?{passive}\b"),
     )
 
 
-_FATALITY_COUNTS = _count_patterns(_KILLED)
-_INJURY_COUNTS = _count_patterns(_WOUNDED)
+_FATALITY_COUNTS = _count_patterns(_KILLED_ACTIVE, _KILLED_PASSIVE)
+_INJURY_COUNTS = _count_patterns(_WOUNDED_ACTIVE, _WOUNDED_PASSIVE)
 _TOLL = _c(rf"\b(?:death toll|toll)\s+(?:rose to|reached|of|stood at|climbed to)\s+{_APPROX}(?P<n>{_NUMBER})\b")
 
 
@@ -174,10 +194,11 @@ def find_casualties(sentence: str) -> Casualties:
 
 _MUNITION_COUNT = r"(?:(?:more than|at least|about|around|nearly|some|up to|as many as)\s+)?(?:\d+|a dozen|dozens of|" + "|".join(
     w for w in _NUMBER_WORDS if " " not in w and w not in {"a", "an", "dozens", "scores", "hundreds", "dozen"}
-) + r"|a barrage of|a salvo of|a volley of|a number of|a|an)"
+) + r"|a (?:second |third |new )?(?:barrage|salvo|volley) of|a number of|a|an)"
 _MUNITION_KIND = r"(?:(?:Katyusha|Grad|ballistic|cruise|guided|short-range|explosive-laden|bomb-laden|armed|Iranian-made|\d+\s?mm|\d+-mm|mortar|artillery|roadside|car|improvised)\s+)*"
 _MUNITION_NOUN = r"(?:rockets?|missiles?|mortars?|mortar rounds?|mortar shells?|shells|rounds|drones?|projectiles?|Katyushas?|bombs?|IEDs?|explosive devices?|grenades?)"
-_MUNITIONS = _c(rf"\b(?:{_MUNITION_COUNT}\s+)?{_MUNITION_KIND}{_MUNITION_NOUN}\b")
+# "drone" in "a drone strike" names the kind of strike, not a stated munition.
+_MUNITIONS = _c(rf"\b(?:{_MUNITION_COUNT}\s+)?{_MUNITION_KIND}{_MUNITION_NOUN}\b(?![\s-]+(?:strikes?|attacks?)\b)")
 
 
 def find_munitions(sentence: str) -> str:
@@ -219,7 +240,7 @@ def find_attribution(sentence: str) -> AttributionCue | None:
 
 _SPEECH_VERB = r"(?:said|say|says|told|added|stated|believed|believe|believes|suspected|suspect|suspects|blamed|blame|accused|accuse|claimed|assessed|reported)"
 # "US officials said ...", "Security sources believed ...": a short subject before the verb.
-_ATTRIBUTER_BEFORE = re.compile(rf"^[\s“\"‘']*(?P<who>(?:[\w’'.-]+\s+){{0,5}}?[\w’'.-]+)\s+{_SPEECH_VERB}\b")
+_ATTRIBUTER_BEFORE = re.compile(rf"^[\s“\"‘']*(?P<who>(?:[\w’'.-]+\s+){{0,5}}?[\w’'.-]+)(?<!\bis)(?<!\bwas)(?<!\bare)(?<!\bwere)(?<!\bbeen)(?<!\bbe)\s+{_SPEECH_VERB}\b")
 # "..., said David Schenker, US assistant secretary": the speaker after the quote.
 _ATTRIBUTER_AFTER = re.compile(rf"[”\"’,]\s*{_SPEECH_VERB}\s+(?P<who>(?:[A-Z][\w’'.-]+\s*){{1,4}})")
 _NOT_A_SPEAKER = re.compile(r"^(?:it|they|he|she|we|i|this|that|there|which|who)$", re.IGNORECASE)

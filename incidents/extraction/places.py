@@ -26,6 +26,9 @@ UNRESOLVED_RANK = 0  # a named village the gazetteer lacks is as specific as the
 
 _MAX_NAME_WORDS = 6
 _NAME_CONNECTORS = frozenset({"al", "el", "-", "ad", "as", "ash", "an", "ar", "at", "az", "of", "bin", "abu", "ibn", "'s"})
+# Lower-case words a place name may end with ("Ain al-Asad air base", "Kirkuk province").
+_KIND_ENDINGS = frozenset({"base", "airbase", "airfield", "airport", "province", "governorate"})
+_KIND_INNER = _KIND_ENDINGS | {"air", "international", "military"}
 
 # The word(s) right before a mention that make it the place where something happened.
 _LOCATIVE = re.compile(
@@ -65,6 +68,7 @@ DEMONYMS: dict[str, str] = {
     "Iraqi": "Iraq", "Syrian": "Syria", "Iranian": "Iran", "Turkish": "Turkey", "Lebanese": "Lebanon",
     "Jordanian": "Jordan", "Kuwaiti": "Kuwait", "Saudi": "Saudi Arabia", "Yemeni": "Yemen", "Israeli": "Israel",
 }
+_DEMONYM_PLACE = re.compile(r"\b(?P<adj>" + "|".join(DEMONYMS) + r")\s+(?:town|village|city|district|border town|province|hamlet)\s+of\s+$")
 _DEMONYM_TERRITORY = re.compile(r"\b(?P<adj>" + "|".join(DEMONYMS) + r")\s+(?:territory|soil|land|airspace)\b")
 
 
@@ -76,6 +80,7 @@ class PlaceMention:
     location: Any | None  # a geopy Location from the geocoder, None when unresolved
     locative: bool  # governed by "in/at/near/hit..."
     near: bool  # "near X", "north of X": ACLED geo_precision 2
+    country_hint: str = ""  # "the Syrian town of X": the country even when X is not in the gazetteer
 
     @property
     def kind(self) -> str:
@@ -96,7 +101,7 @@ class PlaceMention:
 
     @property
     def country(self) -> str:
-        return self.location.raw.get("country", "") if self.location is not None else ""
+        return self.location.raw.get("country", "") if self.location is not None else self.country_hint
 
 
 class PlaceFinder:
@@ -132,6 +137,11 @@ class PlaceFinder:
                 start < m.end and m.start < end for m in found
             )
 
+        for pattern in (_VILLAGE_OF, _NAMED_VILLAGE):
+            for match in pattern.finditer(text):
+                start, end = match.span("name")
+                if not overlaps(start, end):
+                    found.append(self._mention(text, match.group("name"), start, end, country_bias))
         tokens = list(sentence)
         i = 0
         while i < len(tokens):
@@ -142,9 +152,9 @@ class PlaceFinder:
             matched = 0
             for width in range(min(_MAX_NAME_WORDS, len(tokens) - i), 0, -1):
                 last = tokens[i + width - 1]
-                if not (last.is_alpha and (last.text[0].isupper() or last.lower_ in ("airbase", "airfield", "airport", "base"))):
+                if not (last.is_alpha and (last.text[0].isupper() or last.lower_ in _KIND_ENDINGS)):
                     continue
-                if any(not (t.text[0].isupper() or t.lower_ in _NAME_CONNECTORS or t.lower_ in ("airbase", "airfield", "airport", "base"))
+                if any(not (t.text[0].isupper() or t.lower_ in _NAME_CONNECTORS or t.lower_ in _KIND_INNER)
                        for t in tokens[i : i + width]):
                     continue
                 span = sentence.doc[token.i : token.i + width]
@@ -155,11 +165,6 @@ class PlaceFinder:
                     break
             i += matched or 1
 
-        for pattern in (_VILLAGE_OF, _NAMED_VILLAGE):
-            for match in pattern.finditer(text):
-                start, end = match.span("name")
-                if not overlaps(start, end):
-                    found.append(self._mention(text, match.group("name"), start, end, country_bias))
         for match in _DEMONYM_TERRITORY.finditer(text):
             start, end = match.span()
             if not overlaps(start, end):
@@ -174,6 +179,7 @@ class PlaceFinder:
         launch = bool(_LAUNCH_SITE.search(before))
         metonymy = bool(_METONYMY_AFTER.search(after)) or (bool(_METONYMY_BEFORE.search(before)) and not _LOCATIVE.search(before))
         locative = bool(_LOCATIVE.search(before)) and not launch and not metonymy
+        demonym = _DEMONYM_PLACE.search(before)
         return PlaceMention(
             text=name,
             start=start,
@@ -181,6 +187,7 @@ class PlaceFinder:
             location=self.resolve(name, country_bias),
             locative=locative,
             near=bool(_NEAR.search(before)),
+            country_hint=DEMONYMS[demonym.group("adj")] if demonym else "",
         )
 
 
