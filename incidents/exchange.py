@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from incidents.formats import acled, ucdp
 from incidents.formats.acled import ACLED_COLUMNS, EXPORT_COLUMNS, to_acled_row
-from incidents.formats.fields import RowError, column_names
+from incidents.formats.fields import RowError, RowParser, column_names
 from incidents.formats.geojson import to_geojson_feature, write_feature_collection
 from incidents.model import SOURCE_KINDS, Incident, IncidentFilter
 
@@ -122,7 +122,7 @@ class IncidentReader:
             raise
         self.summary = ImportSummary(path=str(self.path), format=self.format)
 
-    def _read_header(self, format: str) -> tuple[str, acled.RowParser]:
+    def _read_header(self, format: str) -> tuple[str, RowParser]:
         try:
             header = next(self._reader, None)
         except csv.Error as error:
@@ -189,9 +189,11 @@ class IncidentReader:
                     self._reject(line, "not valid UTF-8 text")
                     continue
                 try:
-                    yield parse(row)
+                    incident = parse(row)
                 except RowError as error:
                     self._reject(line, str(error))
+                    continue
+                yield incident
             bar.update(bar.total - bar.n)
 
     def _reject(self, line: int, reason: str) -> None:

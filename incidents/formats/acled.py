@@ -17,11 +17,12 @@ field, whatever the incident's source kind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from incidents.actors import actor_group_for
 from incidents.formats.fields import (
     RowError,
+    RowParser,
     alpha_2_from_numeric,
     column_names,
     country_code,
@@ -119,8 +120,6 @@ _MODELLED = frozenset(
 )  # fmt: skip
 # ACLED columns whose values live in `extra` (export writes them back into their own column).
 _ACLED_EXTRA_COLUMNS: tuple[str, ...] = tuple(c for c in ACLED_COLUMNS if c not in _MODELLED)
-
-RowParser = Callable[[Sequence[str]], Incident]
 
 
 def acled_source(event_id: str, publishers: str, kind: str = "acled") -> Source:

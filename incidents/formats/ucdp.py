@@ -18,12 +18,13 @@ Mapping (UCDP GED codebook codes onto ACLED's, which are ours):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from incidents.actors import actor_group_for
 from incidents.formats.fields import (
     RowError,
+    RowParser,
     column_names,
     country_code,
     parse_code,
@@ -73,8 +74,6 @@ _MODELLED = frozenset(
     {"id", "latitude", "longitude", "side_a", "side_b", "country", "adm_1", "adm_2",
      "where_coordinates", "source_headline", "source_article"}
 )  # fmt: skip
-
-RowParser = Callable[[Sequence[str]], Incident]
 
 
 def _middle(start: date, end: date) -> date:
