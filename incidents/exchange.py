@@ -131,16 +131,20 @@ class IncidentReader:
             raise ExchangeError(f"{self.path}: empty file, no CSV header")
         names = column_names(header)
         detected = detect_format(names)
+        # A spreadsheet re-saved in some locales separates with semicolons or tabs.
+        separator = next((sep for sep in (";", "\t") if len(header) == 1 and sep in header[0]), None)
+        hint = f" (the file separates columns with {separator!r}: save it with commas)" if separator else ""
         if format == "auto":
             if detected is None:
                 raise ExchangeError(
-                    f"{self.path}: line 1: not an ACLED or UCDP GED CSV header "
+                    f"{self.path}: line 1: not an ACLED or UCDP GED CSV header{hint} "
                     f"(ACLED needs {', '.join(acled.REQUIRED)}; UCDP needs {', '.join(ucdp.REQUIRED)})"
                 )
             format = detected
         missing = [column for column in FORMATS[format].REQUIRED if column not in names]
         if missing:
-            hint = f"; it looks like {detected}: use --format {detected} or auto" if detected else ""
+            if detected:
+                hint = f"; it looks like {detected}: use --format {detected} or auto"
             raise ExchangeError(
                 f"{self.path}: line 1: not {_FORMAT_TITLES[format]} CSV: the header lacks {', '.join(missing)}{hint}"
             )

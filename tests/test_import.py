@@ -289,6 +289,10 @@ def test_a_file_of_another_format_is_refused_before_anything_is_written(tmp_path
     with pytest.raises(ExchangeError, match=r"report\.pdf: line 1: not an ACLED or UCDP GED CSV header"):
         import_file(pdf, store)
 
+    semicolons = write(tmp_path / "excel.csv", ACLED_HEADER.replace(",", ";"), acled_row("IRQ1").replace(",", ";"))
+    with pytest.raises(ExchangeError, match=r"excel\.csv: line 1: not an ACLED CSV: .*separates columns with ';'"):
+        import_file(semicolons, store, format="acled")
+
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     with pytest.raises(ExchangeError, match="empty.csv: empty file"):
