@@ -95,7 +95,7 @@ def _pipeline() -> _Pipeline:
 
 
 @lru_cache(maxsize=8)
-def _place_names(geocoder: Any) -> tuple[str, ...]:
+def place_names_for(geocoder: Any) -> tuple[str, ...]:
     names = set(geocoder.place_names(kinds=PLACE_KINDS))
     names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION))
     return tuple(sorted(names))
@@ -112,7 +112,7 @@ class Extractor:
         self.geocoder = geocoder
         self._pipeline = _pipeline()
         self._actor_list = actors()
-        self.places = PlaceFinder(geocoder, _place_names(geocoder))
+        self.places = PlaceFinder(geocoder, place_names_for(geocoder))
 
     # -- reading -----------------------------------------------------------------------------
     def sentences(self, article: Article) -> list[Sentence]:

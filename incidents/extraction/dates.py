@@ -112,6 +112,8 @@ def resolve_date(phrase: str, published: date) -> ResolvedDate | None:
         return ResolvedDate(published, TimePrecision.DAY, phrase)
     if "week" in lowered:
         return _week(lowered, published, phrase)
+    if lowered in {"earlier this month", "this month"}:
+        return _month(published, "", published, explicit_year=False, phrase=phrase)
     modifier, core = _split_month_modifier(_PART_OF_DAY_SUFFIX.sub("", text))
     data = _parse(core, published)
     if data is None:

@@ -1,0 +1,199 @@
+"""Extraction benchmark: articles a second on generated articles, against a naive baseline.
+
+    .venv/bin/python bench/bench_extract.py                 # 1,000 articles, baseline on 100
+    .venv/bin/python bench/bench_extract.py --articles 200  # quick look
+
+Articles are rendered from incidents.synthetic's incidents (real places, lexicon actors), one to
+three incidents each, padded with the kinds of sentences that must not become incidents
+(statements, threats, aggregates, captions, datelines), to about the seed's length.
+
+The naive baseline does what a first attempt would: dateparser's search_dates over every
+sentence, and a scan of every gazetteer name against every sentence (no tokenisation, no
+index). It runs on fewer articles, since it is slow; the ratio compares articles a second.
+Recall is the share of generated incidents found with their date and place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from incidents.articles import Article, parse_article_text
+from incidents.extract import Extractor, place_names_for
+from incidents.model import Incident, TimePrecision
+from incidents.synthetic import generate_incidents
+
+FILLER = (
+    "US Secretary of State Mike Pompeo announced sanctions on militia leaders in a statement on Monday.",
+    "“The people want their country back,” he said in a statement.",
+    "Washington said it was considering the deployment of additional forces to the Gulf region.",
+    "The attacks have averaged more than one per week over the past six weeks, officials said.",
+    "US President Donald Trump vowed to respond strongly to any threat from Iran against US interests.",
+    "Analysts warned that militias could strike bases across the region if tensions rise.",
+    "Tehran said it had nothing to do with the incidents and accused Washington of provocation.",
+    "The prime minister met tribal leaders in Baghdad to discuss the security situation.",
+    "“We must take it seriously,” the former commander said in an analysis for a think tank.",
+    "Parliament is expected to vote on the budget next week.",
+)
+_SPEAKERS = ("Security sources", "US officials", "Iraqi officials", "A police source", "Local officials")
+
+
+def _date_phrase(incident: Incident, published: date, rng: random.Random) -> str:
+    day = incident.event_date
+    if incident.time_precision == TimePrecision.MONTH:
+        return f"in {day:%B}" if (day.year, day.month) != (published.year, published.month) else "earlier this month"
+    if incident.time_precision == TimePrecision.WEEK:
+        return "last week"
+    if 0 < (published - day).days < 6 and rng.random() < 0.5:
+        return f"on {day:%A}"
+    return f"on {day:%B} {day.day}"
+
+
+def _incident_sentence(incident: Incident, published: date, rng: random.Random) -> str:
+    place = incident.location or incident.place_name
+    preposition = "" if place.startswith("near ") else "in "
+    when = _date_phrase(incident, published, rng)
+    toll = rng.choice(("", ", killing two people", ", wounding 5 people", " without causing casualties"))
+    if incident.event_type == "Explosions/Remote violence":
+        if "drone" in incident.sub_event_type.lower():
+            return f"A drone strike hit a vehicle {preposition}{place} {when}{toll}."
+        if "IED" in incident.sub_event_type:
+            return f"A roadside bomb exploded near a patrol {preposition}{place} {when}{toll}."
+        return f"{rng.choice(('Two Katyusha rockets', 'Five rockets', 'Three mortar rounds'))} hit {place} {when}{toll}."
+    if incident.event_type == "Battles":
+        return f"Security forces clashed with gunmen {preposition}{place} {when}{toll}."
+    if incident.event_type == "Protests":
+        return f"Hundreds of protesters gathered {preposition}{place} {when} to demand jobs and services."
+    if incident.event_type == "Riots":
+        return f"Protesters stormed a government building {preposition}{place} {when}."
+    return f"Gunmen opened fire on a checkpoint {preposition}{place} {when}{toll}."
+
+
+def render_articles(count: int, *, seed: int = 0) -> tuple[list[Article], dict[str, list[Incident]]]:
+    """`count` articles and, per article, the incidents written into it."""
+    rng = random.Random(seed)
+    by_source: dict[str, list[Incident]] = defaultdict(list)
+    order: list[str] = []
+    for incident in generate_incidents(count * 3, seed=seed):
+        key = incident.sources[0].source_id
+        if key not in by_source:
+            if len(order) == count:
+                break
+            order.append(key)
+        if len(by_source[key]) < 3 and incident.location:
+            by_source[key].append(incident)
+    articles: list[Article] = []
+    truth: dict[str, list[Incident]] = {}
+    for number, key in enumerate(order):
+        incidents = by_source[key]
+        if not incidents:
+            continue
+        published = max(i.event_date for i in incidents) + timedelta(days=rng.randrange(0, 3))
+        paragraphs = [f"A damaged vehicle at a checkpoint in {incidents[0].location}, {published:%B} {published.day}. (AP)"]
+        paragraphs.append(f"BAGHDAD – {rng.choice(FILLER)} {rng.choice(FILLER)}")
+        for incident in incidents:
+            sentence = _incident_sentence(incident, published, rng)
+            attribution = f" {rng.choice(_SPEAKERS)} said they suspected {incident.actor1} of being behind the attack." if rng.random() < 0.5 else ""
+            paragraphs.append(sentence + attribution)
+            paragraphs.extend(rng.sample(FILLER, 2))
+        text = (
+            f"Generated report {seed}-{number}\n{published:%A} {published:%d/%m/%Y}\n\n"
+            + "\n\n".join(paragraphs)
+            + f"\n\nContent retrieved from: https://example.org/generated/{seed}-{number}\n"
+        )
+        article = parse_article_text(text, name=f"generated-{number}")
+        articles.append(article)
+        truth[article.source_id] = incidents
+    return articles, truth
+
+
+def naive_extract(article: Article, names: tuple[str, ...]) -> int:
+    """The baseline: dateparser.search over each sentence, every gazetteer name tested in each."""
+    from dateparser.search import search_dates
+
+    base = {"RELATIVE_BASE": datetime(article.published.year, article.published.month, article.published.day)}
+    found = 0
+    for sentence in re.split(r"(?<=[.!?])\s+", article.text):
+        dates = search_dates(sentence, languages=["en"], settings=base) or []
+        places = [name for name in names if name in sentence]
+        found += bool(dates and places)
+    return found
+
+
+def _same_period(found: Incident, wanted: Incident) -> bool:
+    """Found on the generated day, or in its week or month when the text only gave those."""
+    if found.time_precision == TimePrecision.MONTH:
+        return (found.event_date.year, found.event_date.month) == (wanted.event_date.year, wanted.event_date.month)
+    if found.time_precision == TimePrecision.WEEK:
+        return found.event_date.isocalendar()[:2] == wanted.event_date.isocalendar()[:2]
+    return found.event_date == wanted.event_date
+
+
+def recall(articles: list[Article], extracted: list[list[Incident]], truth: dict[str, list[Incident]]) -> tuple[int, int, int]:
+    """(generated incidents, found with their date and place, extracted incidents in all)."""
+    expected = found = produced = 0
+    for article, incidents in zip(articles, extracted, strict=True):
+        produced += len(incidents)
+        for wanted in truth[article.source_id]:
+            expected += 1
+            found += any(
+                _same_period(i, wanted) and i.location.lower() in wanted.location.lower() for i in incidents
+            )
+    return expected, found, produced
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--baseline-articles", type=int, default=100)
+    args = parser.parse_args(argv)
+
+    from geo import default_geocoder
+
+    articles, truth = render_articles(args.articles)
+    words = sum(len(a.text.split()) for a in articles)
+
+    start = time.perf_counter()
+    geocoder = default_geocoder()
+    geocoder_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    extractor = Extractor(geocoder)
+    extractor.extract(articles[0])
+    cold_seconds = time.perf_counter() - start
+
+    start = time.perf_counter()
+    extracted = [extractor.extract(article) for article in articles]
+    warm_seconds = time.perf_counter() - start
+    expected, found, produced = recall(articles, extracted, truth)
+
+    names = place_names_for(geocoder)
+    subset = articles[: args.baseline_articles]
+    start = time.perf_counter()
+    for article in subset:
+        naive_extract(article, names)
+    naive_seconds = time.perf_counter() - start
+
+    ours_rate = len(articles) / warm_seconds
+    naive_rate = len(subset) / naive_seconds
+    rows = [
+        ("geocoder load (default_geocoder)", "", "", f"{geocoder_seconds:.2f}", "", ""),
+        ("extractor start-up (pipeline, place keys, 1st article)", f"{len(names):,} names", "", f"{cold_seconds:.2f}", "", ""),
+        ("extractor, warm", f"{len(articles):,}", f"{words:,}", f"{warm_seconds:.2f}", f"{ours_rate:,.0f}", f"{produced:,} incidents"),
+        ("naive: search_dates + name scan", f"{len(subset):,}", "", f"{naive_seconds:.2f}", f"{naive_rate:,.1f}", ""),
+        ("ratio (articles/s, ours / naive)", "", "", "", f"{ours_rate / naive_rate:,.0f}x", ""),
+        ("recall: generated incidents found (date + place)", f"{expected:,}", "", "", "", f"{found:,} ({found / expected:.0%})"),
+    ]
+    header = ("measure", "articles", "words", "seconds", "articles/s", "result")
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        print(" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
