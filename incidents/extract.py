@@ -27,6 +27,7 @@ from spacy.util import filter_spans
 from incidents.actors import Actor, actor_group_for, actors
 from incidents.articles import Article, split_dateline
 from incidents.extraction.cues import (
+    Casualties,
     Trigger,
     find_attributer,
     find_attribution,
@@ -248,13 +249,15 @@ class Extractor:
         clause = incident_clause(sentence.text, trigger)
         actor2 = self._target(sentence, clause, actor1)
         casualties = find_casualties(clause)
-        if casualties.fatalities is None and casualties.injuries is None:
-            # "Two soldiers were wounded." right after the incident sentence tells its toll.
-            for later in sentences[sentence.index + 1 : sentence.index + 2]:
-                if later.paragraph == sentence.paragraph and later.trigger is None:
-                    told = find_casualties(later.text)
-                    if told.fatalities is not None or told.injuries is not None:
-                        casualties = told
+        # "Two soldiers were wounded." right after the incident sentence completes its toll.
+        for later in sentences[sentence.index + 1 : sentence.index + 2]:
+            if later.paragraph == sentence.paragraph and later.trigger is None:
+                told = find_casualties(later.text)
+                casualties = Casualties(
+                    casualties.fatalities if casualties.fatalities is not None else told.fatalities,
+                    casualties.injuries if casualties.injuries is not None else told.injuries,
+                    casualties.reported or told.reported,
+                )
         munitions = find_munitions(clause) if trigger.event_type == "Explosions/Remote violence" else ""
         location = place.location
         geo_precision = place.geo_precision
