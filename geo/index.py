@@ -1,0 +1,350 @@
+"""The gazetteer index: normalised name keys -> candidate places, in compact columns.
+
+A layer holds the places of one or more gazetteers. Everything is stored as a few big strings and
+`array`s rather than millions of small Python objects, because unpickling a dict of 600,000 keys
+alone takes a quarter of a second while a string and an array load in microseconds:
+
+- place attributes are parallel columns (row = place);
+- the name keys are sorted and joined into one string; a look-up is a binary search over it;
+- each key owns a run of packed entries (row, the alias's kind hint, how far it is trusted),
+  and each entry knows the spelling of its alias as the source wrote it.
+
+Layers built from package data and imported files are cached on disk and rebuilt when their
+inputs change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import math
+import os
+import pickle
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.normalize import HINTS, name_key
+from geo.sources import KINDS, Place
+
+# How much an alias is trusted, best first.
+TRUST_NAME = 0  # the place's own name or a curated/official alias
+TRUST_KEYWORD = 1  # an airfield keyword from OurAirports
+TRUST_ALTERNATE = 2  # a GeoNames alternate name
+_TRUST_BITS = 2
+_HINT_BITS = 3  # 0 = no hint, else 1 + index in HINTS
+_ROW_SHIFT = _TRUST_BITS + _HINT_BITS
+
+# Keys worth fuzzy matching: long enough for a typo to be told from another name, and of places
+# that matter (not a GeoNames alternate spelling of a hamlet).
+FUZZY_MIN_KEY_LENGTH = 5
+FUZZY_MIN_POPULATION = 1000
+
+_INDEX_FORMAT = 5  # bump when the layout of a layer changes
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One (place, alias) pair found under a key."""
+
+    row: int
+    hint: str | None  # the kind hint the alias carried ("Balad Air Base" -> "base")
+    trust: int
+    spelling: int  # position of the alias's spelling in Layer.spellings, -1 for the place's name
+
+
+def pack_entry(row: int, hint: str | None, trust: int) -> int:
+    hint_code = 0 if hint is None else HINTS.index(hint) + 1
+    return (row << _ROW_SHIFT) | (hint_code << _TRUST_BITS) | trust
+
+
+class Strings:
+    """A read-only list of strings stored as one string and an array of offsets."""
+
+    def __init__(self, items: Iterable[str] = ()) -> None:
+        items = list(items)
+        self.blob = "".join(items)
+        self.offsets = array("i", [0])
+        total = 0
+        for item in items:
+            total += len(item)
+            self.offsets.append(total)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.blob[self.offsets[i] : self.offsets[i + 1]]
+
+    def __iter__(self) -> Iterator[str]:
+        blob, offsets = self.blob, self.offsets
+        for i in range(len(offsets) - 1):
+            yield blob[offsets[i] : offsets[i + 1]]
+
+
+class Vocabulary:
+    """A column of few distinct strings (country codes, sources): codes into a small list."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self.codes = array("i")
+        self._lookup: dict[str, int] = {}
+
+    def append(self, value: str) -> None:
+        code = self._lookup.setdefault(value, len(self.values))
+        if code == len(self.values):
+            self.values.append(value)
+        self.codes.append(code)
+
+    def __getitem__(self, i: int) -> str:
+        return self.values[self.codes[i]]
+
+    def __getstate__(self) -> dict:
+        return {"values": self.values, "codes": self.codes}
+
+    def __setstate__(self, state: dict) -> None:
+        self.values, self.codes, self._lookup = state["values"], state["codes"], {}
+
+
+class Layer:
+    """The places of some gazetteers and their name keys."""
+
+    def __init__(self) -> None:
+        # place columns
+        self.names: Strings = Strings()
+        self.latitudes = array("d")
+        self.longitudes = array("d")
+        self.populations = array("q")
+        self.kinds = bytearray()  # index into KINDS
+        self.precisions = bytearray()
+        self.priorities = bytearray()  # sources.PRIORITY_*
+        self.country_codes = Vocabulary()
+        self.admin1s = Vocabulary()
+        self.sources = Vocabulary()
+        self.source_ids: Strings = Strings()
+        # keys, sorted; entries of key i are entries[entry_starts[i]:entry_starts[i + 1]]
+        self.keys: Strings = Strings()
+        self.entry_starts = array("i", [0])
+        self.entries = array("i")
+        self.entry_spellings = array("i")  # per entry: index into spellings, -1 = the name
+        self.spellings: Strings = Strings()
+        # first letter -> positions of fuzzy-worthy keys, sorted by key length
+        self.fuzzy_positions: dict[str, array] = {}
+        self.country_names: dict[str, str] = {}  # ISO alpha-2 -> English name, from country places
+        self._fuzzy_keys: dict[str, list[str]] = {}
+        self._pending_names: list[str] | None = []
+        self._pending_ids: list[str] = []
+        self._pending_keys: dict[str, list[tuple[int, str | None]]] = {}
+
+    def __len__(self) -> int:
+        return len(self.latitudes)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_fuzzy_keys"] = {}
+        for pending in ("_pending_names", "_pending_ids", "_pending_keys"):
+            state.pop(pending)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._pending_names = None
+
+    # -- building ---------------------------------------------------------------------------
+
+    def add(self, place: Place) -> int:
+        if self._pending_names is None:
+            raise RuntimeError("a finished layer cannot take more places")
+        row = len(self.latitudes)
+        self._pending_names.append(place.name)
+        self._pending_ids.append(place.source_id)
+        self.latitudes.append(place.latitude)
+        self.longitudes.append(place.longitude)
+        self.populations.append(place.population)
+        self.kinds.append(KINDS.index(place.kind))
+        self.precisions.append(place.precision)
+        self.priorities.append(place.priority)
+        self.country_codes.append(place.country_code)
+        self.admin1s.append(place.admin1)
+        self.sources.append(place.source)
+        if place.kind == "country":
+            self.country_names.setdefault(place.country_code, place.name)
+        seen: set[tuple[str, str | None]] = set()
+        for names, trust in (
+            ((place.name, *place.aliases), TRUST_NAME),
+            (place.keyword_aliases, TRUST_KEYWORD),
+            (place.alternates, TRUST_ALTERNATE),
+        ):
+            for alias in names:
+                nk = name_key(alias)
+                # "Al Udeid Air Base" and "Al Udeid" share a key but not a hint: keep both
+                if not nk.key or (nk.key, nk.hint) in seen:
+                    continue
+                seen.add((nk.key, nk.hint))
+                self._pending_keys.setdefault(nk.key, []).append(
+                    (pack_entry(row, nk.hint, trust), None if alias == place.name else alias)
+                )
+        return row
+
+    def finish(self) -> Layer:
+        """Freeze what was added into the compact columns."""
+        assert self._pending_names is not None
+        self.names = Strings(self._pending_names)
+        self.source_ids = Strings(self._pending_ids)
+        sorted_keys = sorted(self._pending_keys)
+        spellings: list[str] = []
+        spelling_positions: dict[str, int] = {}
+        for key in sorted_keys:
+            for packed, spelling in self._pending_keys[key]:
+                self.entries.append(packed)
+                if spelling is None:
+                    self.entry_spellings.append(-1)
+                else:
+                    position = spelling_positions.setdefault(spelling, len(spellings))
+                    if position == len(spellings):
+                        spellings.append(spelling)
+                    self.entry_spellings.append(position)
+            self.entry_starts.append(len(self.entries))
+        self.keys = Strings(sorted_keys)
+        self.spellings = Strings(spellings)
+        buckets: dict[str, list[int]] = {}
+        for position, key in enumerate(sorted_keys):
+            if len(key) >= FUZZY_MIN_KEY_LENGTH and any(
+                self._fuzzy_worthy(e) for e in self._entries_at(position)
+            ):
+                buckets.setdefault(key[0], []).append(position)
+        self.fuzzy_positions = {
+            letter: array("i", sorted(positions, key=lambda p: len(sorted_keys[p])))
+            for letter, positions in buckets.items()
+        }
+        self._pending_names = None
+        self._pending_ids, self._pending_keys = [], {}
+        return self
+
+    def _fuzzy_worthy(self, entry: Entry) -> bool:
+        if entry.trust == TRUST_ALTERNATE:
+            return False
+        return KINDS[self.kinds[entry.row]] != "city" or self.populations[entry.row] >= FUZZY_MIN_POPULATION
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def find(self, key: str) -> int:
+        """The position of key among the sorted keys, or -1."""
+        keys = self.keys
+        blob, offsets = keys.blob, keys.offsets
+        lo, hi = 0, len(offsets) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[offsets[mid] : offsets[mid + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(offsets) - 1 and blob[offsets[lo] : offsets[lo + 1]] == key:
+            return lo
+        return -1
+
+    def _entries_at(self, position: int) -> Iterator[Entry]:
+        for i in range(self.entry_starts[position], self.entry_starts[position + 1]):
+            packed = self.entries[i]
+            hint_code = (packed >> _TRUST_BITS) & ((1 << _HINT_BITS) - 1)
+            yield Entry(
+                packed >> _ROW_SHIFT,
+                None if hint_code == 0 else HINTS[hint_code - 1],
+                packed & ((1 << _TRUST_BITS) - 1),
+                self.entry_spellings[i],
+            )
+
+    def lookup(self, key: str) -> list[Entry]:
+        position = self.find(key)
+        return [] if position < 0 else list(self._entries_at(position))
+
+    def kind(self, row: int) -> str:
+        return KINDS[self.kinds[row]]
+
+    def has_point(self, row: int) -> bool:
+        return not math.isnan(self.latitudes[row])
+
+    def spelling(self, entry: Entry) -> str:
+        return self.names[entry.row] if entry.spelling < 0 else self.spellings[entry.spelling]
+
+    def fuzzy_candidates(self, key: str, length_band: int) -> list[str]:
+        """Fuzzy-worthy keys with key's first letter and a length within length_band of key's."""
+        letter = key[:1]
+        bucket = self._fuzzy_keys.get(letter)
+        if bucket is None:  # materialised on first use, so that loading stays cheap
+            bucket = [self.keys[p] for p in self.fuzzy_positions.get(letter, ())]
+            self._fuzzy_keys[letter] = bucket
+        low = _first_longer_than(bucket, len(key) - length_band - 1)
+        high = _first_longer_than(bucket, len(key) + length_band)
+        return bucket[low:high]
+
+    def iter_aliases(self) -> Iterator[tuple[str, int]]:
+        """(spelling, row) for every indexed name and alias."""
+        for position in range(len(self.keys)):
+            for entry in self._entries_at(position):
+                yield self.spelling(entry), entry.row
+
+    @property
+    def key_count(self) -> int:
+        return len(self.keys)
+
+
+def _first_longer_than(keys: list[str], length: int) -> int:
+    # keys are sorted by length: binary search for the first one longer than length
+    lo, hi = 0, len(keys)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(keys[mid]) <= length:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def build_layer(places: Iterable[Place]) -> Layer:
+    layer = Layer()
+    for place in places:
+        layer.add(place)
+    return layer.finish()
+
+
+# -- the on-disk cache ----------------------------------------------------------------------
+
+
+def input_signature(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
+    """A digest of what a layer is built from: package versions, the geo code itself, and each
+    input file's path, size and modification time."""
+    digest = hashlib.sha256(f"format {_INDEX_FORMAT}".encode())
+    for package in packages:
+        digest.update(f"{package}={importlib.metadata.version(package)}\n".encode())
+    for module in ("normalize.py", "sources.py", "index.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def cached_layer(cache_dir: Path, name: str, signature: str, build: Callable[[], Layer]) -> Layer:
+    """The layer from cache_dir/name-signature.pickle, built (and old versions removed) when absent."""
+    path = cache_dir / f"{name}-{signature}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except FileNotFoundError:
+        pass
+    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass  # a damaged or outdated cache file is rebuilt below
+    layer = build()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # write then rename, so a concurrent reader never sees half a file
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{name}-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(layer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    for old in cache_dir.glob(f"{name}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return layer

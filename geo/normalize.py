@@ -1,0 +1,149 @@
+"""Place names to index keys: one spelling for the many ways sources write the same name.
+
+"Ayn al-Asad", "Ain Assad" and "ʿAyn al Asad" all become the key "ain asad"; "Al Fallūjah" and
+"Falluja" become "faluja". Words that say what kind of place it is ("air base", "camp",
+"embassy", "province") are taken out of the key and kept as a hint, so that "Balad Airbase"
+looks up "balad" and then prefers a base among the places called Balad.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from unidecode import unidecode
+
+# Hint families: what a kind word in a name says about the place.
+HINT_BASE = "base"
+HINT_AIRFIELD = "airfield"
+HINT_EMBASSY = "embassy"
+HINT_ADMIN1 = "admin1"
+HINT_CITY = "city"
+HINT_REGION = "region"
+HINTS: tuple[str, ...] = (HINT_BASE, HINT_AIRFIELD, HINT_EMBASSY, HINT_ADMIN1, HINT_CITY, HINT_REGION)
+
+# Place kinds (location.raw["kind"]) each hint family is compatible with.
+HINT_KINDS: dict[str, frozenset[str]] = {
+    HINT_BASE: frozenset({"base", "airfield"}),
+    HINT_AIRFIELD: frozenset({"airfield", "base"}),
+    HINT_EMBASSY: frozenset({"site"}),
+    HINT_ADMIN1: frozenset({"admin1"}),
+    HINT_CITY: frozenset({"city"}),
+    HINT_REGION: frozenset({"region", "admin1"}),
+}
+
+# Kind words, as normalised token sequences, longest first so "air base" wins over "base".
+_KIND_WORDS: dict[tuple[str, ...], str] = {
+    ("forward", "operating", "base"): HINT_BASE,
+    ("contingency", "operating", "base"): HINT_BASE,
+    ("logistics", "support", "area"): HINT_BASE,
+    ("air", "force", "base"): HINT_BASE,
+    ("army", "air", "field"): HINT_AIRFIELD,
+    ("international", "airport"): HINT_AIRFIELD,
+    ("air", "base"): HINT_BASE,
+    ("airbase",): HINT_BASE,
+    ("military", "base"): HINT_BASE,
+    ("naval", "base"): HINT_BASE,
+    ("joint", "base"): HINT_BASE,
+    ("air", "station"): HINT_BASE,
+    ("air", "field"): HINT_AIRFIELD,
+    ("airfield",): HINT_AIRFIELD,
+    ("airstrip",): HINT_AIRFIELD,
+    ("airport",): HINT_AIRFIELD,
+    ("aerodrome",): HINT_AIRFIELD,
+    ("afb",): HINT_BASE,
+    ("aaf",): HINT_AIRFIELD,
+    ("fob",): HINT_BASE,
+    ("cob",): HINT_BASE,
+    ("lsa",): HINT_BASE,
+    ("base",): HINT_BASE,
+    ("camp",): HINT_BASE,
+    ("embassy",): HINT_EMBASSY,
+    ("consulate",): HINT_EMBASSY,
+    ("consulate", "general"): HINT_EMBASSY,
+    ("governorate",): HINT_ADMIN1,
+    ("province",): HINT_ADMIN1,
+    ("muhafazat",): HINT_ADMIN1,
+    ("ostan",): HINT_ADMIN1,
+    ("emirate",): HINT_ADMIN1,
+    ("city",): HINT_CITY,
+    ("town",): HINT_CITY,
+    ("region",): HINT_REGION,
+}
+_MAX_KIND_WORDS = max(len(words) for words in _KIND_WORDS)
+# "AB" (air base) only counts as a kind word at the end of a longer name: "Al Asad AB".
+_TRAILING_ONLY = {("ab",): HINT_BASE}
+
+# The Arabic article as transliterations write it, and English filler words.
+_DROPPED_TOKENS = frozenset(
+    {"al", "el", "ul", "ad", "adh", "as", "ash", "at", "ath", "az", "ar", "an", "aj", "the", "of", "in"}
+)
+# The Arabic "ayn" (spring) in its spellings; "ain" after the rewrites below.
+_AYN = frozenset({"ain", "ayn", "ein", "aen", "ayin"})
+
+_APOSTROPHES = re.compile(r"['`´ʹʻʼʽʾʿ‘’‛′]")
+_LETTER_DIGIT_HYPHEN = re.compile(r"\b([a-z])[-\s](\d)")
+# Arabic article written joined to the name: "Al-Asad" is split by the hyphen rule, "Alasad" is not
+# touched (too many real names start with "al": Aleppo, Alexandria).
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+@dataclass(frozen=True)
+class NameKey:
+    """A name's index key and the kind hint its kind words gave (None when there were none)."""
+
+    key: str
+    hint: str | None
+
+
+def _fold_token(token: str) -> str:
+    # y/i and ou/u vary freely in transliteration (Bayji/Baiji, Mossoul/Mosul), as does a final
+    # h after a vowel (Nasiriyah/Nasiriya, Basrah/Basra); doubled letters likewise (Assad/Asad).
+    token = token.replace("y", "i").replace("ou", "u").replace("ee", "i")
+    token = _DOUBLED.sub(r"\1", token)
+    if len(token) > 3 and token.endswith("h") and token[-2] in "aeiou":
+        token = token[:-1]
+    if token in _AYN:
+        token = "ain"
+    return token
+
+
+def _tokens(text: str) -> list[str]:
+    text = unidecode(text).lower()
+    text = _APOSTROPHES.sub("", text).replace(".", "")
+    text = _LETTER_DIGIT_HYPHEN.sub(r"\1\2", text)  # "K-1", "H 3" -> "k1", "h3"
+    return [t for t in _NON_ALNUM.split(text) if t]
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> NameKey:
+    """The index key of a name, with its kind words taken out as a hint."""
+    tokens = _tokens(text)
+    hint: str | None = None
+    kept: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for width in range(min(_MAX_KIND_WORDS, len(tokens) - i), 0, -1):
+            words = tuple(tokens[i : i + width])
+            found = _KIND_WORDS.get(words)
+            if found is None and i + width == len(tokens) and i > 0:
+                found = _TRAILING_ONLY.get(words)
+            # A name made only of a kind word ("Camp", "Base") keeps it as its name.
+            if found is not None and width < len(tokens):
+                hint = hint or found
+                i += width
+                break
+        else:
+            kept.append(tokens[i])
+            i += 1
+    folded = [_fold_token(t) for t in kept if t not in _DROPPED_TOKENS]
+    if not folded:  # a name that is only an article or filler ("As", "Al"): keep it as written
+        folded = [_fold_token(t) for t in kept]
+    return NameKey(" ".join(folded), hint)
+
+
+def normalize(text: str) -> str:
+    """The index key of a name (see name_key), without the hint."""
+    return name_key(text).key
