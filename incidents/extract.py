@@ -193,13 +193,14 @@ class Extractor:
         return min(resolved, key=lambda r: int(r.precision))  # the most precise, first among equals
 
     def _country_bias(self, article: Article, sentences: list[Sentence]) -> str | None:
-        """The ISO code of the country the article names most, to settle ambiguous place names."""
+        """The ISO code of the country the incident sentences place things in most, to settle
+        ambiguous names ("Baghdad" is also a village in Iran)."""
         counts: Counter[str] = Counter()
         for sentence in sentences:
             if sentence.trigger is None:
                 continue
             for mention in self.places.mentions(sentence.span):
-                if mention.location is not None and mention.kind == "country":
+                if mention.location is not None and mention.locative:
                     counts[mention.location.raw.get("country_code", "")] += 1
         counts.pop("", None)
         return counts.most_common(1)[0][0] if counts else None

@@ -68,6 +68,11 @@ DEMONYMS: dict[str, str] = {
     "Iraqi": "Iraq", "Syrian": "Syria", "Iranian": "Iran", "Turkish": "Turkey", "Lebanese": "Lebanon",
     "Jordanian": "Jordan", "Kuwaiti": "Kuwait", "Saudi": "Saudi Arabia", "Yemeni": "Yemen", "Israeli": "Israel",
 }
+# Nationality adjectives are never place names, though fuzzy look-ups find towns for them.
+NATIONALITIES = frozenset(DEMONYMS) | {
+    "American", "British", "French", "Russian", "Kurdish", "Arab", "Arabic", "Persian", "Shia", "Shiite",
+    "Sunni", "Western", "European", "Qatari", "Emirati", "Bahraini", "Omani", "Egyptian", "Palestinian",
+}
 _DEMONYM_PLACE = re.compile(r"\b(?P<adj>" + "|".join(DEMONYMS) + r")\s+(?:town|village|city|district|border town|province|hamlet)\s+of\s+$")
 _DEMONYM_TERRITORY = re.compile(r"\b(?P<adj>" + "|".join(DEMONYMS) + r")\s+(?:territory|soil|land|airspace)\b")
 
@@ -158,6 +163,8 @@ class PlaceFinder:
                        for t in tokens[i : i + width]):
                     continue
                 span = sentence.doc[token.i : token.i + width]
+                if span.text in NATIONALITIES:
+                    continue
                 start, end = span.start_char - base, span.end_char - base
                 if name_key(span.text).key in self.keys and not overlaps(start, end):
                     found.append(self._mention(text, span.text, start, end, country_bias))
