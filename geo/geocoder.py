@@ -125,10 +125,8 @@ class OfflineGeocoder(Geocoder):
         self.user_gazetteer = Path(
             user_gazetteer or os.environ.get("INCIDENT_MAP_GAZETTEER") or DEFAULT_USER_GAZETTEER
         )
-        self.cache_dir = Path(cache_dir or os.environ.get("INCIDENT_MAP_CACHE_DIR") or DEFAULT_CACHE_DIR)
-        self.gazetteer_dir = Path(
-            gazetteer_dir or os.environ.get("INCIDENT_MAP_GAZETTEER_DIR") or DEFAULT_GAZETTEER_DIR
-        )
+        self.cache_dir = Path(cache_dir) if cache_dir else configured_cache_dir()
+        self.gazetteer_dir = Path(gazetteer_dir) if gazetteer_dir else configured_gazetteer_dir()
         if online_fallback is None:
             online_fallback = os.environ.get("INCIDENT_MAP_ONLINE_GEOCODER", "") == "1"
         self._lock = threading.Lock()
@@ -569,7 +567,17 @@ def _kinds_argument(value: object) -> frozenset[str] | None:
     return kinds
 
 
-# -- cached layers ------------------------------------------------------------------------------
+# -- folders and cached layers ------------------------------------------------------------------------------
+
+
+def configured_cache_dir() -> Path:
+    """Where index layers are cached: INCIDENT_MAP_CACHE_DIR, else data/cache."""
+    return Path(os.environ.get("INCIDENT_MAP_CACHE_DIR") or DEFAULT_CACHE_DIR)
+
+
+def configured_gazetteer_dir() -> Path:
+    """Where imported GeoNames files live: INCIDENT_MAP_GAZETTEER_DIR, else data/user_gazetteers."""
+    return Path(os.environ.get("INCIDENT_MAP_GAZETTEER_DIR") or DEFAULT_GAZETTEER_DIR)
 
 
 def base_layer(cache_dir: Path) -> Layer:
