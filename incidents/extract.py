@@ -12,11 +12,17 @@ is built once per process; the place name keys once per geocoder.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import spacy
@@ -24,6 +30,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
+from geo import normalize as geo_normalize
+from geo.normalize import name_key
 from incidents.actors import Actor, actor_group_for, actors
 from incidents.articles import Article, split_dateline
 from incidents.extraction.cues import (
@@ -97,9 +105,48 @@ def _pipeline() -> _Pipeline:
 
 @lru_cache(maxsize=8)
 def place_names_for(geocoder: Any) -> tuple[str, ...]:
+    """The gazetteer names the place finder looks for (see PLACE_KINDS)."""
     names = set(geocoder.place_names(kinds=PLACE_KINDS))
     names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION))
     return tuple(sorted(names))
+
+
+def place_keys_for(geocoder: Any) -> frozenset[str]:
+    """The name keys of place_names_for(geocoder), cached on disk next to the geocoder's index.
+
+    Listing and normalising some 225,000 names takes seconds; loading their keys takes
+    milliseconds. The cache is keyed by what the keys depend on: the index's size, the user's
+    gazetteer file, the normaliser's code and our choice of kinds; anything else is rebuilt.
+    """
+    cache_dir = getattr(geocoder, "cache_dir", None)
+    path = Path(cache_dir) / f"extract-place-keys-{_place_keys_signature(geocoder)}.pickle" if cache_dir else None
+    if path is not None:
+        try:
+            with path.open("rb") as handle:
+                return frozenset(pickle.load(handle))
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            pass  # absent or damaged: rebuilt below
+    keys = frozenset(key for key in (name_key(name).key for name in place_names_for(geocoder)) if len(key) >= 3)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("extract-place-keys-*.pickle"):
+            stale.unlink(missing_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".extract-place-keys-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(sorted(keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)  # a concurrent reader never sees half a file
+    return keys
+
+
+def _place_keys_signature(geocoder: Any) -> str:
+    digest = hashlib.sha256(repr((PLACE_KINDS, CITY_MIN_POPULATION)).encode())
+    digest.update(json.dumps(getattr(geocoder, "index_size", {}), sort_keys=True).encode())
+    digest.update(Path(geo_normalize.__file__).read_bytes())
+    user_gazetteer = getattr(geocoder, "user_gazetteer", None)
+    if user_gazetteer is not None and Path(user_gazetteer).exists():
+        stat = Path(user_gazetteer).stat()
+        digest.update(f"{Path(user_gazetteer).resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
 
 
 class Extractor:
@@ -113,7 +160,7 @@ class Extractor:
         self.geocoder = geocoder
         self._pipeline = _pipeline()
         self._actor_list = actors()
-        self.places = PlaceFinder(geocoder, place_names_for(geocoder))
+        self.places = PlaceFinder(geocoder, place_keys_for(geocoder))
 
     # -- reading -----------------------------------------------------------------------------
     def sentences(self, article: Article) -> list[Sentence]:

@@ -112,9 +112,9 @@ class PlaceMention:
 class PlaceFinder:
     """Finds and resolves place mentions; one per Extractor, with caches shared by its articles."""
 
-    def __init__(self, geocoder: Any, names: Iterable[str]) -> None:
+    def __init__(self, geocoder: Any, keys: frozenset[str]) -> None:
         self.geocoder = geocoder
-        self.keys: frozenset[str] = frozenset(k for k in (name_key(n).key for n in names) if len(k) >= 3)
+        self.keys = keys  # geo.normalize name keys of the names to look for
         self._resolved: dict[tuple[str, str | None], Any | None] = {}
 
     def resolve(self, text: str, country_bias: str | None = None) -> Any | None:
