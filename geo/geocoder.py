@@ -63,6 +63,8 @@ _MAX_POPULATION_BONUS = 7.0
 MIN_RANK = -5.0  # below this, no answer
 _FUZZY_PENALTY = -3.0
 _FUZZY_PENALTY_PER_EDIT = -3.0
+FUZZY_MIN_RATIO = 85.0  # Baghdat/Baghdad passes; Shula/Shuya, Trebil/Trebic do not
+FUZZY_MIN_RATIO_LONG = 80.0
 FUZZY_TWO_EDITS_LENGTH = 10  # names this long may differ in two letters (Khurmatu/Khormato)
 FUZZY_MIN_LENGTH = 5
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
@@ -81,6 +83,8 @@ _PART_OF = re.compile(
     r"south-western|northeastern|northwestern|southeastern|southwestern|rural|greater)\s+(?P<place>.+)$",
     re.IGNORECASE,
 )
+_VOWELS = re.compile(r"[aeiou]")
+_TOO_WIDE_TO_BE_NEAR = ("country", "region")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACLED_PART = re.compile(r"^(?P<place>.+?)\s+-\s+(?P<part>.+)$")  # "Baghdad - Adhamiya"
 _QUALIFIED = re.compile(r"^(?P<place>[^,]+),\s*(?P<qualifier>[^,]+?)\s*$")  # "Paris, Texas"
@@ -198,18 +202,17 @@ class OfflineGeocoder(Geocoder):
         near = _NEAR.match(query)
         if near:
             found = self._resolve(near["place"], country, bias, kinds)
+            if not found or found[0][0].layer.kind(found[0][0].row) in _TOO_WIDE_TO_BE_NEAR:
+                return []  # near a country is nowhere in particular (and not its next homonym)
             # "near Baghdad" is coded to Baghdad with precision 2; near a province stays 3
-            return [(c, max(p, 2)) for c, p in found if c.layer.kind(c.row) not in ("country", "region")]
+            return [(c, max(p, 2)) for c, p in found]
         part_of = _PART_OF.match(query)
         if part_of and not self._known_exactly(query):
             found = self._resolve(part_of["place"], country, bias, kinds)
-            # part of a province is coded to the province (3); part of a town to the town (2);
-            # part of a country is too wide to place
-            return [
-                (c, max(p, 2 if c.layer.kind(c.row) not in ("admin1",) else 3))
-                for c, p in found
-                if c.layer.kind(c.row) not in ("country", "region")
-            ]
+            if not found or found[0][0].layer.kind(found[0][0].row) in _TOO_WIDE_TO_BE_NEAR:
+                return []  # part of a country is too wide to place
+            # part of a province is coded to the province (3); part of a town to the town (2)
+            return [(c, max(p, 3 if c.layer.kind(c.row) == "admin1" else 2)) for c, p in found]
         acled = _ACLED_PART.match(query)
         if acled:
             return self._resolve_part(acled["place"], acled["part"], country, bias, kinds)
@@ -274,7 +277,12 @@ class OfflineGeocoder(Geocoder):
         nk = name_key(query)
         if not nk.key:
             return []
-        ranked = self._ranked(nk.key, nk.hint, 100.0, country, bias, kinds, literal=_literal(query))
+        literal = _literal(query)
+        # the letter-for-letter spelling only tells homonyms apart when folding lost something
+        # ("Sāmarrā’" -> samara); "Basra" as typed says nothing more than its key
+        ranked = self._ranked(
+            nk.key, nk.hint, 100.0, country, bias, kinds, literal=literal if literal != nk.key else None
+        )
         if not ranked and len(nk.key) >= FUZZY_MIN_LENGTH:
             ranked = self._fuzzy(nk.key, nk.hint, country, bias, kinds)
         return ranked
@@ -298,7 +306,7 @@ class OfflineGeocoder(Geocoder):
                 kind = layer.kind(row)
                 if kinds is not None and kind not in kinds:
                     continue
-                rank = _rank(layer, entry, kind, hint, bias)
+                rank = _rank(layer, entry, kind, hint, bias, kinds_asked=kinds is not None)
                 if score < 100.0:
                     rank += _FUZZY_PENALTY
                 elif literal is not None and _literal(layer.spelling(entry)) == literal:
@@ -330,10 +338,14 @@ class OfflineGeocoder(Geocoder):
             for match, edits, _ in process.extract(
                 key, choices, scorer=Levenshtein.distance, score_cutoff=max_edits, limit=5
             ):
-                if match.count(" ") != key.count(" "):
-                    continue  # one word more or less is another name ("tal afar" / "tal")
-                ranked = self._ranked(match, hint, fuzz.ratio(key, match), country, bias, kinds)
-                found.extend(replace(c, rank=c.rank + _FUZZY_PENALTY_PER_EDIT * edits) for c in ranked)
+                ratio = fuzz.ratio(key, match)
+                if not _plausible_variant(key, match, edits, ratio):
+                    continue
+                for c in self._ranked(match, hint, ratio, country, bias, kinds):
+                    # a near-spelling abroad is not what an article about the bias country means
+                    if bias and c.layer.country_codes[c.row] not in bias:
+                        continue
+                    found.append(replace(c, rank=c.rank + _FUZZY_PENALTY_PER_EDIT * edits))
         found.sort(key=lambda c: -c.rank)
         return found
 
@@ -495,7 +507,9 @@ class OfflineGeocoder(Geocoder):
 # -- ranking ----------------------------------------------------------------------------------
 
 
-def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozenset[str]) -> float:
+def _rank(
+    layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozenset[str], *, kinds_asked: bool = False
+) -> float:
     row = entry.row
     rank = 0.0
     if hint is not None:
@@ -503,7 +517,7 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
             rank += _HINT_FITS + (_HINT_SAME if entry.hint == hint else 0.0)
         elif not (hint == HINT_CITY and kind in ("admin1", "country")):  # "Kuwait City" may fall back
             rank += _HINT_CONFLICTS
-    elif entry.hint is not None and entry.hint not in (HINT_CITY, HINT_REGION):
+    elif entry.hint is not None and entry.hint not in (HINT_CITY, HINT_REGION) and not kinds_asked:
         rank += _ALIAS_HINT_UNASKED
     elif kind == "country":
         rank += _COUNTRY_BONUS
@@ -517,6 +531,16 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
         elif kind == "city" and population < _SMALL_PLACE_POPULATION:
             rank += _SMALL_PLACE_OUTSIDE_BIAS
     return rank
+
+
+def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:
+    """Guards on a fuzzy match: as many words, similar enough, and two edits only where
+    transliterations differ (vowels: Khurmatu/Khormato), not consonants (Sinjar/Sinai)."""
+    if match.count(" ") != key.count(" "):
+        return False  # one word more or less is another name ("tal afar" / "tal")
+    if ratio < (FUZZY_MIN_RATIO_LONG if len(key) >= FUZZY_TWO_EDITS_LENGTH else FUZZY_MIN_RATIO):
+        return False
+    return edits < 2 or _VOWELS.sub("", key) == _VOWELS.sub("", match)
 
 
 def _literal(text: str) -> str:
