@@ -48,7 +48,10 @@ def _date_phrase(incident: Incident, published: date, rng: random.Random) -> str
     if incident.time_precision == TimePrecision.MONTH:
         return f"in {day:%B}" if (day.year, day.month) != (published.year, published.month) else "earlier this month"
     if incident.time_precision == TimePrecision.WEEK:
-        return "last week"
+        weeks_back = published.isocalendar()[1] - day.isocalendar()[1] + 52 * (published.year - day.year)
+        if weeks_back in (0, 1):
+            return ("this week", "last week")[weeks_back]
+        return f"on {day:%B} {day.day}"
     if 0 < (published - day).days < 6 and rng.random() < 0.5:
         return f"on {day:%A}"
     return f"on {day:%B} {day.day}"
@@ -134,17 +137,20 @@ def _same_period(found: Incident, wanted: Incident) -> bool:
     return found.event_date == wanted.event_date
 
 
-def recall(articles: list[Article], extracted: list[list[Incident]], truth: dict[str, list[Incident]]) -> tuple[int, int, int]:
-    """(generated incidents, found with their date and place, extracted incidents in all)."""
-    expected = found = produced = 0
+def recall(articles: list[Article], extracted: list[list[Incident]], truth: dict[str, list[Incident]]) -> tuple[int, int, int, int]:
+    """(generated incidents, found with their date and place, extracted in all, extracted that match none)."""
+    expected = found = produced = invented = 0
     for article, incidents in zip(articles, extracted, strict=True):
+        wanted_here = truth[article.source_id]
         produced += len(incidents)
-        for wanted in truth[article.source_id]:
-            expected += 1
-            found += any(
-                _same_period(i, wanted) and i.location.lower() in wanted.location.lower() for i in incidents
-            )
-    return expected, found, produced
+
+        def matches(got: Incident, wanted: Incident) -> bool:
+            return _same_period(got, wanted) and got.location.lower() in wanted.location.lower()
+
+        expected += len(wanted_here)
+        found += sum(any(matches(i, w) for i in incidents) for w in wanted_here)
+        invented += sum(not any(matches(i, w) for w in wanted_here) for i in incidents)
+    return expected, found, produced, invented
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     extracted = [extractor.extract(article) for article in articles]
     warm_seconds = time.perf_counter() - start
-    expected, found, produced = recall(articles, extracted, truth)
+    expected, found, produced, invented = recall(articles, extracted, truth)
 
     names = place_names_for(geocoder)
     subset = articles[: args.baseline_articles]
@@ -187,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         ("naive: search_dates + name scan", f"{len(subset):,}", "", f"{naive_seconds:.2f}", f"{naive_rate:,.1f}", ""),
         ("ratio (articles/s, ours / naive)", "", "", "", f"{ours_rate / naive_rate:,.0f}x", ""),
         ("recall: generated incidents found (date + place)", f"{expected:,}", "", "", "", f"{found:,} ({found / expected:.0%})"),
+        ("extracted incidents matching none generated", f"{produced:,}", "", "", "", f"{invented:,} ({invented / max(produced, 1):.1%})"),
     ]
     header = ("measure", "articles", "words", "seconds", "articles/s", "result")
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]

@@ -53,6 +53,7 @@ from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 # Smaller places are still found through their cue ("the village of X") and the geocoder.
 PLACE_KINDS: tuple[str, ...] = ("base", "airfield", "site", "admin1", "country", "region")
 CITY_MIN_POPULATION = 15_000
+_PLACE_KEYS_FORMAT = 2  # bump when the keys are chosen differently, to rebuild cached key sets
 
 # A caption's photo credit: "(AP)", "(Reuters)", "AFP/Getty Images", "Photo: ...".
 _CAPTION_CREDIT = re.compile(
@@ -126,7 +127,12 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
                 return frozenset(pickle.load(handle))
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             pass  # absent or damaged: rebuilt below
-    keys = frozenset(key for key in (name_key(name).key for name in place_names_for(geocoder)) if len(key) >= 3)
+    # Two-letter keys only with a digit ("K-1"): "us", "am" and the like are words, not places.
+    keys = frozenset(
+        key
+        for key in (name_key(name).key for name in place_names_for(geocoder))
+        if len(key) >= 3 or (len(key) == 2 and any(c.isdigit() for c in key))
+    )
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         for stale in path.parent.glob("extract-place-keys-*.pickle"):
@@ -139,7 +145,7 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
 
 
 def _place_keys_signature(geocoder: Any) -> str:
-    digest = hashlib.sha256(repr((PLACE_KINDS, CITY_MIN_POPULATION)).encode())
+    digest = hashlib.sha256(repr((_PLACE_KEYS_FORMAT, PLACE_KINDS, CITY_MIN_POPULATION)).encode())
     digest.update(json.dumps(getattr(geocoder, "index_size", {}), sort_keys=True).encode())
     digest.update(Path(geo_normalize.__file__).read_bytes())
     user_gazetteer = getattr(geocoder, "user_gazetteer", None)

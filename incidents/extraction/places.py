@@ -23,9 +23,14 @@ from geo.normalize import name_key
 # Most specific first: a base is a better place for an incident than its city.
 KIND_RANK: dict[str, int] = {"base": 0, "airfield": 0, "site": 0, "city": 1, "admin1": 2, "region": 3, "country": 3}
 UNRESOLVED_RANK = 0  # a named village the gazetteer lacks is as specific as the report gets
+LOOSE_RANK = 2  # an unknown name after "in": less sure than any known town, surer than a province
 
 _MAX_NAME_WORDS = 6
-_NAME_CONNECTORS = frozenset({"al", "el", "-", "ad", "as", "ash", "an", "ar", "at", "az", "of", "bin", "abu", "ibn", "'s"})
+# Lower-case words inside Arabic and Kurdish place names ("Deir ez-Zor", "Jurf al-Sakhar").
+_NAME_CONNECTORS = frozenset({
+    "al", "el", "-", "ad", "as", "ash", "an", "ar", "at", "az", "ez", "es", "ed", "ul", "of", "bin", "bint",
+    "abu", "umm", "ibn", "wa", "'s",
+})
 # Lower-case words a place name may end with ("Ain al-Asad air base", "Kirkuk province").
 _KIND_ENDINGS = frozenset({"base", "airbase", "airfield", "airport", "province", "governorate"})
 _KIND_INNER = _KIND_ENDINGS | {"air", "international", "military"}
@@ -61,8 +66,20 @@ _VILLAGE_OF = re.compile(
 _NAMED_VILLAGE = re.compile(
     r"\b(?:in|near|at|outside)\s+(?:the\s+)?"
     r"(?P<name>(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+(?:\s+(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+){0,3})\s+"
-    r"(?:village|district|sub-?district|area|neighbou?rhood)\b"
+    r"(?:village|district|sub-?district|area|neighbou?rhood|mountains|desert|valley|orchards|farmlands|countryside|outskirts)\b"
 )
+# A capitalised name right after "in", "at", "near", "outside": looked up when not in the key set.
+_LOCATIVE_NAME = re.compile(
+    r"\b(?:in|at|near|outside)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'’]+(?:[- ](?:(?:al|el|ad|as|ez|ash)-)?[A-Z][\w'’]+){0,2})"
+)
+# Capitalised words that start titles, publications and offices, not places ("in The Arab Weekly").
+_NOT_NAMES = frozenset({
+    "The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "My", "Mr", "Mrs",
+    "Ms", "Dr", "President", "Prime", "Minister", "General", "Gen", "Colonel", "Col", "Parliament", "Congress",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+})
 # "Iraqi territory", "Syrian soil": the country by its adjective.
 DEMONYMS: dict[str, str] = {
     "Iraqi": "Iraq", "Syrian": "Syria", "Iranian": "Iran", "Turkish": "Turkey", "Lebanese": "Lebanon",
@@ -86,6 +103,7 @@ class PlaceMention:
     locative: bool  # governed by "in/at/near/hit..."
     near: bool  # "near X", "north of X": ACLED geo_precision 2
     country_hint: str = ""  # "the Syrian town of X": the country even when X is not in the gazetteer
+    loose: bool = False  # an unknown name found only by its preposition ("in Mutaibija")
 
     @property
     def kind(self) -> str:
@@ -94,7 +112,7 @@ class PlaceMention:
     @property
     def rank(self) -> int:
         if self.location is None:
-            return UNRESOLVED_RANK
+            return LOOSE_RANK if self.loose else UNRESOLVED_RANK
         return KIND_RANK.get(self.kind, 1)
 
     @property
@@ -151,16 +169,18 @@ class PlaceFinder:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if not (token.is_alpha and token.text[0].isupper()):
+            if not token.text[0].isupper():
                 i += 1
                 continue
             matched = 0
             for width in range(min(_MAX_NAME_WORDS, len(tokens) - i), 0, -1):
                 last = tokens[i + width - 1]
-                if not (last.is_alpha and (last.text[0].isupper() or last.lower_ in _KIND_ENDINGS)):
+                if not (last.text[-1].isalnum() and (last.text[0].isupper() or last.is_digit or last.lower_ in _KIND_ENDINGS)):
                     continue
-                if any(not (t.text[0].isupper() or t.lower_ in _NAME_CONNECTORS or t.lower_ in _KIND_INNER)
-                       for t in tokens[i : i + width]):
+                if any(
+                    not (t.text[0].isupper() or t.is_digit or t.lower_ in _NAME_CONNECTORS or t.lower_ in _KIND_INNER)
+                    for t in tokens[i : i + width]
+                ):
                     continue
                 span = sentence.doc[token.i : token.i + width]
                 if span.text in NATIONALITIES:
@@ -172,6 +192,18 @@ class PlaceFinder:
                     break
             i += matched or 1
 
+        for match in _LOCATIVE_NAME.finditer(text):
+            start, end = match.span("name")
+            if overlaps(start, end) or match.group("name") in NATIONALITIES or match.group("name").split()[0] in _NOT_NAMES:
+                continue
+            mention = self._mention(text, match.group("name"), start, end, country_bias)
+            # Towns below the finder's population floor: only an exact name in the article's own
+            # country counts, or persons and streets ("Pompeo", "Green Zone") would become towns.
+            if mention.location is not None and not _exact_in(mention.location, country_bias):
+                mention.location = None
+            if mention.location is None:
+                mention.loose = True  # kept unresolved, but a known town in the sentence wins
+            found.append(mention)
         for match in _DEMONYM_TERRITORY.finditer(text):
             start, end = match.span()
             if not overlaps(start, end):
@@ -196,6 +228,11 @@ class PlaceFinder:
             near=bool(_NEAR.search(before)),
             country_hint=DEMONYMS[demonym.group("adj")] if demonym else "",
         )
+
+
+def _exact_in(location: Any, country_code: str | None) -> bool:
+    raw = location.raw
+    return country_code is not None and raw.get("country_code") == country_code and float(raw.get("score") or 0) >= 100
 
 
 def best_place(mentions: Iterable[PlaceMention]) -> PlaceMention | None:
