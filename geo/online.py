@@ -56,6 +56,7 @@ class CachedOnlineGeocoder:
             geocoder.geocode,  # type: ignore[attr-defined]
             min_delay_seconds=min_delay_seconds,
             max_retries=1,
+            error_wait_seconds=2.0,
             swallow_exceptions=False,
         )
         self.cache_path = Path(cache_path)
