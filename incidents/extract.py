@@ -43,6 +43,8 @@ from incidents.extraction.cues import (
     find_munitions,
     find_trigger,
     incident_clause,
+    PLURAL_EVENT_NOUN,
+    protest_sub_event_type,
 )
 from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
 from incidents.extraction.places import PlaceFinder, PlaceMention, best_place
@@ -232,8 +234,11 @@ class Extractor:
                 when = earlier[1]
             previous_dated[sentence.paragraph] = (sentence.index, when)
             own_place = best_place(places_of(sentence))
-            if trigger.definite and (own_place is None or own_place.rank > 1):
+            specific = own_place is not None and own_place.rank <= 1
+            if trigger.definite and not specific:
                 continue  # "the attack" without a place of its own refers back to a told incident
+            if PLURAL_EVENT_NOUN.search(sentence.text[trigger.start : trigger.end]) and not specific:
+                continue  # "rocket attacks on bases in Iraq": many incidents, none told
             incident = self._incident(article, sentence, trigger, when, own_place, sentences, places_of, article_country)
             if incident is not None:
                 incidents.append(incident)
@@ -298,8 +303,8 @@ class Extractor:
         actor1, attribution, attributed_by = self._perpetrator(sentence, trigger, sentences)
         # An unresolved village keeps the country the article's incidents are in.
         country = place.country or (article_country.country if article_country else "")
-        if not actor1:
-            actor1 = _unidentified_actor(trigger, country)
+        if not actor1 or actor1 == "Unidentified Armed Group":
+            actor1 = _unidentified_actor(trigger, country)  # ACLED's "Unidentified Armed Group (Iraq)"
         clause = incident_clause(sentence.text, trigger)
         actor2 = self._target(sentence, clause, actor1)
         casualties = find_casualties(clause)
@@ -325,7 +330,7 @@ class Extractor:
             event_date=when.day,
             time_precision=int(when.precision),
             event_type=trigger.event_type,
-            sub_event_type=trigger.sub_event_type,
+            sub_event_type=protest_sub_event_type(clause) if trigger.event_type == "Protests" else trigger.sub_event_type,
             actor1=actor1,
             actor2=actor2,
             actor_group=actor_group_for(actor1),

@@ -83,22 +83,28 @@ _INSTANCE_OF = re.compile(r"\b(?:one|another|two|three|some) of (?:the|these|tho
 _HYPOTHETICAL = re.compile(
     r"\b(?:could|might|would|will|shall|vow(?:ed|s)?|threat(?:en|ened|ens)?|warn(?:ed|s)?|plan(?:s|ned|ning)?|"
     r"consider(?:s|ed|ing)?|intend(?:s|ed)?|if|unless|potential|possible|possibly|prepar(?:e|es|ed|ing) to|"
-    r"seek(?:s|ing)? to|aim(?:s|ed)? to|try(?:ing)? to|ready to|deter|prevent)\b|\bmay\b"
+    r"seek(?:s|ing)? to|aim(?:s|ed)? to|try(?:ing)? to|ready to|deter|prevent)\b",
+    re.IGNORECASE,
 )
+_MAY_MODAL = re.compile(r"\bmay\b")  # lower-case only: "May" is also the month
 _NEGATED = re.compile(r"\b(?:no|not|never|denied|denies|deny|didn’t|didn't|neither|nor)\s+(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
 # Counts and trends of many incidents ("have averaged more than one per week", "a wave of protests").
 _AGGREGATE = re.compile(
     r"\b(?:averag\w+|per (?:week|day|month)|a spike in|spate of|string of|wave of|series of|campaign of|"
     r"dozens of attacks|hundreds of attacks|number of attacks|more than \d+ attacks|increasingly|frequent|"
-    r"repeated(?:ly)?|regularly|often|routinely|every (?:week|day|month))\b",
+    r"repeated(?:ly)?|regularly|often|routinely|every (?:week|day|month)|"
+    r"(?:dozens|scores|hundreds|a number|a series|several|many|numerous) of (?:[\w-]+ ){0,2}(?:attacks|strikes|incidents|bombings)|"
+    r"(?:attacks|strikes|bombings|incidents) (?:have |has )?(?:increased|decreased|rose|risen|fell|fallen|surged|declined|intensified))\b",
     re.IGNORECASE,
 )
+# A plural attack noun names many incidents unless a place of their own says otherwise.
+PLURAL_EVENT_NOUN = re.compile(r"\b(?:attacks|strikes|airstrikes|raids|bombings)$", re.IGNORECASE)
 
 
 # Where a sentence moves on to another event: "..., days after a U.S. strike killed ...".
 _OTHER_EVENT = re.compile(
     r",?\s+(?:(?:\w+ )?(?:days?|hours?|weeks?|months?)\s+(?:after|before|since)|shortly (?:after|before)|"
-    r"in (?:retaliation|revenge|response) (?:for|to)|following|a (?:day|week) after)\b",
+    r"in (?:retaliation|revenge|response) (?:for|to)|in (?:anger|protest) (?:at|against|over)|following|a (?:day|week) after)\b",
     re.IGNORECASE,
 )
 
@@ -110,19 +116,43 @@ def incident_clause(sentence: str, trigger: Trigger) -> str:
 
 
 def find_trigger(sentence: str) -> Trigger | None:
-    """The first event trigger of a sentence that is told as a fact, else None."""
+    """The sentence's first event trigger told as a fact, else None.
+
+    The earliest trigger in the sentence wins (the main clause comes first: "Protesters stormed
+    the embassy in anger at US air strikes..."); at one position, the most specific rule.
+    """
     if _AGGREGATE.search(sentence):
         return None
+    best: Trigger | None = None
     for event_type, sub_event_type, pattern in _TRIGGER_RULES:
         for match in pattern.finditer(sentence):
+            if best is not None and match.start() >= best.start:
+                break
             before = sentence[max(0, match.start() - 60) : match.start()]
             after = " ".join(sentence[match.end() : match.end() + 40].split()[:4])
             window = f"{' '.join(before.split()[-6:])} {match.group(0)} {after}"
-            if _HYPOTHETICAL.search(window) or _NEGATED.search(before):
+            if _HYPOTHETICAL.search(window) or _MAY_MODAL.search(window) or _NEGATED.search(before):
                 continue
             definite = bool(_DEFINITE.search(before)) and not _INSTANCE_OF.search(before)
-            return Trigger(event_type, sub_event_type, match.start(), match.end(), definite)
-    return None
+            best = Trigger(event_type, sub_event_type, match.start(), match.end(), definite)
+            break
+    return best
+
+
+_EXCESSIVE_FORCE = _c(
+    r"\b(?:opened fire on|fired (?:live (?:ammunition|rounds|bullets) )?(?:on|at|into)|live (?:ammunition|fire|rounds)|shot (?:dead )?(?:\w+ )?protesters|"
+    r"killing|killed)\b"
+)
+_INTERVENTION = _c(r"\b(?:tear gas|teargas|water cannons?|dispersed|rubber bullets|stun grenades|arrested|detained|baton)\b")
+
+
+def protest_sub_event_type(clause: str) -> str:
+    """ACLED's protest sub-types: lethal or live-fire force, other intervention, or peaceful."""
+    if _EXCESSIVE_FORCE.search(clause):
+        return "Excessive force against protesters"
+    if _INTERVENTION.search(clause):
+        return "Protest with intervention"
+    return "Peaceful protest"
 
 
 @dataclass(frozen=True)
@@ -138,7 +168,14 @@ _KILLED_PASSIVE = r"(?:killed|dead|died|deaths?|lives)"
 _WOUNDED_ACTIVE = r"(?:wounded|wounding|injured|injuring)"
 _WOUNDED_PASSIVE = r"(?:wounded|injured|injuries|hurt)"
 # Between a count and its verb: a few words, never a conjunction or another casualty verb.
-_COUNT_GAP = r"(?:(?!(?:and|or|but|killing|killed|wounding|wounded|injuring|injured)\b)[\w’'-]+\s+){0,4}?"
+_COUNT_GAP = (
+    r"(?:(?!(?:and|or|but|killing|killed|wounding|wounded|injuring|injured|strikes?|attacks?|bombs?|rockets?|"
+    r"missiles?|drones?|blasts?|explosions?|shells?|raids?|clash(?:es)?)\b)[\w’'-]+\s+){0,4}?"
+)
+# Counts before a noun and its verb: not "a"/"one", which count the strike in "a drone strike killed".
+_NUMBER_NOT_ARTICLE = r"(?:\d[\d,]*|" + "|".join(
+    sorted((re.escape(w) for w in _NUMBER_WORDS if w not in {"a", "an", "one", "a single"}), key=len, reverse=True)
+) + r")"
 _NONE_HURT = _c(
     r"\b(?:without (?:causing |inflicting |leaving )?(?:any )?(?:\w+ (?:or|and) )?(?:casualties|injuries|deaths)|"
     r"(?:caused|causing|cause|inflicted|were|was|with) no (?:\w+ )?(?:casualties|injuries|deaths|fatalities)|"
@@ -153,7 +190,9 @@ def _count_patterns(active: str, passive: str) -> tuple[re.Pattern[str], ...]:
         # "killed at least 3", "killing two soldiers"
         _c(rf"\b{active}\s+{_APPROX}(?P<n>{_NUMBER})\b"),
         # "at least three people were killed", "two soldiers were killed", "3 killed"
-        _c(rf"\b{_APPROX}(?P<n>{_NUMBER})\s+{_COUNT_GAP}(?:(?:were|was|have been|had been|are|being)\s+)?{passive}\b"),
+        _c(rf"\b{_APPROX}(?P<n>{_NUMBER_NOT_ARTICLE})\s+{_COUNT_GAP}(?:(?:were|was|have been|had been|are|being)\s+)?{passive}\b"),
+        # "a soldier was killed" (but not "a drone strike killed")
+        _c(rf"\b(?P<n>an?|one)\s+{_COUNT_GAP}(?:was|has been|had been)\s+{passive}\b"),
         # "left 3 dead"
         _c(rf"\bleft\s+{_APPROX}(?P<n>{_NUMBER})\s+(?:\w+\s+)?{passive}\b"),
     )
@@ -182,11 +221,16 @@ def _lowest(patterns: tuple[re.Pattern[str], ...], sentence: str) -> int | None:
     return min(numbers) if numbers else None
 
 
+_ONE_KILLED = _c(r"\b(?:shot (?:\w+ )?dead|gunned down|assassinated|assassination of)\b")
+
+
 def find_casualties(sentence: str) -> Casualties:
     """Deaths and injuries as the sentence states them (ACLED: the lowest number reported)."""
     if _NONE_HURT.search(sentence):
         return Casualties(fatalities=0, injuries=0, reported=False)
     fatalities = _lowest((*_FATALITY_COUNTS, _TOLL), sentence)
+    if fatalities is None and _ONE_KILLED.search(sentence):
+        fatalities = 1  # "shot dead a prominent activist": one death, unless a number says more
     injuries = _lowest(_INJURY_COUNTS, sentence)
     reported = fatalities is not None or injuries is not None or bool(_CASUALTIES_WORD.search(sentence))
     return Casualties(fatalities, injuries, reported)
@@ -220,7 +264,8 @@ class AttributionCue:
 
 _UNCLAIMED = _c(r"\b(?:no (?:one|group|party|organi[sz]ation)|nobody|none)\b[^.]{0,30}\bclaim|\b(?:has|have|had) not (?:yet )?claimed|\byet to claim|\bdid not claim|\bdenied (?:any )?(?:involvement|responsibility)")
 _ATTRIBUTION_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("claimed", _c(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|strike|bombing|operation))\b|\btook responsibility\b|\bclaimed by\b|\bsaid (?:it|they) (?:had )?(?:carried out|launched|conducted|targeted|fired|struck)\b")),
+    ("claimed", _c(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|strike|bombing|operation))\b|\btook responsibility\b|\bclaimed by\b|\bsaid (?:it|they) (?:had )?(?:carried out|launched|conducted|targeted|fired|struck)\b"
+        r"|\bsaid (?:that )?(?:its|their) (?:[\w-]+ ){0,2}(?:jets|warplanes|aircraft|drones|forces|troops|artillery|fighters|units) (?:had )?(?:struck|hit|targeted|destroyed|killed|carried out|attacked)\b")),
     ("accused", _c(r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|pointed the finger at|held (?:\w+ ){1,4}responsible)\b")),
     ("suspected", _c(r"\b(?:suspect(?:ed|s)?|believ(?:ed|es|e)|likely|probably|thought to (?:be|have)|good chance that|appears? to have been|presumably|assess(?:ed|es)? that)\b")),
 )

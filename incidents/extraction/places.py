@@ -58,6 +58,19 @@ _METONYMY_AFTER = re.compile(
     r"|^-(?:backed|aligned|allied|linked|affiliated|based)\b"
 )
 _METONYMY_BEFORE = re.compile(r"\b(?:by|to|with|pro-?|from|against)\s*$", re.IGNORECASE)
+# Where someone spoke is not where the incident was: "Pompeo said in Washington".
+_SPEECH_PLACE = re.compile(
+    r"\b(?:said|says|told|announced|stated|spoke|speaking|testified|testifying|statement|conference|briefing|interview)"
+    r"\s+(?:[\w’'-]+\s+){0,3}?(?:in|at|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "Baghdad's Sadr City": the second place lies inside the first and is the more exact one.
+_INSIDE = re.compile(r"[A-Z][\w-]+['’]s\s+$")
+# "the US embassy in Baghdad": embassies are gazetteer sites, named by country and city.
+_EMBASSY = re.compile(
+    r"\b(?P<name>(?:US|U\.S\.|American|British|French|German|Iranian|Turkish|Saudi|Kuwaiti|Russian) "
+    r"(?:[Ee]mbassy|[Cc]onsulate(?: [Gg]eneral)?))(?:\s+(?:in|at)\s+(?P<city>[A-Z][\w'’-]+))?"
+)
 
 _VILLAGE_OF = re.compile(
     r"\b(?:village|town|hamlet|district|sub-?district|area|neighbou?rhood|region|outskirts) of\s+"
@@ -66,7 +79,7 @@ _VILLAGE_OF = re.compile(
 _NAMED_VILLAGE = re.compile(
     r"\b(?:in|near|at|outside)\s+(?:the\s+)?"
     r"(?P<name>(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+(?:\s+(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+){0,3})\s+"
-    r"(?:village|district|sub-?district|area|neighbou?rhood|mountains|desert|valley|orchards|farmlands|countryside|outskirts)\b"
+    r"(?:village|district|sub-?district|area|neighbou?rhood|(?P<landform>mountains|desert|valley|orchards|farmlands|countryside))\b"
 )
 # A capitalised name right after "in", "at", "near", "outside": looked up when not in the key set.
 _LOCATIVE_NAME = re.compile(
@@ -103,6 +116,7 @@ class PlaceMention:
     locative: bool  # governed by "in/at/near/hit..."
     near: bool  # "near X", "north of X": ACLED geo_precision 2
     country_hint: str = ""  # "the Syrian town of X": the country even when X is not in the gazetteer
+    inside: bool = False  # "Baghdad's Sadr City": inside the place named just before
     loose: bool = False  # an unknown name found only by its preposition ("in Mutaibija")
 
     @property
@@ -160,11 +174,21 @@ class PlaceFinder:
                 start < m.end and m.start < end for m in found
             )
 
+        for match in _EMBASSY.finditer(text):
+            start = match.start("name")
+            end = match.end("city") if match.group("city") else match.end("name")
+            query = f"{match.group('name')} in {match.group('city')}" if match.group("city") else match.group("name")
+            mention = self._mention(text, text[start:end], start, end, country_bias)
+            mention.location = self.resolve(query, country_bias)
+            if mention.location is not None and mention.kind == "site":
+                found.append(mention)
         for pattern in (_VILLAGE_OF, _NAMED_VILLAGE):
             for match in pattern.finditer(text):
                 start, end = match.span("name")
+                if "landform" in pattern.groupindex and match.group("landform"):
+                    end = match.end("landform")  # "the Hamrin mountains" is the name, not "Hamrin"
                 if not overlaps(start, end):
-                    found.append(self._mention(text, match.group("name"), start, end, country_bias))
+                    found.append(self._mention(text, text[start:end], start, end, country_bias))
         tokens = list(sentence)
         i = 0
         while i < len(tokens):
@@ -216,7 +240,11 @@ class PlaceFinder:
         before = sentence[max(0, start - 50) : start]
         after = sentence[end : end + 40]
         launch = bool(_LAUNCH_SITE.search(before))
-        metonymy = bool(_METONYMY_AFTER.search(after)) or (bool(_METONYMY_BEFORE.search(before)) and not _LOCATIVE.search(before))
+        metonymy = (
+            bool(_METONYMY_AFTER.search(after))
+            or (bool(_METONYMY_BEFORE.search(before)) and not _LOCATIVE.search(before))
+            or bool(_SPEECH_PLACE.search(before))
+        )
         locative = bool(_LOCATIVE.search(before)) and not launch and not metonymy
         demonym = _DEMONYM_PLACE.search(before)
         return PlaceMention(
@@ -227,6 +255,7 @@ class PlaceFinder:
             locative=locative,
             near=bool(_NEAR.search(before)),
             country_hint=DEMONYMS[demonym.group("adj")] if demonym else "",
+            inside=bool(_INSIDE.search(before)),
         )
 
 
@@ -240,4 +269,4 @@ def best_place(mentions: Iterable[PlaceMention]) -> PlaceMention | None:
     candidates = [m for m in mentions if m.locative]
     if not candidates:
         return None
-    return min(candidates, key=lambda m: (m.rank, m.start))
+    return min(candidates, key=lambda m: (m.rank, not m.inside, m.start))
