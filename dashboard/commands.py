@@ -1,9 +1,63 @@
-"""Subcommands of `incident-map` (see incidents/cli.py)."""
+"""`incident-map dashboard`: open the page on the store, ingesting seeds/ first when it is empty."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+SEEDS = APP.parent / "seeds"
+
+
+def ingest_seeds(db_url: str, seeds: Path = SEEDS) -> int:
+    """Extract and ingest every article in seeds/ when the store is empty; returns incidents added."""
+    from incidents.articles import read_article
+    from incidents.extract import Extractor
+    from incidents.store import IncidentStore
+
+    store = IncidentStore(db_url)
+    if store.count() > 0:
+        return 0
+    extractor = Extractor()
+    added = 0
+    for path in sorted(p for p in seeds.iterdir() if p.suffix in (".txt", ".md", ".json")):
+        article = read_article(path)
+        added += store.ingest(article.source(), extractor.extract(article)).added
+    return added
+
+
+def streamlit_command(port: int, *, headless: bool) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port),
+        "--server.enableStaticServing", "true",
+        "--server.headless", "true" if headless else "false",
+        "--browser.gatherUsageStats", "false",
+    ]
+
+
+def run_dashboard(args: argparse.Namespace) -> int:
+    from incidents.store import default_db_url, to_db_url
+
+    db_url = to_db_url(args.db) if args.db else default_db_url()
+    added = ingest_seeds(db_url)
+    if added:
+        print(f"store was empty: ingested {added} incidents from {SEEDS}", file=sys.stderr)
+    env = {**os.environ, "INCIDENT_MAP_DB": db_url}
+    print(f"incident-map on http://localhost:{args.port} (store: {db_url})", file=sys.stderr)
+    return subprocess.call(streamlit_command(args.port, headless=args.headless), cwd=APP.parent, env=env)
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `incident-map` parser."""
+    parser = subcommands.add_parser(
+        "dashboard", help="open the map page (ingests seeds/ when the store is empty)",
+        description="Run the Streamlit page on the incident store; an empty store gets the seed articles first.",
+    )
+    parser.add_argument("--db", help="store path or database URL (default: $INCIDENT_MAP_DB or data/incidents.sqlite)")
+    parser.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    parser.add_argument("--headless", action="store_true", help="do not open a browser window")
+    parser.set_defaults(handler=run_dashboard)

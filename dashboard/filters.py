@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.style import COUNTRY_LEVEL_LABEL, PRECISION_LABELS
 from incidents.model import GeoPrecision, IncidentFilter
 
 # Columns the text search looks in (IncidentFilter.text: location, actors, notes, source sentence).
@@ -50,7 +51,8 @@ def is_country_level(frame: pd.DataFrame) -> pd.Series:
     These are listed and counted but never drawn: a point in the middle of Iraq would claim a
     place the source never gave.
     """
-    return frame["geo_precision"].eq(GeoPrecision.REGION) & frame["admin1"].fillna("").eq("")
+    region = frame["geo_precision"].eq(GeoPrecision.REGION).fillna(False).astype(bool)
+    return region & frame["admin1"].fillna("").eq("")
 
 
 def is_drawable(frame: pd.DataFrame) -> pd.Series:
@@ -89,7 +91,7 @@ def apply_filter(frame: pd.DataFrame, flt: IncidentFilter) -> pd.DataFrame:
 
 def _precision_mask(frame: pd.DataFrame, precisions: Sequence[int | None]) -> pd.Series:
     wanted = {int(p) for p in precisions if p is not None}
-    mask = frame["geo_precision"].isin(wanted)
+    mask = frame["geo_precision"].isin(wanted).fillna(False).astype(bool)
     if None in precisions:
         mask |= frame["geo_precision"].isna()
     return mask
@@ -106,3 +108,18 @@ def _any_column(frame: pd.DataFrame, columns: Sequence[str], test) -> pd.Series:
 def showing_text(shown: int, total: int) -> str:
     noun = "incident" if total == 1 else "incidents"
     return f"showing {shown:,} of {total:,} {noun}"
+
+
+def precision_labels(frame: pd.DataFrame) -> pd.Series:
+    """How exactly each incident is placed, in the words of the page's precision filter."""
+    labels = frame["geo_precision"].map(lambda p: PRECISION_LABELS[None if pd.isna(p) else int(p)])
+    return labels.where(~is_country_level(frame), COUNTRY_LEVEL_LABEL).astype(str)
+
+
+def apply_view(frame: pd.DataFrame, flt: IncidentFilter, precisions: Sequence[str] = ()) -> pd.DataFrame:
+    """The page's view: the filter, then the precision choice (which separates country-only
+    incidents from other region-level ones, a distinction IncidentFilter does not make)."""
+    view = apply_filter(frame, flt)
+    if precisions:
+        view = view[precision_labels(view).isin(precisions)]
+    return view

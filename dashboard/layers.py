@@ -114,6 +114,10 @@ def _text(row: Mapping[str, object], column: str) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
+def _int_or_none(value: object) -> int | None:
+    return int(value) if _is_number(value) else None  # type: ignore[call-overload]
+
+
 def _is_number(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and not pd.isna(value)
 
@@ -171,7 +175,7 @@ def point_payload(frame: pd.DataFrame, groups: list[str]) -> LayerPayload:
         columns["sentence"].append(_text(r, "source_sentence"))
         columns["title"].append(_text(r, "source_title") or _text(r, "source_publisher"))
         columns["url"].append(safe_url(_text(r, "source_url")))
-        columns["prec"].append(PRECISION_LABELS.get(int(r["geo_precision"]), ""))
+        columns["prec"].append(PRECISION_LABELS.get(_int_or_none(r.get("geo_precision")), ""))
         columns["more"].append(f"+{more} more source{'s' if more > 1 else ''}" if more > 0 else "")
     data: dict[str, object] = {
         "mode": "points",
@@ -180,7 +184,7 @@ def point_payload(frame: pd.DataFrame, groups: list[str]) -> LayerPayload:
         "lat": drawable["latitude"].astype(float).round(4).tolist(),
         "lng": drawable["longitude"].astype(float).round(4).tolist(),
         "g": [group_index.get(g, len(groups) - 1) for g in drawable["actor_group"].fillna("")],
-        "r": [UNCERTAINTY_RADIUS_M.get(int(p), 0) for p in drawable["geo_precision"]],
+        "r": [UNCERTAINTY_RADIUS_M.get(_int_or_none(p), 0) for p in drawable["geo_precision"]],
         "t0": t0,
         "t1": t1,
         "id": drawable["event_id"].astype(str).tolist(),
