@@ -30,6 +30,8 @@ def frame_of(incidents: list[Incident]) -> pd.DataFrame:
         rows.append(row)
     frame = pd.DataFrame(rows, columns=scalar + ["source_title", "source_url", "source_publisher", "source_count"])
     frame["event_date"] = pd.to_datetime(frame["event_date"])
+    for name in ("geo_precision", "fatalities", "injuries", "timestamp"):
+        frame[name] = frame[name].astype("Int64")
     return frame
 
 
