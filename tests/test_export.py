@@ -211,3 +211,23 @@ def test_import_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["export", "--db", db, "--from", "2020-02-01", "--to", "2020-12-31", "--source-kind", "acled"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [row["event_id_cnty"] for row in rows] == ["IRQ3"]
+
+
+def test_the_extractors_incidents_survive_the_round_trip(tmp_path: Path) -> None:
+    from incidents.articles import read_article
+    from incidents.extract import Extractor
+
+    article = read_article(Path(__file__).resolve().parent.parent / "seeds" / "000_d33791d1605386a1.txt")
+    extracted = Extractor().extract(article)
+    assert extracted, "the seed yields incidents"
+    store = IncidentStore(tmp_path / "a.sqlite")
+    store.ingest(article.source(), extracted)
+    exported = io.StringIO(newline="")
+    export_incidents(store.iter_incidents(), exported, format="csv")
+    path = tmp_path / "articles.csv"
+    path.write_text(exported.getvalue(), encoding="utf-8")
+
+    copy = IncidentStore(tmp_path / "b.sqlite")
+    assert import_file(path, copy).inserted == len(store.query())
+    assert sorted_incidents(copy) == sorted_incidents(store)
+    assert {i.source_kind for i in copy.query()} == {"article"}
