@@ -16,9 +16,9 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -90,8 +90,7 @@ _ACLED_PART = re.compile(r"^(?P<place>.+?)\s+-\s+(?P<part>.+)$")  # "Baghdad - A
 _QUALIFIED = re.compile(r"^(?P<place>[^,]+),\s*(?P<qualifier>[^,]+?)\s*$")  # "Paris, Texas"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     layer: Layer
     entry: Entry
     key: str
@@ -137,6 +136,7 @@ class OfflineGeocoder(Geocoder):
         self.base_layer = base_layer(self.cache_dir)
         self.file_layers = [geonames_layer(path, self.cache_dir) for path in self.imported_files()]
         self.user_layer = self._read_user_layer()
+        self._stack_layers()
         self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
         self.online = None
         if online_fallback:
@@ -150,10 +150,12 @@ class OfflineGeocoder(Geocoder):
 
     # -- layers -----------------------------------------------------------------------------
 
-    @property
-    def layers(self) -> list[Layer]:
+    def _stack_layers(self) -> None:
         # the user's own places first: what a user said about a name wins
-        return [self.user_layer, self.base_layer, *self.file_layers]
+        self.layers: list[Layer] = [self.user_layer, self.base_layer, *self.file_layers]
+        self._country_names: dict[str, str] = {}
+        for layer in reversed(self.layers):
+            self._country_names.update(layer.country_names)
 
     def imported_files(self) -> list[Path]:
         return sorted(self.gazetteer_dir.glob("*.txt")) if self.gazetteer_dir.is_dir() else []
@@ -190,8 +192,9 @@ class OfflineGeocoder(Geocoder):
             return self.online.geocode(query.strip(), exactly_one=exactly_one, country=country_code)
         if not candidates:
             return None
-        locations = [self._location(c) for c in candidates]
-        return locations[0] if exactly_one else locations
+        if exactly_one:
+            return self._location(candidates[0])
+        return [self._location(c) for c in candidates]
 
     def _resolve(
         self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
@@ -277,12 +280,7 @@ class OfflineGeocoder(Geocoder):
         nk = name_key(query)
         if not nk.key:
             return []
-        literal = _literal(query)
-        # the letter-for-letter spelling only tells homonyms apart when folding lost something
-        # ("Sāmarrā’" -> samara); "Basra" as typed says nothing more than its key
-        ranked = self._ranked(
-            nk.key, nk.hint, 100.0, country, bias, kinds, literal=literal if literal != nk.key else None
-        )
+        ranked = self._ranked(nk.key, nk.hint, 100.0, country, bias, kinds, query=query)
         if not ranked and len(nk.key) >= FUZZY_MIN_LENGTH:
             ranked = self._fuzzy(nk.key, nk.hint, country, bias, kinds)
         return ranked
@@ -295,24 +293,33 @@ class OfflineGeocoder(Geocoder):
         country: str | None,
         bias: frozenset[str],
         kinds: frozenset[str] | None,
-        literal: str | None = None,
+        query: str | None = None,
     ) -> list[Candidate]:
+        found = [(layer, entry) for layer in self.layers for entry in layer.lookup(key)]
+        literal = None
+        if query is not None and len(found) > 1:
+            # the letter-for-letter spelling only tells homonyms apart when folding lost something
+            # ("Sāmarrā’" -> samara); "Basra" as typed says nothing more than its key
+            literal = _literal(query)
+            if literal == key:
+                literal = None
         candidates: list[Candidate] = []
-        for layer in self.layers:
-            for entry in layer.lookup(key):
-                row = entry.row
-                if country and layer.country_codes[row] != country:
-                    continue
-                kind = layer.kind(row)
-                if kinds is not None and kind not in kinds:
-                    continue
-                rank = _rank(layer, entry, kind, hint, bias, kinds_asked=kinds is not None)
-                if score < 100.0:
-                    rank += _FUZZY_PENALTY
-                elif literal is not None and _literal(layer.spelling(entry)) == literal:
-                    rank += _LITERAL_BONUS
-                if rank >= MIN_RANK:
-                    candidates.append(Candidate(layer, entry, key, rank, score))
+        for layer, entry in found:
+            row = entry.row
+            if country and layer.country_codes[row] != country:
+                continue
+            kind = layer.kind(row)
+            if kinds is not None and kind not in kinds:
+                continue
+            rank = _rank(layer, entry, kind, hint, bias, kinds_asked=kinds is not None)
+            if score < 100.0:
+                rank += _FUZZY_PENALTY
+            elif literal is not None and _literal(layer.spelling(entry)) == literal:
+                rank += _LITERAL_BONUS
+            if rank >= MIN_RANK:
+                candidates.append(Candidate(layer, entry, key, rank, score))
+        if len(candidates) < 2:
+            return candidates
         candidates.sort(key=lambda c: -c.rank)
         # one place found under several aliases or from two sources (a curated base and its ICAO
         # record) is listed once, at its best rank
@@ -345,7 +352,7 @@ class OfflineGeocoder(Geocoder):
                     # a near-spelling abroad is not what an article about the bias country means
                     if bias and c.layer.country_codes[c.row] not in bias:
                         continue
-                    found.append(replace(c, rank=c.rank + _FUZZY_PENALTY_PER_EDIT * edits))
+                    found.append(c._replace(rank=c.rank + _FUZZY_PENALTY_PER_EDIT * edits))
         found.sort(key=lambda c: -c.rank)
         return found
 
@@ -353,10 +360,10 @@ class OfflineGeocoder(Geocoder):
         candidate, precision = found
         layer, row = candidate.layer, candidate.row
         country_code = layer.country_codes[row]
-        country_name = self._country_name(country_code)
+        country_name = self._country_names.get(country_code, "")
         name = layer.names[row]
         admin1 = layer.admin1s[row]
-        latitude, longitude = round(layer.latitudes[row], 6), round(layer.longitudes[row], 6)
+        latitude, longitude = layer.latitudes[row], layer.longitudes[row]
         address = ", ".join(dict.fromkeys(p for p in (name, admin1, country_name) if p))
         raw = {
             "name": name,
@@ -374,12 +381,6 @@ class OfflineGeocoder(Geocoder):
             "population": layer.populations[row],
         }
         return Location(address, (latitude, longitude), raw)
-
-    def _country_name(self, code: str) -> str:
-        for layer in self.layers:
-            if code in layer.country_names:
-                return layer.country_names[code]
-        return ""
 
     # -- reverse ----------------------------------------------------------------------------
 
@@ -471,6 +472,7 @@ class OfflineGeocoder(Geocoder):
                     writer.writeheader()
                 writer.writerow(row)
             self.user_layer = self._read_user_layer()
+            self._stack_layers()
             self._grid = None
 
     # -- names for the extractor ------------------------------------------------------------
@@ -543,6 +545,7 @@ def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:
     return edits < 2 or _VOWELS.sub("", key) == _VOWELS.sub("", match)
 
 
+@lru_cache(maxsize=65536)
 def _literal(text: str) -> str:
     """A name folded only for case and script, to tell "Samarra" from "Samara"."""
     return " ".join(_NON_WORD.split(unidecode(text).lower())).strip()

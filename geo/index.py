@@ -23,7 +23,8 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
+from zlib import crc32
 from pathlib import Path
 
 from geo.normalize import HINTS, name_key
@@ -42,11 +43,10 @@ _ROW_SHIFT = _TRUST_BITS + _HINT_BITS
 FUZZY_MIN_KEY_LENGTH = 5
 FUZZY_MIN_POPULATION = 1000
 
-_INDEX_FORMAT = 5  # bump when the layout of a layer changes
+_INDEX_FORMAT = 6  # bump when the layout of a layer changes
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One (place, alias) pair found under a key."""
 
     row: int
@@ -130,6 +130,9 @@ class Layer:
         self.entries = array("i")
         self.entry_spellings = array("i")  # per entry: index into spellings, -1 = the name
         self.spellings: Strings = Strings()
+        # open-addressing hash table over the keys (crc32, stable across processes, unlike
+        # hash()): slot -> key position + 1, 0 = empty
+        self.slots = array("i")
         # first letter -> positions of fuzzy-worthy keys, sorted by key length
         self.fuzzy_positions: dict[str, array] = {}
         self.country_names: dict[str, str] = {}  # ISO alpha-2 -> English name, from country places
@@ -209,6 +212,14 @@ class Layer:
             self.entry_starts.append(len(self.entries))
         self.keys = Strings(sorted_keys)
         self.spellings = Strings(spellings)
+        size = 1 << max(4, (len(sorted_keys) * 3 // 2).bit_length())  # at most 2/3 full
+        slots = [0] * size
+        for position, key in enumerate(sorted_keys):
+            slot = crc32(key.encode()) & (size - 1)
+            while slots[slot]:
+                slot = (slot + 1) & (size - 1)
+            slots[slot] = position + 1
+        self.slots = array("i", slots)
         buckets: dict[str, list[int]] = {}
         for position, key in enumerate(sorted_keys):
             if len(key) >= FUZZY_MIN_KEY_LENGTH and any(
@@ -232,18 +243,17 @@ class Layer:
 
     def find(self, key: str) -> int:
         """The position of key among the sorted keys, or -1."""
-        keys = self.keys
-        blob, offsets = keys.blob, keys.offsets
-        lo, hi = 0, len(offsets) - 1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if blob[offsets[mid] : offsets[mid + 1]] < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(offsets) - 1 and blob[offsets[lo] : offsets[lo + 1]] == key:
-            return lo
-        return -1
+        slots = self.slots
+        mask = len(slots) - 1
+        blob, offsets = self.keys.blob, self.keys.offsets
+        slot = crc32(key.encode()) & mask
+        while True:
+            position = slots[slot] - 1
+            if position < 0:
+                return -1
+            if blob[offsets[position] : offsets[position + 1]] == key:
+                return position
+            slot = (slot + 1) & mask
 
     def _entries_at(self, position: int) -> Iterator[Entry]:
         for i in range(self.entry_starts[position], self.entry_starts[position + 1]):

@@ -1,0 +1,157 @@
+"""Benchmark the offline geocoder: cold start, index size, look-ups per second, against a naive
+linear scan over the same gazetteer in the same run.
+
+    .venv/bin/python bench/bench_geocoder.py [--queries N]
+
+Queries are drawn from the index itself (seeded), so every run asks names that exist:
+- exact: places' own names, as the gazetteer writes them;
+- alias: other names of the same places (curated aliases, airfield keywords, GeoNames
+  alternate names);
+- fuzzy: own names with one letter dropped, checked to have no exact key.
+The naive baseline normalises the query the same way, then scans every key of the gazetteer
+(== for exact and alias, rapidfuzz's ratio for fuzzy), as a look-up without an index would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from geo import OfflineGeocoder  # noqa: E402
+from geo.geocoder import configured_cache_dir  # noqa: E402
+from geo.normalize import name_key, normalize  # noqa: E402
+
+COLD_START = (
+    "import time; t = time.perf_counter(); from geo import OfflineGeocoder; "
+    "g = OfflineGeocoder(); g.geocode('Balad Airbase'); print(time.perf_counter() - t)"
+)
+
+
+def cold_start_seconds(runs: int = 5) -> float:
+    """Median wall time of a fresh process: import, load the index, answer one query."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", COLD_START], cwd=ROOT, capture_output=True, text=True, check=True)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
+
+
+def sample_queries(geocoder: OfflineGeocoder, n: int, seed: int) -> dict[str, list[str]]:
+    layer = geocoder.base_layer
+    rng = random.Random(seed)
+    names: list[str] = []
+    aliases: list[str] = []
+    for position in rng.sample(range(layer.key_count), min(layer.key_count, n * 6)):
+        for entry in layer._entries_at(position):
+            spelling = layer.spelling(entry)
+            (names if entry.spelling < 0 else aliases).append(spelling)
+    fuzzy: list[str] = []
+    for name in names:
+        if len(fuzzy) >= n:
+            break
+        if len(name) < 7 or not name.isascii():
+            continue
+        i = rng.randrange(1, len(name) - 1)
+        typo = name[:i] + name[i + 1 :]
+        if all(layer.find(normalize(typo)) < 0 for layer in geocoder.layers):
+            fuzzy.append(typo)
+    return {"exact": names[:n], "alias": aliases[:n], "fuzzy": fuzzy[:n]}
+
+
+def per_second(function, queries: list[str]) -> tuple[float, int]:
+    """Look-ups a second over queries (each asked once), and how many found a place."""
+    name_key.cache_clear()  # no help from earlier passes: every query is normalised afresh
+    found = 0
+    start = time.perf_counter()
+    for query in queries:
+        if function(query) is not None:
+            found += 1
+    elapsed = time.perf_counter() - start
+    return len(queries) / elapsed, found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--queries", type=int, default=5000, help="queries a kind (default 5000)")
+    parser.add_argument("--naive-queries", type=int, default=40, help="queries a kind for the naive scan")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    geocoder = OfflineGeocoder()  # builds the cache on the very first run
+    warm_load = time.perf_counter() - start
+    cold = cold_start_seconds()
+    queries = sample_queries(geocoder, args.queries, args.seed)
+    size = geocoder.index_size
+    cache_bytes = sum(
+        p.stat().st_size for pattern in ("base-*.pickle", "geonames-*.pickle") for p in configured_cache_dir().glob(pattern)
+    )
+
+    # the naive baseline: every key of the same gazetteer in one list, scanned per query
+    all_keys = [layer.keys[i] for layer in geocoder.layers for i in range(layer.key_count)]
+
+    def naive_exact(query: str) -> str | None:
+        key = normalize(query)
+        for candidate in all_keys:
+            if candidate == key:
+                return candidate
+        return None
+
+    def naive_fuzzy(query: str) -> str | None:
+        best = process.extractOne(normalize(query), all_keys, scorer=fuzz.ratio, score_cutoff=85)
+        return None if best is None else best[0]
+
+    def index_lookup(query: str) -> list | None:
+        # the index alone: normalise, then candidates from every layer (no ranking, no Location)
+        key = normalize(query)
+        entries = [e for layer in geocoder.layers for e in layer.lookup(key)]
+        return entries or None
+
+    rows = []
+    for kind, function, naive in (
+        ("exact key (index only)", index_lookup, naive_exact),
+        ("alias key (index only)", index_lookup, naive_exact),
+        ("exact geocode()", geocoder.geocode, naive_exact),
+        ("alias geocode()", geocoder.geocode, naive_exact),
+        ("fuzzy geocode()", geocoder.geocode, naive_fuzzy),
+    ):
+        sample = queries[kind.split()[0]]
+        indexed_rate, indexed_found = per_second(function, sample)
+        naive_rate, _ = per_second(naive, sample[: args.naive_queries])
+        rows.append((kind, len(sample), indexed_rate, indexed_found, naive_rate))
+
+    print("Offline geocoder benchmark (one core)")
+    print()
+    print(f"{'measure':<34}{'value':>16}")
+    print("-" * 50)
+    print(f"{'cold start (new process, 1 query)':<34}{cold * 1000:>13.0f} ms")
+    print(f"{'index load in this process':<34}{warm_load * 1000:>13.0f} ms")
+    print(f"{'places':<34}{size['places']:>16,}")
+    print(f"{'name keys':<34}{size['keys']:>16,}")
+    print(f"{'fuzzy-eligible keys':<34}{size['fuzzy_keys']:>16,}")
+    print(f"{'index on disk (data/cache)':<34}{cache_bytes / 1e6:>13.1f} MB")
+    print()
+    print(f"{'look-ups':<24}{'queries':>9}{'indexed /s':>13}{'found':>8}{'naive scan /s':>16}{'speed-up':>11}")
+    print("-" * 81)
+    for kind, count, indexed_rate, found, naive_rate in rows:
+        print(
+            f"{kind:<24}{count:>9,}{indexed_rate:>13,.0f}{found / count:>8.0%}"
+            f"{naive_rate:>16,.1f}{indexed_rate / naive_rate:>10,.0f}x"
+        )
+    print("(naive scan: normalise, then compare with all keys; fuzzy: rapidfuzz ratio over all keys)")
+    print()
+    print("goals: cold start <= 0.5 s; >= 50,000 exact and >= 2,000 fuzzy look-ups a second")
+
+
+if __name__ == "__main__":
+    main()
