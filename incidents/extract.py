@@ -118,8 +118,10 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
     """The name keys of place_names_for(geocoder), cached on disk next to the geocoder's index.
 
     Listing and normalising some 225,000 names takes seconds; loading their keys takes
-    milliseconds. The cache is keyed by what the keys depend on: the index's size, the user's
-    gazetteer file, the normaliser's code and our choice of kinds; anything else is rebuilt.
+    milliseconds. The cache is keyed by what the keys depend on: the sizes of the gazetteer
+    layers, the normaliser's code and our choice of kinds. The user's own aliases are left out
+    of the signature, so that `resolve` does not cost a rebuild: they are found by their cue
+    ("the village of X") or preposition ("in X") and the geocoder's exact look-up.
     """
     cache_dir = getattr(geocoder, "cache_dir", None)
     path = Path(cache_dir) / f"extract-place-keys-{_place_keys_signature(geocoder)}.pickle" if cache_dir else None
@@ -137,7 +139,9 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
     )
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("extract-place-keys-*.pickle"):
+        # Keep a few recent key sets (several gazetteers may be in use), drop older ones.
+        cached = sorted(path.parent.glob("extract-place-keys-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for stale in cached[:-3]:
             stale.unlink(missing_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".extract-place-keys-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
@@ -148,12 +152,12 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
 
 def _place_keys_signature(geocoder: Any) -> str:
     digest = hashlib.sha256(repr((_PLACE_KEYS_FORMAT, PLACE_KINDS, CITY_MIN_POPULATION)).encode())
-    digest.update(json.dumps(getattr(geocoder, "index_size", {}), sort_keys=True).encode())
+    layers = [getattr(geocoder, "base_layer", None), *getattr(geocoder, "file_layers", [])]
+    if all(layer is not None and hasattr(layer, "key_count") for layer in layers):
+        digest.update(repr([(len(layer), layer.key_count) for layer in layers]).encode())
+    else:  # another geocoder: its whole index size
+        digest.update(json.dumps(getattr(geocoder, "index_size", {}), sort_keys=True).encode())
     digest.update(Path(geo_normalize.__file__).read_bytes())
-    user_gazetteer = getattr(geocoder, "user_gazetteer", None)
-    if user_gazetteer is not None and Path(user_gazetteer).exists():
-        stat = Path(user_gazetteer).stat()
-        digest.update(f"{Path(user_gazetteer).resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -225,7 +229,7 @@ class Extractor:
             trigger = sentence.trigger
             if trigger is None:
                 continue
-            when = self._date_of(sentence, article.published)
+            when = self._date_of(sentence, trigger, article.published)
             if when is None:
                 earlier = previous_dated.get(sentence.paragraph)
                 # An undated sentence right after a dated incident sentence continues its story.
@@ -244,11 +248,15 @@ class Extractor:
                 incidents.append(incident)
         return _merge_duplicates(incidents)
 
-    def _date_of(self, sentence: Sentence, published: date) -> ResolvedDate | None:
-        resolved = [r for p in find_date_phrases(sentence.text) if (r := resolve_date(p.text, published))]
-        if not resolved:
-            return None
-        return min(resolved, key=lambda r: int(r.precision))  # the most precise, first among equals
+    def _date_of(self, sentence: Sentence, trigger: Trigger, published: date) -> ResolvedDate | None:
+        """The most precise date phrase of the sentence; among equals, the nearest to the trigger
+        ("Speaking on Friday, he said rockets hit the base on Wednesday")."""
+        resolved = [
+            (int(r.precision), max(p.start - trigger.end, trigger.start - p.end, 0), r)
+            for p in find_date_phrases(sentence.text)
+            if (r := resolve_date(p.text, published))
+        ]
+        return min(resolved, key=lambda item: item[:2])[2] if resolved else None
 
     def _country_bias(self, article: Article, sentences: list[Sentence]) -> str | None:
         """The ISO code of the country the incident sentences place things in most, to settle

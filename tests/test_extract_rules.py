@@ -1,0 +1,133 @@
+"""General extraction rules on one-sentence reports (new text about publicly reported events)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from incidents.articles import Article
+from incidents.extract import Extractor
+from incidents.model import GeoPrecision, Incident
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    from geo import default_geocoder
+
+    return Extractor(default_geocoder())
+
+
+def _extract(extractor: Extractor, published: date, text: str) -> list[Incident]:
+    return extractor.extract(Article(title="Report", published=published, text=text))
+
+
+def test_main_clause_event_wins_over_its_cause(extractor: Extractor) -> None:
+    (riot,) = _extract(
+        extractor,
+        date(2019, 12, 31),
+        "Protesters stormed the US embassy in Baghdad on Tuesday, setting fire to a reception area, "
+        "in anger at US air strikes that killed 25 Kataib Hezbollah fighters on Sunday.",
+    )
+    assert (riot.event_type, riot.sub_event_type) == ("Riots", "Violent demonstration")
+    assert riot.event_date == date(2019, 12, 31)
+    assert riot.actor_group == "Protesters"
+    assert "embassy" in riot.location.lower() and riot.geo_precision == GeoPrecision.PLACE
+    assert riot.fatalities is None  # the 25 were killed by the strikes, another event
+
+
+def test_a_place_inside_a_city_is_the_more_exact_place(extractor: Extractor) -> None:
+    (bombing,) = _extract(
+        extractor,
+        date(2021, 7, 20),
+        "The Islamic State claimed responsibility for a suicide bombing at a market in Baghdad's Sadr City "
+        "on Monday that killed 35 people.",
+    )
+    assert bombing.sub_event_type == "Suicide bomb"
+    assert bombing.location == "Sadr City"
+    assert (bombing.actor1, bombing.attribution, bombing.fatalities) == ("Islamic State", "claimed", 35)
+
+
+def test_a_government_claiming_through_its_jets(extractor: Extractor) -> None:
+    (strike,) = _extract(
+        extractor,
+        date(2020, 6, 20),
+        "Turkey's defence ministry said its jets struck PKK targets in the Qandil mountains on Friday, killing 12 militants.",
+    )
+    assert (strike.actor1, strike.attribution, strike.actor2) == ("Turkey", "claimed", "PKK")
+    assert strike.location == "Qandil mountains"
+    assert strike.fatalities == 12
+    assert strike.event_date == date(2020, 6, 19)
+
+
+def test_a_shooting_is_one_death_when_no_number_is_given(extractor: Extractor) -> None:
+    (shooting,) = _extract(
+        extractor,
+        date(2021, 5, 9),
+        "Gunmen on motorbikes shot dead prominent activist Ihab al-Wazni outside his home in Karbala early on Sunday, police said.",
+    )
+    assert (shooting.event_type, shooting.sub_event_type) == ("Violence against civilians", "Attack")
+    assert shooting.actor1 == "Unidentified Armed Group (Iraq)"
+    assert shooting.fatalities == 1
+    assert shooting.location == "Karbala"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iraq has seen dozens of rocket attacks on US interests since October.",
+        "Rocket attacks on bases in Iraq increased in February.",
+        "If rockets hit the embassy again on Friday, the US will respond, Pompeo said in Washington on Tuesday.",
+        "Kataib Hezbollah has threatened to fire rockets at Camp Taji on Friday.",
+        "No rockets hit the base on Friday, the Iraqi military said.",
+    ],
+)
+def test_no_incident(extractor: Extractor, text: str) -> None:
+    assert _extract(extractor, date(2020, 3, 14), text) == []
+
+
+def test_where_someone_spoke_is_not_the_place(extractor: Extractor) -> None:
+    (attack,) = _extract(
+        extractor,
+        date(2020, 3, 14),
+        "Speaking in Washington on Friday, Pompeo said rockets hit Camp Taji on Wednesday.",
+    )
+    assert "Taji" in attack.location
+    assert attack.event_date == date(2020, 3, 11)
+
+
+def test_protest_with_lethal_force(extractor: Extractor) -> None:
+    (protest,) = _extract(
+        extractor,
+        date(2019, 10, 26),
+        "Thousands of protesters gathered in Tahrir Square in Baghdad on Friday, and security forces fired "
+        "tear gas and live ammunition, killing at least five people.",
+    )
+    assert (protest.event_type, protest.sub_event_type) == ("Protests", "Excessive force against protesters")
+    assert protest.event_date == date(2019, 10, 25)
+    assert "Tahrir" in protest.location
+    assert protest.fatalities == 5
+
+
+def test_near_a_city_is_precision_two(extractor: Extractor) -> None:
+    (bombing,) = _extract(
+        extractor,
+        date(2021, 2, 1),
+        "Two soldiers were killed and three wounded when a roadside bomb struck their vehicle south of Mosul on Sunday.",
+    )
+    assert bombing.location == "Mosul" and bombing.geo_precision == GeoPrecision.NEAR
+    assert (bombing.fatalities, bombing.injuries) == (2, 3)
+
+
+def test_a_user_alias_resolves_the_next_article(tmp_path: Path) -> None:
+    from geo import OfflineGeocoder
+
+    text = "An IED exploded near the village of Kani Spindara Khwaru on Sunday, wounding 2 soldiers."
+    geocoder = OfflineGeocoder(user_gazetteer=tmp_path / "user_places.csv")
+    (before,) = Extractor(geocoder).extract(Article(title="t", published=date(2020, 6, 15), text=text))
+    assert before.geo_precision is None and before.location == "Kani Spindara Khwaru"
+    geocoder.add_alias("Kani Spindara Khwaru", 35.70, 43.60, kind="site", country_code="IQ")
+    (after,) = Extractor(geocoder).extract(Article(title="t", published=date(2020, 6, 15), text=text))
+    assert after.geo_precision is not None
+    assert (round(after.latitude, 2), round(after.longitude, 2)) == (35.70, 43.60)
