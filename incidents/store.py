@@ -607,8 +607,9 @@ class IncidentStore:
     def frame(self, flt: IncidentFilter = IncidentFilter()) -> pandas.DataFrame:
         """One row per matching incident, newest first: the scalar fields plus the first source.
 
-        The page reads up to hundreds of thousands of rows: this fetches plain tuples in one
-        query (the first source through a key join, no GROUP BY) and converts dates column-wise.
+        The page reads up to hundreds of thousands of rows: this fetches the driver's plain
+        tuples in one query (the first source through a key join, no GROUP BY), skipping
+        SQLAlchemy's per-row processing, and converts dates and booleans column-wise.
         """
         import pandas as pd
 
@@ -631,8 +632,10 @@ class IncidentStore:
         )
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
-            df = pd.DataFrame.from_records(result.fetchall(), columns=list(result.keys()))
+            df = pd.DataFrame.from_records(result.cursor.fetchall(), columns=list(result.keys()))
+            result.close()
         df["event_date"] = pd.to_datetime(df["event_date"], format="ISO8601")
+        df["casualties_reported"] = df["casualties_reported"].astype(bool)  # SQLite returns 0/1
         for name in ("latitude", "longitude"):
             df[name] = df[name].astype("float64")
         for name in ("geo_precision", "fatalities", "injuries", "timestamp"):

@@ -265,6 +265,7 @@ def test_frame_has_model_columns_and_first_source(store: IncidentStore) -> None:
     df = store.frame()
     assert list(df["event_id"]) == ["F4", "F3", "F2", "F1"]
     assert str(df["event_date"].dtype).startswith("datetime64")
+    assert df["casualties_reported"].dtype == bool and df["geo_precision"].isna().sum() == 1
     assert df["event_date"].iloc[0].date() == date(2020, 1, 3)
     for column in ("latitude", "geo_precision", "actor_group", "source_title", "source_url", "source_publisher", "source_count"):
         assert column in df.columns
