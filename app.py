@@ -59,10 +59,18 @@ frame = load_frame(db_url, version)
 all_groups = sorted(frame["actor_group"].dropna().unique().tolist())
 
 st.title("incident-map")
+if "notice" in st.session_state:  # the outcome of a save or a placement, shown after the rerun
+    st.success(st.session_state.pop("notice"))
 
 # ---- filters: every widget is bound to the URL, so a link reopens the same view ----------------
 first_day = frame["event_date"].min().date() if len(frame) else date(2019, 1, 1)
 last_day = frame["event_date"].max().date() if len(frame) else date.today()
+# When the store grows past the old dates, a range still at the old full span follows the data
+# (the widget would otherwise keep its first default and hide the new incidents).
+previous_span = st.session_state.get("date_span")
+if previous_span and previous_span != (first_day, last_day) and st.session_state.get("dates") == previous_span:
+    st.session_state["dates"] = (first_day, last_day)
+st.session_state["date_span"] = (first_day, last_day)
 with st.sidebar:
     st.header("Filters")
     picked = st.date_input(
@@ -173,9 +181,10 @@ if draft:
     if st.button("Save to the store", key="save_draft"):
         result = authoring.save_article(store, article, authoring.apply_edits(found, edited))
         del st.session_state["draft"]
+        st.session_state["notice"] = (f"Saved: {result.added} added, {result.merged} merged, "
+                                      f"{result.unchanged} unchanged, {result.unresolved} unresolved.")
         st.cache_data.clear()
-        st.success(f"Saved: {result.added} added, {result.merged} merged, {result.unchanged} unchanged, "
-                   f"{result.unresolved} unresolved.")
+        st.rerun()  # so the count, map and table above include what was just saved
 
 # ---- unresolved places -------------------------------------------------------------------------
 unresolved = store.unresolved()
@@ -198,5 +207,6 @@ if unresolved and st.toggle(f"Place unresolved incidents ({len(unresolved)})", k
             chosen.latitude if chosen else lat, chosen.longitude if chosen else lng,
             geo_precision=chosen.geo_precision if chosen else 1,
         )
+        st.session_state["notice"] = f"{updated} incident{'s' if updated != 1 else ''} placed at {location}; the name is remembered for later articles."
         st.cache_data.clear()
-        st.success(f"{updated} incidents placed at {location}; the name is remembered for later articles.")
+        st.rerun()

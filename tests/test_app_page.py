@@ -1,0 +1,233 @@
+"""The page in Streamlit's AppTest: filters, counts, query parameters, export, escaping, authoring."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from geopy.location import Location
+from streamlit.testing.v1 import AppTest
+
+from dashboard import authoring
+from dashboard.export import export_text, incidents_in_view
+from incidents.exchange import ACLED_COLUMNS
+from incidents.model import GeoPrecision, Incident, IncidentFilter, Source, TimePrecision
+from incidents.store import IncidentStore, to_db_url
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d33791d1605386a1.txt"
+EVIL_TITLE = "<script>alert(1)</script>"
+EVIL_PLACE = "<img src=x onerror=alert(1)>"
+
+
+def make(n: int, source: Source, **changes: object) -> Incident:
+    base = Incident(
+        event_id=f"APP{n}", event_date=date(2019, 12, n), event_type="Explosions/Remote violence",
+        sub_event_type="Shelling/artillery/missile attack", actor1="Kataib Hezbollah",
+        actor_group="Iran-aligned militias", location=f"Place {n}", place_name=f"Place {n}",
+        latitude=33.0 + n / 10, longitude=44.0 + n / 10, geo_precision=GeoPrecision.PLACE, country="Iraq",
+        iso="IQ", admin1="Baghdad", source_sentence=f"Rockets hit place {n}.", sources=[source],
+    )
+    return base.with_changes(**changes)
+
+
+@pytest.fixture()
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Six incidents: four drawable, one country-level, one unresolved; one with hostile text."""
+    url = to_db_url(tmp_path / "page.sqlite")
+    article = Source(kind="article", title=EVIL_TITLE, url="https://example.org/a", publisher="Example",
+                     published=date(2019, 12, 20), source_id="SRC1")
+    acled = Source(kind="acled", title="ACLED row", source_id="SRC2")
+    store = IncidentStore(url)
+    store.ingest(article, [
+        make(1, article),
+        make(3, article, actor_group="US and coalition forces", actor1="US forces", event_type="Battles",
+             sub_event_type="Armed clash"),
+        make(5, article, location=EVIL_PLACE, source_sentence=f"{EVIL_TITLE} hit {EVIL_PLACE}",
+             actor1=EVIL_TITLE, geo_precision=GeoPrecision.NEAR),
+        make(9, article, time_precision=TimePrecision.MONTH, location="Qayyarah Airbase"),
+        make(11, article, location="Camp Unknown", latitude=None, longitude=None, geo_precision=None,
+             admin1=""),
+    ])
+    store.ingest(acled, [make(12, acled, location="Iraq", admin1="", geo_precision=GeoPrecision.REGION,
+                              source_kind="acled")])
+    monkeypatch.setenv("INCIDENT_MAP_DB", url)
+    return url
+
+
+def page(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def showing(at: AppTest) -> str:
+    return at.markdown[0].value.split("**")[1]
+
+
+def map_args(at: AppTest) -> dict[str, object]:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def layer_data(at: AppTest) -> dict[str, object]:
+    script = str(map_args(at)["feature_group"])
+    return json.loads(script.split("var data = ", 1)[1].split(";\n", 1)[0])
+
+
+def test_counts_and_each_filter(store_url: str) -> None:
+    at = page()
+    assert showing(at) == "showing 6 of 6 incidents"
+    assert "4 on the map, 2 listed below" in at.markdown[0].value
+    assert len(layer_data(at)["lat"]) == 4
+
+    at.multiselect(key="group").set_value(["US and coalition forces"]).run()
+    assert showing(at) == "showing 1 of 6 incidents"
+    assert layer_data(at)["id"] == ["APP3"]
+
+    at.multiselect(key="group").set_value([]).run()
+    at.multiselect(key="type").set_value(["Battles"]).run()
+    assert showing(at) == "showing 1 of 6 incidents"
+
+    at.multiselect(key="type").set_value([]).run()
+    at.multiselect(key="precision").set_value(["country only", "unresolved"]).run()
+    assert showing(at) == "showing 2 of 6 incidents"
+    assert layer_data(at)["lat"] == []  # listed and counted, never drawn
+
+    at.multiselect(key="precision").set_value([]).run()
+    at.multiselect(key="source").set_value(["acled"]).run()
+    assert showing(at) == "showing 1 of 6 incidents"
+
+    at.multiselect(key="source").set_value([]).run()
+    at.text_input(key="q").set_value("qayyarah").run()
+    assert showing(at) == "showing 1 of 6 incidents"
+
+
+def test_half_picked_date_range_filters_from_its_one_date(store_url: str) -> None:
+    at = page()
+    at.date_input(key="dates").set_value((date(2019, 12, 9),)).run()
+    assert not at.exception
+    assert showing(at) == "showing 3 of 6 incidents"  # days 9, 11 and 12
+    at.date_input(key="dates").set_value((date(2019, 12, 2), date(2019, 12, 5))).run()
+    assert showing(at) == "showing 2 of 6 incidents"
+
+
+def test_query_parameters_reopen_the_view(store_url: str) -> None:
+    at = page({"dates": ["2019-12-02", "2019-12-10"], "group": "Iran-aligned militias", "q": "airbase"})
+    assert at.date_input(key="dates").value == (date(2019, 12, 2), date(2019, 12, 10))
+    assert at.multiselect(key="group").value == ["Iran-aligned militias"]
+    assert at.text_input(key="q").value == "airbase"
+    assert showing(at) == "showing 1 of 6 incidents"
+    assert layer_data(at)["id"] == ["APP9"]
+
+    at = page({"group": ["Iran-aligned militias", "US and coalition forces"], "precision": "near a place"})
+    assert showing(at) == "showing 1 of 6 incidents"
+
+
+def test_hostile_text_stays_text_in_the_map_script(store_url: str) -> None:
+    at = page()
+    args = map_args(at)
+    script = str(args["feature_group"]) + str(args["script"]) + str(args["header"]) + str(args["html"])
+    for evil in (EVIL_TITLE, EVIL_PLACE):
+        assert evil not in script
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in script
+    data = layer_data(at)
+    assert EVIL_PLACE in " ".join(data["strings"]["place"])
+    assert EVIL_TITLE in data["strings"]["title"]
+    assert "innerHTML" not in str(args["feature_group"])
+    # Every script and stylesheet comes from our own server.
+    assert all(str(link).startswith("/app/static/") for link in args["js_links"] + args["css_links"])
+
+
+def test_map_is_the_same_component_across_filter_changes(store_url: str) -> None:
+    at = page()
+    before = map_args(at)
+    at.multiselect(key="group").set_value(["US and coalition forces"]).run()
+    after = map_args(at)
+    assert before["key"] == after["key"] and before["script"] == after["script"]
+    assert before["feature_group"] != after["feature_group"]
+    assert after["returned_objects"] == []
+
+
+def test_export_of_the_filtered_view(store_url: str) -> None:
+    store = IncidentStore(store_url)
+    flt = IncidentFilter(actor_groups=("Iran-aligned militias",), date_to=date(2019, 12, 9))
+    ids = ["APP1", "APP5", "APP9"]
+    rows = list(csv.DictReader(io.StringIO(export_text(incidents_in_view(store, flt, ids[:2]), "csv"))))
+    assert sorted(r["event_id_cnty"] for r in rows) == ["APP1", "APP5"]
+    assert set(ACLED_COLUMNS) <= set(rows[0])
+    collection = json.loads(export_text(incidents_in_view(store, flt, ids), "geojson"))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 3
+    at = page()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Export CSV (ACLED columns)", "Export GeoJSON"]
+
+
+def test_add_an_article_from_the_page(store_url: str) -> None:
+    at = page()
+    at.text_area[0].set_value(SEED.read_text(encoding="utf-8"))
+    at.button[0].click().run()  # the form's "Extract incidents"
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Save to the store" == b.label for b in at.button)
+    found = len(at.session_state["draft"][1])
+    assert found >= 1
+    assert any(c.value.startswith(f"{found} incidents found") for c in at.caption)
+    at.button(key="save_draft").click().run()
+    assert not at.exception
+    assert showing(at) == f"showing {6 + found} of {6 + found} incidents"
+    assert "Saved:" in at.success[0].value
+
+
+def test_apply_edits_drops_and_corrects_rows() -> None:
+    source = Source(title="t", source_id="S")
+    found = [make(1, source), make(2, source, latitude=None, longitude=None, geo_precision=None)]
+    edited = authoring.editor_frame(found)
+    edited.loc[0, "keep"] = False
+    edited.loc[1, ["latitude", "longitude", "actor1"]] = [36.1, 43.2, "Islamic State"]
+    (kept,) = authoring.apply_edits(found, edited)
+    assert kept.event_id == "APP2" and kept.actor1 == "Islamic State"
+    assert (kept.latitude, kept.longitude, kept.geo_precision) == (36.1, 43.2, 1)
+
+
+class RecordingGeocoder:
+    """Stands in for OfflineGeocoder: one candidate per name, and a record of the aliases added."""
+
+    def __init__(self) -> None:
+        self.aliases: list[tuple[str, float, float]] = []
+
+    def geocode(self, query: str, *, exactly_one: bool = True, **_: object) -> list[Location]:
+        raw = {"name": "Camp Taji", "kind": "base", "geo_precision": 1, "admin1": "Baghdad", "country": "Iraq"}
+        return [Location("Camp Taji", (33.52, 44.26), raw)]
+
+    def add_alias(self, name: str, latitude: float, longitude: float, **_: object) -> None:
+        self.aliases.append((name, latitude, longitude))
+
+
+@pytest.mark.parametrize("choice, expected", [("Enter coordinates", (34.5, 43.5)),
+                                              ("Camp Taji (base, Baghdad, Iraq)", (33.52, 44.26))])
+def test_place_an_unresolved_incident(
+    store_url: str, monkeypatch: pytest.MonkeyPatch, choice: str, expected: tuple[float, float]
+) -> None:
+    geocoder = RecordingGeocoder()
+    monkeypatch.setattr(authoring, "page_geocoder", lambda: geocoder)
+    at = page()
+    at.toggle(key="resolve_open").set_value(True).run()
+    assert at.selectbox(key="resolve_place").value == "Camp Unknown (1)"
+    assert at.radio(key="resolve_choice").options == ["Camp Taji (base, Baghdad, Iraq)", "Enter coordinates"]
+    at.radio(key="resolve_choice").set_value(choice)
+    at.number_input(key="resolve_lat").set_value(34.5)
+    at.number_input(key="resolve_lng").set_value(43.5)
+    at.button(key="resolve_button").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "5 on the map" in at.markdown[0].value
+    assert "1 incident placed at Camp Unknown" in at.success[0].value
+    (placed,) = [i for i in IncidentStore(store_url).query() if i.location == "Camp Unknown"]
+    assert (placed.latitude, placed.longitude) == expected
+    assert geocoder.aliases == [("Camp Unknown", *expected)]
