@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -102,7 +103,7 @@ class Article:
     path: str = ""
     subtitle: str = ""
 
-    @property
+    @cached_property
     def source_id(self) -> str:
         """A hash of the content, so the same article read from anywhere has the same id."""
         return hashlib.sha256(f"{self.title}\n{self.text}".encode()).hexdigest()[:16]

@@ -186,7 +186,7 @@ class Extractor:
                 continue  # before the dateline: captions and bylines
             if _CAPTION_CREDIT.search(paragraph):
                 continue
-            texts.append((number, split_dateline(paragraph)[1]))
+            texts.extend((number, piece) for piece in _pieces(split_dateline(paragraph)[1]))
         sentences: list[Sentence] = []
         pipeline = self._pipeline
         for (number, _), doc in zip(texts, pipeline.nlp.pipe(text for _, text in texts), strict=True):
@@ -301,8 +301,8 @@ class Extractor:
         place, precision_floor = own_place, None
         if place is None:
             # No place of its own: the country its paragraph (the sentence before) or the article is about.
-            context = [s for s in sentences if s.paragraph == sentence.paragraph and s.index == sentence.index - 1]
-            context_place = best_place(places_of(context[0])) if context else None
+            before = sentences[sentence.index - 1] if sentence.index > 0 else None
+            context_place = best_place(places_of(before)) if before and before.paragraph == sentence.paragraph else None
             place = self._country_of(context_place) or article_country
             precision_floor = int(GeoPrecision.REGION)
             if place is None:
@@ -377,7 +377,8 @@ class Extractor:
         """(actor1, attribution, attributed_by) from the sentence and the ones that follow it."""
         stated = _agent(sentence, trigger)
         window = [sentence]
-        paragraph_size = sum(1 for s in sentences if s.paragraph == sentence.paragraph)
+        neighbours = sentences[max(0, sentence.index - 1) : sentence.index + 2]
+        paragraph_size = sum(1 for s in neighbours if s.paragraph == sentence.paragraph)
         for later in sentences[sentence.index + 1 : sentence.index + 1 + _ATTRIBUTION_WINDOW]:
             same_paragraph = later.paragraph == sentence.paragraph
             # Wire copy puts one sentence in each paragraph: then the next paragraph may attribute.
@@ -411,6 +412,30 @@ class Extractor:
             if _TARGET_CUE.search(before):
                 return actor.name
         return ""
+
+
+# spaCy's limit is a million characters a text; paragraphs are cut well below it, between sentences.
+_MAX_PIECE = 20_000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _pieces(paragraph: str) -> list[str]:
+    """The paragraph, or for a runaway one (a whole book on one line) pieces of whole sentences."""
+    if len(paragraph) <= _MAX_PIECE:
+        return [paragraph]
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(paragraph):
+        while len(sentence) > _MAX_PIECE:  # no sentence end at all: cut hard
+            pieces.append(sentence[:_MAX_PIECE])
+            sentence = sentence[_MAX_PIECE:]
+        if current and len(current) + len(sentence) + 1 > _MAX_PIECE:
+            pieces.append(current)
+            current = ""
+        current = f"{current} {sentence}" if current else sentence
+    if current:
+        pieces.append(current)
+    return pieces
 
 
 _TARGET_CUE = re.compile(

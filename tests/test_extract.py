@@ -128,3 +128,12 @@ def test_published_date_moves_relative_dates(extractor: Extractor, seed: Article
     days = {i.event_date for i in extractor.extract(later)}
     assert date(2019, 12, 5) in days  # 5 December 2020 is after 4 December 2020: the year before
     assert all(day <= date(2020, 12, 4) for day in days)
+
+
+def test_a_runaway_paragraph_longer_than_spacy_accepts(extractor: Extractor, seed: Article) -> None:
+    # One 1.2 MB line (spaCy refuses texts over 1,000,000 characters): cut between sentences.
+    one_line = " ".join(seed.text.split("\n\n"))
+    huge = Article(title="huge", published=seed.published, text=" ".join([one_line] * (1_200_000 // len(one_line))))
+    assert len(huge.text) > 1_000_000
+    days = sorted(i.event_date for i in extractor.extract(huge))
+    assert days == [date(2019, 11, 15), date(2019, 11, 26), date(2019, 12, 3), date(2019, 12, 5)]  # merged repeats
