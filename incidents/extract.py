@@ -106,7 +106,6 @@ def _pipeline() -> _Pipeline:
     return _Pipeline(nlp, names, acronyms)
 
 
-@lru_cache(maxsize=8)
 def place_names_for(geocoder: Any) -> tuple[str, ...]:
     """The gazetteer names the place finder looks for (see PLACE_KINDS)."""
     names = set(geocoder.place_names(kinds=PLACE_KINDS))
@@ -207,7 +206,7 @@ class Extractor:
     # -- extraction --------------------------------------------------------------------------
     def extract(self, article: Article) -> list[Incident]:
         sentences = self.sentences(article)
-        bias = self._country_bias(article, sentences)
+        bias = self._country_bias(sentences)
         mentions: dict[int, list[PlaceMention]] = {}
 
         def places_of(sentence: Sentence) -> list[PlaceMention]:
@@ -258,7 +257,7 @@ class Extractor:
         ]
         return min(resolved, key=lambda item: item[:2])[2] if resolved else None
 
-    def _country_bias(self, article: Article, sentences: list[Sentence]) -> str | None:
+    def _country_bias(self, sentences: list[Sentence]) -> str | None:
         """The ISO code of the country the incident sentences place things in most, to settle
         ambiguous names ("Baghdad" is also a village in Iran)."""
         counts: Counter[str] = Counter()
