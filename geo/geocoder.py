@@ -57,8 +57,12 @@ _LITERAL_BONUS = 4.0  # the query spells the alias letter for letter ("Sāmarrā
 _COUNTRY_BONUS = 12.0  # a bare country name means the country, not a town named after it
 _TRUST_PENALTY = {TRUST_KEYWORD: -3.0, TRUST_ALTERNATE: -4.0}
 _BIAS_BONUS = 10.0
-_SMALL_PLACE_OUTSIDE_BIAS = -8.0  # a hamlet abroad is not what an article about the bias country means
-_SMALL_PLACE_POPULATION = 5000
+# a province weighs like a town of 30,000: above a namesake hamlet abroad ("South Lebanon", Ohio),
+# below a real city of its name
+_ADMIN1_BONUS = 4.5
+# a town abroad is not what an article about the bias country means by its name; a big city may be
+_SMALL_PLACE_OUTSIDE_BIAS = -10.0
+_SMALL_PLACE_POPULATION = 100_000
 _MAX_POPULATION_BONUS = 7.0
 MIN_RANK = -5.0  # below this, no answer
 _FUZZY_PENALTY = -3.0
@@ -79,8 +83,8 @@ _NEAR = re.compile(
 )
 # "northern Anbar", "western Iraq": part of a region.
 _PART_OF = re.compile(
-    r"^(?:the\s+)?(?:northern|southern|eastern|western|central|north-eastern|north-western|south-eastern|"
-    r"south-western|northeastern|northwestern|southeastern|southwestern|rural|greater)\s+(?P<place>.+)$",
+    r"^(?:the\s+)?(?:(?:north|south)-?(?:east|west)?(?:ern)?|east(?:ern)?|west(?:ern)?|central|rural|greater|"
+    r"downtown|old|outer)\s+(?P<place>.+)$",
     re.IGNORECASE,
 )
 _VOWELS = re.compile(r"[aeiou]")
@@ -88,6 +92,7 @@ _TOO_WIDE_TO_BE_NEAR = ("country", "region")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACLED_PART = re.compile(r"^(?P<place>.+?)\s+-\s+(?P<part>.+)$")  # "Baghdad - Adhamiya"
 _QUALIFIED = re.compile(r"^(?P<place>[^,]+),\s*(?P<qualifier>[^,]+?)\s*$")  # "Paris, Texas"
+_IN = re.compile(r"^(?P<place>.+)\s+in\s+(?P<qualifier>[^,]+?)\s*$", re.IGNORECASE)  # "Hit in Anbar"
 
 
 class Candidate(NamedTuple):
@@ -223,6 +228,9 @@ class OfflineGeocoder(Geocoder):
         if qualified:
             return self._resolve_qualified(qualified["place"], qualified["qualifier"], country, bias, kinds)
         ranked = self._candidates(query, country, bias, kinds)
+        within = _IN.match(query) if not ranked else None
+        if within:  # "US Embassy in Baghdad" is a name of its own; "Ain al-Asad air base in Anbar" is not
+            return self._resolve_qualified(within["place"], within["qualifier"], country, bias, kinds)
         if not ranked or not ranked[0].layer.has_point(ranked[0].row):
             return []  # nothing, or a name known to be too wide to place
         return [(c, c.layer.precisions[c.row]) for c in ranked if c.layer.has_point(c.row)]
@@ -323,6 +331,14 @@ class OfflineGeocoder(Geocoder):
         candidates.sort(key=lambda c: -c.rank)
         # one place found under several aliases or from two sources (a curated base and its ICAO
         # record) is listed once, at its best rank
+        top = candidates[0]
+        if top.layer.kind(top.row) == "admin1":
+            # "Dahuk" is the town Dihok more than the province placed at it
+            point = (top.layer.latitudes[top.row], top.layer.longitudes[top.row])
+            for i, c in enumerate(candidates[1:], start=1):
+                if c.layer.kind(c.row) == "city" and (c.layer.latitudes[c.row], c.layer.longitudes[c.row]) == point:
+                    candidates.insert(0, candidates.pop(i))
+                    break
         seen: set[tuple[str, str, float, float]] = set()
         unique: list[Candidate] = []
         for c in candidates:
@@ -523,6 +539,8 @@ def _rank(
         rank += _ALIAS_HINT_UNASKED
     elif kind == "country":
         rank += _COUNTRY_BONUS
+    if kind == "admin1":
+        rank += _ADMIN1_BONUS
     rank += _PRIORITY_BONUS.get(layer.priorities[row], 0.0)
     rank += _TRUST_PENALTY.get(entry.trust, 0.0)
     population = layer.populations[row]

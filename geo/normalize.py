@@ -83,6 +83,7 @@ _DROPPED_TOKENS = frozenset(
 _AYN = frozenset({"ain", "ayn", "ein", "aen", "ayin"})
 
 _APOSTROPHES = re.compile(r"['`´ʹʻʼʽʾʿ‘’‛′]")
+_POSSESSIVE = re.compile(r"(?<=[a-z])['`’]s\b")
 _LETTER_DIGIT_HYPHEN = re.compile(r"\b([a-z])[-\s](\d)")
 # Arabic article written joined to the name: "Al-Asad" is split by the hyphen rule, "Alasad" is not
 # touched (too many real names start with "al": Aleppo, Alexandria).
@@ -112,6 +113,7 @@ def _fold_token(token: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     text = unidecode(text).lower()
+    text = _POSSESSIVE.sub("", text)  # "Baghdad's Green Zone" -> "baghdad green zone"
     text = _APOSTROPHES.sub("", text).replace(".", "")
     text = _LETTER_DIGIT_HYPHEN.sub(r"\1\2", text)  # "K-1", "H 3" -> "k1", "h3"
     return [t for t in _NON_ALNUM.split(text) if t]

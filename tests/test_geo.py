@@ -433,3 +433,65 @@ def test_kind_words_become_hints() -> None:
     assert name_key("Nineveh province").hint == "admin1"
     assert name_key("Camp").key == "camp"  # a kind word alone stays a name
     assert name_key("Baghdad").hint is None
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "precision"),
+    [
+        ("Baghdad's Green Zone", "Green Zone", 1),
+        ("Ain al-Asad air base in Anbar province", "Al Asad Air Base", 1),
+        ("Hit in Anbar", "Hīt", 1),
+        ("Hit, Anbar", "Hīt", 1),
+        ("the city of Mosul", "Mosul", 1),
+        ("the town of Hit", "Hīt", 1),
+        ("west Mosul", "Mosul", 2),
+        ("East Mosul", "Mosul", 2),
+        ("Baghdad, Iraq", "Baghdad", 1),
+        ("US consulate in Erbil", "US Consulate General in Erbil", 2),
+    ],
+)
+def test_phrasings_found_in_reports(geocoder: OfflineGeocoder, query: str, name: str, precision: int) -> None:
+    location = geocoder.geocode(query)
+    assert (location.raw["name"], location.raw["geo_precision"]) == (name, precision)
+
+
+def test_names_that_start_like_a_direction_stay_themselves(geocoder: OfflineGeocoder) -> None:
+    assert geocoder.geocode("West Bank").raw["name"] == "West Bank"
+    assert geocoder.geocode("North Korea").raw["country_code"] == "KP"
+    assert geocoder.geocode("South Sudan").raw["country_code"] == "SS"
+
+
+def test_a_province_is_its_capital_town_when_the_town_is_meant(geocoder: OfflineGeocoder) -> None:
+    for query in ("Dahuk", "Duhok", "Dohuk"):
+        location = geocoder.geocode(query)
+        assert (location.raw["kind"], location.raw["country_code"]) == ("city", "IQ"), query
+    # a province beats a small namesake town abroad
+    south = geocoder.geocode("South Lebanon")
+    assert (south.raw["kind"], south.raw["country_code"]) == ("admin1", "LB")
+
+
+@pytest.mark.parametrize(
+    ("query", "bias", "point"),
+    [
+        ("Palmyra", "SY", (34.562, 38.284)),  # Tadmur, not Palmyra, Pennsylvania
+        ("Karma", "IQ", (33.40, 43.92)),  # Karmah in Anbar, not Karma in India
+        ("Rabia", "IQ", (36.80, 42.10)),  # the border town, not Ar Rabiyah in Kuwait
+        ("Akre", "IQ", (36.76, 43.89)),  # 'Aqrah, not Acre in Israel
+        ("Ras al-Ain", "SY", (36.85, 40.07)),  # not Ras El Ain in Morocco
+        ("Amerli", "IQ", (34.72, 44.58)),
+        ("Tel Keppe", "IQ", (36.491, 43.121)),
+        ("Salman Pak", "IQ", (33.10, 44.58)),
+        ("Baghuz", "SY", (34.45, 40.95)),
+    ],
+)
+def test_country_bias_settles_homonyms(geocoder: OfflineGeocoder, query: str, bias: str, point: tuple[float, float]) -> None:
+    location = geocoder.geocode(query, country_bias=bias)
+    assert_near(location, point, 5)
+    assert location.raw["country_code"] == bias
+
+
+def test_country_bias_keeps_big_cities_abroad(geocoder: OfflineGeocoder) -> None:
+    for query, country in (("Paris", "FR"), ("Tehran", "IR"), ("Beirut", "LB"), ("Washington", "US")):
+        assert geocoder.geocode(query, country_bias="IQ").raw["country_code"] == country
+    # but not a small town abroad for a name the gazetteer does not know in Iraq
+    assert geocoder.geocode("Rumaila", country_bias="IQ") is None
