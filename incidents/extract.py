@@ -28,6 +28,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from geopy.distance import distance
 from spacy.util import filter_spans
 
 from geo import normalize as geo_normalize
@@ -458,9 +459,15 @@ def _agent(sentence: Sentence, trigger: Trigger) -> str:
             continue
         overlaps_trigger = start < trigger.end and trigger.start < end
         gap = sentence.text[end : trigger.start]
-        if overlaps_trigger or (end <= trigger.start and len(gap.split()) <= 3 and "," not in gap):
+        # "US drone strike", "Iranian ballistic missiles", "Kataib Hezbollah fired": next to the
+        # trigger; "a US contractor in a rocket attack" is a victim, not the agent.
+        if overlaps_trigger or (end <= trigger.start and len(gap.split()) <= 2 and not _NOT_AGENT_GAP.search(gap)):
             return actor.name
     return ""
+
+
+_NOT_AGENT_GAP = re.compile(r"[,;:]|\b(?:in|on|at|of|by|for|with|against|near|after|before|from|to|and|contractor|"
+                            r"contractors|civilians?|soldiers?|troops|personnel|convoy|base|embassy)\b", re.IGNORECASE)
 
 
 def _attributed_actor(sentence: Sentence, kind: str, cue_start: int, cue_end: int, attributer: str) -> str | None:
@@ -513,8 +520,31 @@ def _summary(incident: Incident, when: ResolvedDate) -> str:
     return "; ".join(parts)
 
 
+# A coarser report of a day-precise incident in the same article: within this distance.
+_SAME_EVENT_KM = 50.0
+
+
+def _covers(coarse: Incident, fine: Incident) -> bool:
+    """Whether `coarse` (a week or month report) is `fine` (a dated one) told less exactly."""
+    if coarse.event_type != fine.event_type or coarse.time_precision <= fine.time_precision:
+        return False
+    if coarse.time_precision == TimePrecision.MONTH:
+        same_period = (coarse.event_date.year, coarse.event_date.month) == (fine.event_date.year, fine.event_date.month)
+    else:
+        same_period = coarse.event_date.isocalendar()[:2] == fine.event_date.isocalendar()[:2]
+    if not same_period:
+        return False
+    if coarse.place_name and coarse.place_name == fine.place_name:
+        return True
+    if None in (coarse.latitude, coarse.longitude, fine.latitude, fine.longitude):
+        return False
+    return distance((coarse.latitude, coarse.longitude), (fine.latitude, fine.longitude)).km <= _SAME_EVENT_KM
+
+
 def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
-    """One incident per (day, place, event type) in an article: later mentions fill gaps."""
+    """One incident per (day, place, event type) in an article: later mentions fill gaps; a
+    month or week report of an incident the article also dates exactly is dropped."""
+    incidents = [i for i in incidents if not any(_covers(i, other) for other in incidents if other is not i)]
     merged: dict[tuple[date, str, str], Incident] = {}
     for incident in incidents:
         key = (incident.event_date, incident.place_name or incident.location.lower(), incident.event_type)

@@ -131,3 +131,29 @@ def test_a_user_alias_resolves_the_next_article(tmp_path: Path) -> None:
     (after,) = Extractor(geocoder).extract(Article(title="t", published=date(2020, 6, 15), text=text))
     assert after.geo_precision is not None
     assert (round(after.latitude, 2), round(after.longitude, 2)) == (35.70, 43.60)
+
+
+ANALYSIS = """WASHINGTON — The killing of a US contractor in a rocket attack on a base near Kirkuk in December set off a chain of events that brought Washington and Tehran to the brink of war.
+
+On Dec. 27, more than 30 rockets struck the K-1 base, killing the contractor and wounding four US service members and two Iraqi personnel. Washington blamed Kataib Hezbollah.
+
+Two days later, US F-15E jets struck five Kataib Hezbollah facilities in Iraq and Syria, killing at least 25 fighters, according to the group.
+
+Analysts say the militias have launched more than 20 attacks on US facilities since October, and many expect more to come.
+
+"We will respond to any attack," a senior official said on Thursday, adding that the US would hold Iran responsible.
+
+Drone strikes attributed to Israel hit PMF weapons depots in Iraq several times in the summer of 2019.
+
+Protests that began in Baghdad on Oct. 1 have left more than 400 people dead."""
+
+
+def test_an_analysis_piece_gives_only_its_dated_incident(extractor: Extractor) -> None:
+    (k1,) = _extract(extractor, date(2020, 1, 10), ANALYSIS)
+    # The month-precise mention ("near Kirkuk in December") is the same attack, told less exactly;
+    # "two days later" has no date of its own; the rest are counts, threats and a movement.
+    assert k1.event_date == date(2019, 12, 27)
+    assert "K-1" in k1.location and k1.geo_precision == GeoPrecision.PLACE
+    assert (k1.actor1, k1.attribution, k1.attributed_by) == ("Kataib Hezbollah", "accused", "Washington")
+    assert k1.injuries == 4
+    assert k1.munitions == "more than 30 rockets"

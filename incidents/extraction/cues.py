@@ -92,7 +92,7 @@ _NEGATED = re.compile(r"\b(?:no|not|never|denied|denies|deny|didn’t|didn't|nei
 _AGGREGATE = re.compile(
     r"\b(?:averag\w+|per (?:week|day|month)|a spike in|spate of|string of|wave of|series of|campaign of|"
     r"dozens of attacks|hundreds of attacks|number of attacks|more than \d+ attacks|increasingly|frequent|"
-    r"repeated(?:ly)?|regularly|often|routinely|every (?:week|day|month)|"
+    r"repeated(?:ly)?|regularly|often|routinely|every (?:week|day|month)|(?:several|many|multiple|numerous) times|on several occasions|"
     r"(?:dozens|scores|hundreds|a number|a series|several|many|numerous) of (?:[\w-]+ ){0,2}(?:attacks|strikes|incidents|bombings)|"
     r"(?:attacks|strikes|bombings|incidents) (?:have |has )?(?:increased|decreased|rose|risen|fell|fallen|surged|declined|intensified))\b",
     re.IGNORECASE,
@@ -267,7 +267,7 @@ _ATTRIBUTION_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("claimed", _c(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|strike|bombing|operation))\b|\btook responsibility\b|\bclaimed by\b|\bsaid (?:it|they) (?:had )?(?:carried out|launched|conducted|targeted|fired|struck)\b"
         r"|\bsaid (?:that )?(?:its|their) (?:[\w-]+ ){0,2}(?:jets|warplanes|aircraft|drones|forces|troops|artillery|fighters|units) (?:had )?(?:struck|hit|targeted|destroyed|killed|carried out|attacked)\b")),
     ("accused", _c(r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|pointed the finger at|held (?:\w+ ){1,4}responsible)\b")),
-    ("suspected", _c(r"\b(?:suspect(?:ed|s)?|believ(?:ed|es|e)|likely|probably|thought to (?:be|have)|good chance that|appears? to have been|presumably|assess(?:ed|es)? that)\b")),
+    ("suspected", _c(r"\b(?:suspect(?:ed|s)?|believ(?:ed|es|e)|likely|probably|thought to (?:be|have)|good chance that|appears? to have been|presumably|assess(?:ed|es)? that|attributed to)\b")),
 )
 
 
