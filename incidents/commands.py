@@ -55,13 +55,14 @@ def ingest_paths(
     store: IncidentStore,
     *,
     extractor: Extractor | None = None,
+    published: date | None = None,
     progress: bool = True,
     on_error: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Read, extract and store every article under `paths`, one transaction per article.
 
     A file that cannot be read or stored is reported through `on_error` (a message naming it)
-    and skipped; the others go on.
+    and skipped; the others go on. `published` overrides every article's date.
     """
     from tqdm import tqdm
 
@@ -79,7 +80,7 @@ def ingest_paths(
     files = list(article_files(paths, report))
     for path in tqdm(files, desc="ingest", unit="article", file=sys.stderr, disable=not progress or None):
         try:
-            article = read_article(path)
+            article = read_article(path, published=published)
             summary.result += store.ingest(article.source(), extractor.extract(article))
         except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
             message = str(error) if str(path) in str(error) else f"{path}: {type(error).__name__}: {error}"
@@ -139,6 +140,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         summary = ingest_paths(
             args.paths,
             store,
+            published=args.published,
             progress=not args.quiet,
             on_error=lambda message: _error("ingest", message),
         )
@@ -146,7 +148,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         store.close()
     result = summary.result
     print(
-        f"{summary.articles} articles ingested: {result.added} incidents added, {result.merged} merged, "
+        f"ingested {summary.articles} article(s): {result.added} incidents added, {result.merged} merged, "
         f"{result.unchanged} unchanged, {result.unresolved} with unresolved places"
         + (f"; {len(summary.failed)} files failed" if summary.failed else "")
     )
@@ -201,14 +203,13 @@ def run_list(args: argparse.Namespace) -> int:
         _print_row(_table_cells(incident), sys.stdout)
         shown += 1
     total = store.count(flt)
-    print(f"{shown} of {total} incidents" if shown < total else f"{total} incidents", file=sys.stderr)
+    print(f"{shown} of {total} incidents" if shown < total else f"{total} incident(s)", file=sys.stderr)
     return 0
 
 
 def run_resolve(args: argparse.Namespace) -> int:
     from geo import default_geocoder
-    store = IncidentStore(args.db)
-    geocoder = default_geocoder()
+
     country = iso = ""
     if args.country:
         import pycountry
@@ -218,17 +219,30 @@ def run_resolve(args: argparse.Namespace) -> int:
             _error("resolve", f"unknown country code {args.country!r}")
             return 2
         country, iso = found.name, found.alpha_2
+    place = " ".join(args.place.split())
+    # The alias first: it validates the place name, and a store failure after it is harmless
+    # (the next ingest of the article resolves the place anyway).
+    try:
+        default_geocoder().add_alias(place, args.latitude, args.longitude, kind=args.kind, country_code=iso or None)
+    except (TypeError, ValueError) as error:
+        _error("resolve", str(error))
+        return 2
+    store = IncidentStore(args.db)
     updated = store.resolve_place(
-        args.place, args.latitude, args.longitude, geo_precision=args.precision, country=country, iso=iso
+        place, args.latitude, args.longitude, geo_precision=args.precision, country=country, iso=iso
     )
-    # So that the next article naming this place resolves it.
-    geocoder.add_alias(args.place, args.latitude, args.longitude, kind=args.kind, country_code=iso or None)
-    print(f"{updated} incidents at {args.place!r} resolved to {args.latitude}, {args.longitude}; alias added to the gazetteer")
+    store.close()
+    print(
+        f"{updated} incident(s) at {place!r} resolved to {args.latitude}, {args.longitude}; "
+        "the place is now in the user gazetteer"
+    )
     return 0
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `incident-map` parser."""
+    from geo.sources import KINDS
+
     extract = subcommands.add_parser(
         "extract",
         help="print the incidents an article describes, one JSON object a line",
@@ -246,6 +260,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         description="Ingest article files, or folders of them (.txt .md .json, recursively), one transaction per article.",
     )
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or folders")
+    ingest.add_argument(
+        "--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date of every file (overrides date lines)"
+    )
     ingest.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ingest.set_defaults(handler=run_ingest)
@@ -278,7 +295,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     resolve.add_argument(
         "--precision", type=int, choices=(1, 2, 3), default=1, help="ACLED geo_precision of these coordinates (default 1)"
     )
-    resolve.add_argument("--kind", default="site", help="gazetteer kind of the place (default: site)")
+    resolve.add_argument("--kind", choices=KINDS, default="site", help="gazetteer kind of the place (default: site)")
     resolve.add_argument("--country", metavar="CC", help="ISO 3166 alpha-2 country code of the place")
     resolve.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
     resolve.set_defaults(handler=run_resolve)
