@@ -59,7 +59,7 @@ def test_list_prints_a_readable_table(tmp_path: Path, capsys: pytest.CaptureFixt
     assert rows[0].rstrip().endswith("0")
     assert "month" in rows[2] and "Qayyarah Airbase" in rows[2]  # a tab in the place text is not printed
     assert "unresolved" in rows[1]
-    assert "3 incidents" in err
+    assert "3 incident(s)" in err
 
 
 @pytest.mark.parametrize(
