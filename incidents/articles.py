@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -358,11 +358,3 @@ def normalize_body(lines: list[str]) -> str:
     if current:
         paragraphs.append(" ".join(current))
     return "\n\n".join(paragraphs)
-
-
-def parse_published(value: str) -> date:
-    """A --published value: ISO date (YYYY-MM-DD)."""
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as error:
-        raise ArticleError(f"--published: expected YYYY-MM-DD, got {value!r}") from error
