@@ -98,7 +98,6 @@ _IN = re.compile(r"^(?P<place>.+)\s+in\s+(?P<qualifier>[^,]+?)\s*$", re.IGNORECA
 class Candidate(NamedTuple):
     layer: Layer
     entry: Entry
-    key: str
     rank: float
     score: float  # 100 for an exact key, the fuzzy ratio otherwise
 
@@ -192,9 +191,12 @@ class OfflineGeocoder(Geocoder):
         country_code = _country_argument(country, "country")
         bias = _bias_argument(country_bias)
         kind_filter = _kinds_argument(kinds)
-        candidates = self._resolve(query.strip(), country_code, bias, kind_filter)
-        if not candidates and self.online is not None and query.strip():
-            return self.online.geocode(query.strip(), exactly_one=exactly_one, country=country_code)
+        query = query.strip()
+        candidates = self._resolve(query, country_code, bias, kind_filter)
+        # online only for names the gazetteer does not know at all: a name it knows but will not
+        # place ("Middle East") or not in the asked country stays unresolved
+        if not candidates and self.online is not None and query and not self._known_exactly(query):
+            return self.online.geocode(query, exactly_one=exactly_one, country=country_code)
         if not candidates:
             return None
         if exactly_one:
@@ -325,7 +327,7 @@ class OfflineGeocoder(Geocoder):
             elif literal is not None and _literal(layer.spelling(entry)) == literal:
                 rank += _LITERAL_BONUS
             if rank >= MIN_RANK:
-                candidates.append(Candidate(layer, entry, key, rank, score))
+                candidates.append(Candidate(layer, entry, rank, score))
         if len(candidates) < 2:
             return candidates
         candidates.sort(key=lambda c: -c.rank)
@@ -426,7 +428,7 @@ class OfflineGeocoder(Geocoder):
             return None
         distance, layer, row = best
         entry = Entry(row, None, 0, -1)
-        location = self._location((Candidate(layer, entry, "", 0.0, 100.0), layer.precisions[row]))
+        location = self._location((Candidate(layer, entry, 0.0, 100.0), layer.precisions[row]))
         location.raw["distance_km"] = round(distance, 3)
         return location
 

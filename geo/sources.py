@@ -69,10 +69,6 @@ class Place:
     alternates: tuple[str, ...] = ()  # names of lesser trust (GeoNames alternate names)
     keyword_aliases: tuple[str, ...] = field(default=(), repr=False)  # airfield keywords
 
-    @property
-    def has_point(self) -> bool:
-        return not math.isnan(self.latitude)
-
 
 def _split_aliases(value: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in value.split("|") if a.strip())

@@ -103,6 +103,8 @@ def test_known_names_never_go_online(cache: Path) -> None:
     geocoder = OfflineGeocoder(cache_dir=cache, online_fallback=True, online_geocoder=fake)
     assert geocoder.geocode("Balad Airbase").raw["kind"] == "base"
     assert geocoder.geocode("") is None
+    assert geocoder.geocode("Middle East") is None  # known, and too wide to place
+    assert geocoder.geocode("Mosul", country="SY") is None
     assert fake.calls == []
 
 
