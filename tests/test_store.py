@@ -355,3 +355,23 @@ def test_in_memory_database() -> None:
     source = article("a")
     assert store.ingest(source, [incident("M1", source)]).added == 1
     assert store.count() == 1
+
+
+def test_two_writers_at_once_wait_for_each_other(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = tmp_path / "shared.sqlite"
+    IncidentStore(db).close()
+
+    def writer(name: str) -> int:
+        store = IncidentStore(db)  # its own engine and connections, as a second process would have
+        added = 0
+        for n in range(30):
+            source = article(f"{name}{n}")
+            added += store.ingest(source, [incident(f"{name}{n}", source, event_date=date(2019, 1, 1 + n % 28), location=f"{name}{n}", latitude=None, longitude=None, geo_precision=None)]).added
+        store.close()
+        return added
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(writer, ["A", "B"])) == [30, 30]
+    assert IncidentStore(db).count() == 60
