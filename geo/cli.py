@@ -6,6 +6,8 @@ import argparse
 import json
 import shutil
 import sys
+import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,18 +89,35 @@ def run_gazetteer_import(args: argparse.Namespace) -> int:
     if not source.is_file():
         print(f"error: {source}: no such file", file=sys.stderr)
         return 2
-    try:
-        count = sum(1 for _ in read_geonames_dump(source))  # check every line before copying
-    except GazetteerError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except UnicodeDecodeError as error:
-        print(f"error: {source}: not UTF-8 text ({error.reason} at byte {error.start})", file=sys.stderr)
-        return 2
-    target_dir = configured_gazetteer_dir()
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / (source.stem + ".txt")
-    shutil.copyfile(source, target)
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            text, label = _geonames_text(source, Path(scratch))
+            count = sum(1 for _ in read_geonames_dump(text))  # check every line before copying
+        except GazetteerError as error:
+            print(f"error: {str(error).replace(str(text), label)}", file=sys.stderr)
+            return 2
+        except UnicodeDecodeError as error:
+            print(f"error: {label}: not UTF-8 text ({error.reason} at byte {error.start})", file=sys.stderr)
+            return 2
+        except (zipfile.BadZipFile, KeyError) as error:
+            print(f"error: {source}: not a GeoNames zip file ({error})", file=sys.stderr)
+            return 2
+        target_dir = configured_gazetteer_dir()
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target = target_dir / text.name
+        shutil.copyfile(text, target)
     geonames_layer(target, configured_cache_dir())  # index it now, not on the next look-up
     print(f"imported {count} places from {source} into {target}")
     return 0
+
+
+def _geonames_text(source: Path, scratch: Path) -> tuple[Path, str]:
+    """The country file to read, and how to name it in messages: GeoNames serves IQ.zip holding
+    IQ.txt (and a readme); a .txt file is read as it is."""
+    if source.suffix.lower() != ".zip":
+        return source, str(source)
+    member = f"{source.stem}.txt"
+    with zipfile.ZipFile(source) as archive:
+        archive.getinfo(member)  # KeyError when the zip does not hold the country file
+        archive.extract(member, scratch)
+    return scratch / member, f"{source}!{member}"

@@ -150,6 +150,25 @@ def test_gazetteer_import_refuses_bad_files(
     assert not private_dirs["imports"].exists()  # nothing copied
 
 
+def test_gazetteer_import_reads_the_zip_geonames_serves(
+    private_dirs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    import zipfile
+
+    archive = tmp_path / "IQ.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("IQ.txt", "".join("\t".join(row) + "\n" for row in GEONAMES_ROWS))
+        zipped.writestr("readme.txt", "GeoNames country dump")
+    assert main(["gazetteer", "import", str(archive)]) == 0
+    assert (private_dirs["imports"] / "IQ.txt").exists()
+    assert OfflineGeocoder().geocode("Albu Aitha").raw["source"] == "GeoNames IQ.txt"
+    broken = tmp_path / "SY.zip"
+    with zipfile.ZipFile(broken, "w") as zipped:
+        zipped.writestr("SY.txt", "1\tonly\tthree\n")
+    assert main(["gazetteer", "import", str(broken)]) == 2
+    assert "SY.zip!SY.txt:1: expected 19" in capsys.readouterr().err
+
+
 def test_gazetteer_import_of_a_missing_file(private_dirs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["gazetteer", "import", str(tmp_path / "nope.txt")]) == 2
     assert "nope.txt: no such file" in capsys.readouterr().err
