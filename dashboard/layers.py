@@ -341,7 +341,7 @@ var {{ this.get_name() }} = (function () {
   }
   var layer = data.mode === "cells"
     ? L.featureGroup(markers)
-    : L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, spiderfyOnMaxZoom: true});
+    : L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45, spiderfyOnMaxZoom: true, animate: false});
   if (data.mode !== "cells") { layer.addLayers(markers); }
   layer.incidentMarkers = markers;
   layer.incidentData = data;

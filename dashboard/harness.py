@@ -1,0 +1,139 @@
+"""Driving the real page: a Streamlit server on a store, and Debian's chromium with every request
+to another host blocked and counted. Used by the browser test, the bench and the screenshots."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from dashboard.commands import APP, streamlit_command
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, FrameLocator, Page, Playwright, Route
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+# Incidents on the map as the browser has drawn them: single markers (SVG paths) plus the counts
+# written on cluster icons.
+COUNT_MARKERS_JS = """() => {
+  const singles = document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').length;
+  let clustered = 0;
+  document.querySelectorAll('.marker-cluster span').forEach(s => clustered += parseInt(s.textContent, 10) || 0);
+  return singles + clustered;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_dashboard(db_url: str, *, port: int | None = None, timeout_s: float = 90.0) -> Iterator[str]:
+    """`streamlit run app.py` on the store; yields the page's URL and stops the server after."""
+    port = port or free_port()
+    env = {**os.environ, "INCIDENT_MAP_DB": db_url}
+    server = subprocess.Popen(
+        streamlit_command(port, headless=True), cwd=APP.parent, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {server.returncode}:\n{server.stdout.read() if server.stdout else ''}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit did not answer on {base} within {timeout_s:.0f} s")
+            time.sleep(0.2)  # polling interval while the server starts, not a measurement
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+@dataclass
+class OfflineBrowser:
+    """A chromium page that may only talk to this machine; what it tried elsewhere is recorded."""
+
+    browser: Browser
+    page: Page
+    blocked: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    @property
+    def map_frame(self) -> FrameLocator:
+        return self.page.frame_locator(MAP_FRAME)
+
+    def map_state(self) -> dict[str, str | None]:
+        frame = self.map_frame.locator("#map_div")
+        return {name: frame.get_attribute(f"data-incident-{name}") for name in ("layer", "mode", "markers")}
+
+    def wait_for_map(self, *, previous_layer: str | None = None, timeout_ms: float = 120_000) -> str:
+        """Wait until the incident layer is on the map (a different one than previous_layer);
+        returns its digest."""
+        div = self.map_frame.locator("#map_div[data-incident-layer]")
+        div.wait_for(state="attached", timeout=timeout_ms)
+        if previous_layer is not None:
+            self.map_frame.locator(f"#map_div:not([data-incident-layer='{previous_layer}'])").wait_for(
+                state="attached", timeout=timeout_ms
+            )
+        return str(div.get_attribute("data-incident-layer"))
+
+    def count_markers(self) -> int:
+        return int(self.map_frame.locator("#map_div").evaluate(f"(el) => ({COUNT_MARKERS_JS})()"))
+
+
+@contextmanager
+def offline_browser(playwright: Playwright, *, width: int = 1400, height: int = 1000) -> Iterator[OfflineBrowser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    session = OfflineBrowser(browser, page)
+
+    def route(route: Route) -> None:
+        host = urlsplit(route.request.url).hostname or ""
+        if host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            session.blocked.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", route)
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        session.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        yield session
+    finally:
+        browser.close()

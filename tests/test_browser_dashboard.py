@@ -1,0 +1,134 @@
+"""The real page in Debian's chromium: Streamlit server on a store holding the seed incidents,
+every request to a host other than this machine blocked and counted."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard.commands import ingest_seeds
+from dashboard.harness import OfflineBrowser, offline_browser, running_dashboard
+from incidents.model import GeoPrecision, Incident, Source
+from incidents.store import IncidentStore, to_db_url
+
+pytestmark = pytest.mark.browser
+
+EVIL_PLACE = "<img src=x onerror=alert(1)>"
+EVIL_TITLE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The seed articles, ingested the way `incident-map dashboard` does, plus one hostile report."""
+    url = to_db_url(tmp_path_factory.mktemp("browser") / "seeds.sqlite")
+    assert ingest_seeds(url) > 0
+    hostile = Source(kind="article", title=EVIL_TITLE, url="https://example.org/x", source_id="HOSTILE",
+                     published=date(2019, 12, 21))
+    IncidentStore(url).ingest(hostile, [Incident(
+        event_id="HOSTILE1", event_date=date(2019, 12, 20), event_type="Protests", actor1=EVIL_TITLE,
+        actor_group="Protesters", location=EVIL_PLACE, place_name="Basra", latitude=30.51, longitude=47.78,
+        geo_precision=GeoPrecision.PLACE, country="Iraq", admin1="Basra",
+        source_sentence=f"Crowds gathered at {EVIL_PLACE} {EVIL_TITLE}.", sources=[hostile],
+    )])
+    return url
+
+
+@pytest.fixture(scope="module")
+def expected(seed_store: str) -> dict[str, int | str]:
+    """How many incidents each view should draw, read from the store (drawable = coordinates and
+    finer than country level)."""
+    frame = IncidentStore(seed_store).frame()
+    drawable = frame[frame["latitude"].notna() & ~((frame["geo_precision"] == 3) & (frame["admin1"] == ""))]
+    december = drawable[drawable["event_date"] >= "2019-12-01"]
+    return {
+        "all": len(drawable),
+        "december": len(december),
+        "december_protesters": int((december["actor_group"] == "Protesters").sum()),
+        # A bound date outside the widget's min/max is ignored, so the range ends at the last incident.
+        "last_day": frame["event_date"].max().date().isoformat(),
+    }
+
+
+@pytest.fixture(scope="module")
+def server(seed_store: str) -> Iterator[str]:
+    with running_dashboard(seed_store) as base:
+        yield base
+
+
+@pytest.fixture()
+def browser() -> Iterator[OfflineBrowser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, offline_browser(playwright) as session:
+        yield session
+
+
+def test_page_draws_filters_and_pops_up_offline(server: str, browser: OfflineBrowser, expected: dict[str, int | str]) -> None:
+    assert 3 <= int(expected["all"]) and expected["december"] < expected["all"]
+    page = browser.page
+    page.goto(server)
+    layer = browser.wait_for_map()
+    assert browser.count_markers() == expected["all"]
+    assert page.get_by_text(re.compile(r"showing \d+ of \d+ incidents")).first.is_visible()
+
+    # The offline basemap is drawn from our own server.
+    tiles = browser.map_frame.locator("img.leaflet-tile-loaded")
+    tiles.first.wait_for(timeout=60_000)
+    assert "/app/static/tiles/" in str(tiles.first.get_attribute("src"))
+
+    # Date range through the URL: a link reopens the view.
+    page.goto(f"{server}/?dates=2019-12-01&dates={expected['last_day']}")
+    layer = browser.wait_for_map(previous_layer=None)
+    assert browser.count_markers() == expected["december"]
+
+    # Actor group through the widget: the map redraws and the URL records the choice.
+    page.get_by_test_id("stMultiSelect").filter(has_text="Actor group").click()
+    page.get_by_role("option", name="Protesters").click()
+    page.keyboard.press("Escape")
+    browser.wait_for_map(previous_layer=layer)
+    assert browser.count_markers() == expected["december_protesters"] == 1
+    page.wait_for_url(re.compile(r"group=Protesters"))
+    assert "dates=2019-12-01" in page.url
+
+    # The popup shows the hostile strings as text, and no script ran.
+    browser.map_frame.locator("path.leaflet-interactive").first.click()
+    popup = browser.map_frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert EVIL_PLACE in text and EVIL_TITLE in text and "Protests" in text
+    assert popup.locator("img, script").count() == 0
+    assert browser.dialogs == []
+
+    # Reopening the shared link gives the same view.
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    browser.wait_for_map()
+    assert browser.count_markers() == 1
+
+    assert browser.blocked == [], f"requests left the machine: {browser.blocked}"
+
+
+def test_seed_popup_names_source_and_attribution(server: str, browser: OfflineBrowser, seed_store: str) -> None:
+    frame = IncidentStore(seed_store).frame()
+    suspected = frame[(frame["attribution"] == "suspected") & frame["latitude"].notna()].iloc[0]
+    page = browser.page
+    page.goto(f"{server}/?group={suspected['actor_group'].replace(' ', '+')}&q={suspected['location'].replace(' ', '+')}")
+    browser.wait_for_map()
+    browser.map_frame.locator("path.leaflet-interactive").first.click()
+    popup = browser.map_frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert f"suspected by {suspected['attributed_by']}" in text
+    assert suspected["source_sentence"][:40] in text
+    link = popup.locator("a")
+    assert link.get_attribute("href") == suspected["source_url"]
+    assert browser.blocked == []
+
+
+def test_chromium_is_debians() -> None:
+    assert Path("/usr/bin/chromium").exists(), "CI must install Debian's chromium (scripts/test.sh does)"
