@@ -495,3 +495,10 @@ def test_country_bias_keeps_big_cities_abroad(geocoder: OfflineGeocoder) -> None
         assert geocoder.geocode(query, country_bias="IQ").raw["country_code"] == country
     # but not a small town abroad for a name the gazetteer does not know in Iraq
     assert geocoder.geocode("Rumaila", country_bias="IQ") is None
+
+
+def test_a_translated_alternate_name_does_not_beat_the_real_place(geocoder: OfflineGeocoder) -> None:
+    # GeoNames lists "White House" among Casablanca's alternate names
+    white_house = geocoder.geocode("White House")
+    assert white_house.raw["country_code"] == "US"
+    assert_near(white_house, (38.898, -77.037), 1)
