@@ -169,6 +169,13 @@ def test_gazetteer_import_reads_the_zip_geonames_serves(
     assert "SY.zip!SY.txt:1: expected 19" in capsys.readouterr().err
 
 
+def test_gazetteer_build_reports_the_index(private_dirs: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
+    assert main(["gazetteer", "build"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("gazetteer index ready in ")
+    assert str(private_dirs["cache"]) in out
+
+
 def test_gazetteer_import_of_a_missing_file(private_dirs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["gazetteer", "import", str(tmp_path / "nope.txt")]) == 2
     assert "nope.txt: no such file" in capsys.readouterr().err
