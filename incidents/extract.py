@@ -394,6 +394,8 @@ class Extractor:
                 return stated, "unknown", ""
             who = find_attributer(candidate.text)
             named = _attributed_actor(candidate, cue.kind, cue.start, cue.end, who)
+            if named is None and cue.kind == "claimed":
+                named = _claimant_outside_lexicon(candidate.text, cue.start)
             if named is None and stated and candidate is sentence:
                 named = stated
             if named is None:
@@ -488,6 +490,22 @@ def _attributed_actor(sentence: Sentence, kind: str, cue_start: int, cue_end: in
     if after:
         return after[0].name
     return before[-1].name if before else None
+
+
+# "a group calling itself Saraya Awliya al-Dam claimed": facade groups appear faster than any lexicon.
+_CALLING_ITSELF = re.compile(
+    r"\b(?:calling itself|known as|named|called)\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:(?:al|el|of|the)[- ])?[A-Z][\w'’-]*){0,5})"
+)
+_NAME_BEFORE_CLAIM = re.compile(r"(?P<name>[A-Z][\w'’-]*(?:\s+(?:(?:al|el|of|the)[- ])?[A-Z][\w'’-]*){1,5})\s+(?:has |have |had )?$")
+
+
+def _claimant_outside_lexicon(text: str, cue_start: int) -> str | None:
+    """The name of a claimant the lexicon does not know, when the sentence spells it out."""
+    before = text[:cue_start]
+    match = _CALLING_ITSELF.search(before) or _NAME_BEFORE_CLAIM.search(before)
+    if not match or match.group("name").split()[0] in ("The", "A", "An", "No", "It", "They"):
+        return None
+    return match.group("name")
 
 
 def _unidentified_actor(trigger: Trigger, country: str) -> str:

@@ -157,3 +157,30 @@ def test_an_analysis_piece_gives_only_its_dated_incident(extractor: Extractor) -
     assert (k1.actor1, k1.attribution, k1.attributed_by) == ("Kataib Hezbollah", "accused", "Washington")
     assert k1.injuries == 4
     assert k1.munitions == "more than 30 rockets"
+
+
+def test_a_claimant_the_lexicon_does_not_know(extractor: Extractor) -> None:
+    (attack,) = _extract(
+        extractor,
+        date(2021, 3, 2),
+        "A little-known group calling itself Saraya Qasim al-Jabarin claimed responsibility for a rocket attack "
+        "on Erbil airport on Monday.",
+    )
+    assert (attack.actor1, attack.attribution, attack.actor_group) == ("Saraya Qasim al-Jabarin", "claimed", "Other")
+
+
+def test_an_attack_on_a_checkpoint_is_a_clash_at_a_small_town(extractor: Extractor) -> None:
+    (clash,) = _extract(
+        extractor,
+        date(2021, 3, 1),
+        "Islamic State militants attacked an army checkpoint near Tarmiyah on Sunday, killing three soldiers.",
+    )
+    assert (clash.event_type, clash.actor1, clash.fatalities) == ("Battles", "Islamic State", 3)
+    # Tarmiyah is below the finder's population floor: found by its preposition, exactly.
+    assert clash.geo_precision == GeoPrecision.NEAR and clash.latitude is not None
+
+
+def test_shelling_by_an_adjective_actor(extractor: Extractor) -> None:
+    (shelling,) = _extract(extractor, date(2021, 3, 1), "Turkish artillery shelled villages near Zakho on Friday.")
+    assert (shelling.sub_event_type, shelling.actor1) == ("Shelling/artillery/missile attack", "Turkey")
+    assert shelling.event_date == date(2021, 2, 26)

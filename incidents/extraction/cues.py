@@ -55,7 +55,7 @@ _TRIGGER_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
      _c(rf"\b{_WEAPON}\b(?:\s+[\w’'-]+){{0,4}}?\s+{_STRIKE_VERB}\b")),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
-     _c(rf"\b(?:rocket|missile|mortar|artillery|katyusha) (?:attacks?|strikes?|fire|barrages?|salvos?)\b|\b(?:fired|launched) (?:\w+ ){{0,5}}{_WEAPON}\b|\battack(?:ed)? with {_WEAPON}\b")),
+     _c(rf"\b(?:rocket|missile|mortar|artillery|katyusha) (?:attacks?|strikes?|fire|barrages?|salvos?)\b|\b(?:shelled|shelling|bombarded|bombardment)\b|\b(?:fired|launched) (?:\w+ ){{0,5}}{_WEAPON}\b|\battack(?:ed)? with {_WEAPON}\b")),
     ("Explosions/Remote violence", "Grenade",
      _c(r"\bgrenades?\b(?:\s+\w+){0,3}\s+(?:hit|thrown|exploded|tossed|lobbed)\b|\bthrew (?:a |two )?grenades?\b")),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
@@ -66,6 +66,8 @@ _TRIGGER_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
      _c(r"\b(?:protesters|demonstrators|protestors)\b(?:\s+[\w’'-]+){0,4}?\s+(?:gathered|marched|rallied|protested|took to the streets|blocked|chanted|staged|held|demonstrated|massed|converged)\b"
         r"|\b(?:protests?|demonstrations?|rally|rallies|sit-ins?)\b(?:\s+[\w’'-]+){0,4}?\s+(?:was held|were held|took place|erupted|broke out|was staged|were staged)\b"
         r"|\b(?:staged|held|organi[sz]ed) (?:a |an )?(?:\w+ )?(?:protests?|demonstrations?|rally|sit-in)\b")),
+    ("Battles", "Armed clash",
+     _c(r"\b(?:militants|gunmen|fighters|insurgents|jihadists|jihadis|militiamen)\b(?:\s+[\w’'-]+){0,4}?\s+(?:attacked|ambushed|raided|stormed|overran)\s+(?:an? |the |two |three |several )?(?:[\w-]+ )?(?:checkpoints?|outposts?|positions?|posts?|patrols?|bases?|convoys?|soldiers|troops|police|army|barracks)\b")),
     ("Battles", "Armed clash",
      _c(r"\b(?:clash(?:ed|es)?|firefights?|gun ?battles?|exchanges? of fire|exchanged fire|fierce fighting|heavy fighting|ambush(?:ed)?)\b")),
     ("Battles", "Armed clash",

@@ -221,8 +221,8 @@ class PlaceFinder:
             if overlaps(start, end) or match.group("name") in NATIONALITIES or match.group("name").split()[0] in _NOT_NAMES:
                 continue
             mention = self._mention(text, match.group("name"), start, end, country_bias)
-            # Towns below the finder's population floor: only an exact name in the article's own
-            # country counts, or persons and streets ("Pompeo", "Green Zone") would become towns.
+            # Towns below the finder's population floor: only an exact name (in the article's own
+            # country, when it has one) counts, or persons would become towns ("Pompeo": Pompéu).
             if mention.location is not None and not _exact_in(mention.location, country_bias):
                 mention.location = None
             if mention.location is None:
@@ -260,8 +260,10 @@ class PlaceFinder:
 
 
 def _exact_in(location: Any, country_code: str | None) -> bool:
+    """An exact name match, in the article's country when the article has one."""
     raw = location.raw
-    return country_code is not None and raw.get("country_code") == country_code and float(raw.get("score") or 0) >= 100
+    in_country = country_code is None or raw.get("country_code") == country_code
+    return in_country and float(raw.get("score") or 0) >= 100
 
 
 def best_place(mentions: Iterable[PlaceMention]) -> PlaceMention | None:
