@@ -37,10 +37,17 @@ _NUMERIC_DATE = re.compile(r"\b\d{1,2}([./-])\d{1,2}\1\d{2,4}\b")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "BAGHDAD, Dec 29 (Reuters) -", "BAGHDAD (AP) —", "ISTANBUL –", "ERBIL, Kurdistan Region —".
 DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z'’.\-]+(?:\s+[A-Z][A-Z'’.\-]+)*)"
+    r"^(?P<place>[A-Z][A-Z'’.\-]+(?:[\s/]+[A-Z][A-Z'’.\-]+)*)"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)*))??"
     rf"(?:,\s*(?P<date>{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?))?"
     r"\s*(?:\((?P<agency>[^()]{2,40})\))?"
+    r"\s*[-–—]{1,2}\s+"
+)
+# AFP writes the place in title case: "Baghdad (AFP) - ": then the agency credit is required.
+_TITLE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][a-z'’.\-]+(?:[\s/]+[A-Z][a-z'’.\-]+)*)"
+    rf"(?:,\s*(?P<date>{_MONTHS}\s+\d{{1,2}}(?:,\s*\d{{4}})?))?"
+    r"\s*\((?P<agency>AFP|AP|Reuters|AA|Anadolu|dpa|Xinhua|Rudaw|Kurdistan ?24)\)"
     r"\s*[-–—]{1,2}\s+"
 )
 _TRACKING_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$")
@@ -274,7 +281,7 @@ def dateline_date(body: str, *, url: str = "", title: str = "") -> date | None:
     article mentions (the most frequent one); without any, the date stays unknown.
     """
     first_paragraph = body.split("\n\n", 1)[0]
-    match = DATELINE.match(first_paragraph)
+    match = match_dateline(first_paragraph)
     if not match or not match.group("date"):
         return None
     written = match.group("date")
@@ -296,9 +303,14 @@ def _year_from_url(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def match_dateline(paragraph: str) -> re.Match[str] | None:
+    """The dateline opening a paragraph: "BAGHDAD, Dec 29 (Reuters) -", "Baghdad (AFP) -"."""
+    return DATELINE.match(paragraph) or _TITLE_DATELINE.match(paragraph)
+
+
 def split_dateline(paragraph: str) -> tuple[str, str]:
     """("BAGHDAD, Dec 29 (Reuters) - ", rest) for a paragraph opening with a dateline, else ("", paragraph)."""
-    match = DATELINE.match(paragraph)
+    match = match_dateline(paragraph)
     if not match:
         return "", paragraph
     return match.group(0), paragraph[match.end() :]
@@ -311,7 +323,7 @@ def publisher_for(url: str, body: str = "") -> str:
     for known, publisher in PUBLISHERS.items():
         if host == known or host.endswith("." + known):
             return publisher
-    match = DATELINE.match(body.split("\n\n", 1)[0]) if body else None
+    match = match_dateline(body.split("\n\n", 1)[0]) if body else None
     if match and match.group("agency"):
         agency = match.group("agency").strip()
         return AGENCIES.get(agency.lower(), agency)

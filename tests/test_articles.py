@@ -93,6 +93,9 @@ def test_split_dateline() -> None:
     assert split_dateline("BAGHDAD (AP) — A rocket hit.")[1] == "A rocket hit."
     assert split_dateline("ERBIL, Kurdistan Region — Drones struck.")[1] == "Drones struck."
     assert split_dateline("US officials said - nothing") == ("", "US officials said - nothing")
+    assert split_dateline("BAGHDAD/ERBIL (Reuters) - Rockets hit.")[1] == "Rockets hit."
+    assert split_dateline("Baghdad (AFP) - Rockets hit.")[1] == "Rockets hit."  # AFP's title case
+    assert split_dateline("Baghdad - rockets hit.") == ("", "Baghdad - rockets hit.")  # title case needs a credit
 
 
 def test_published_overrides_and_rescues_a_missing_date_line(tmp_path: Path) -> None:
