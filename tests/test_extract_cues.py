@@ -56,6 +56,12 @@ def test_not_incidents(sentence: str) -> None:
     assert find_trigger(sentence) is None
 
 
+def test_one_of_a_series_is_still_an_incident() -> None:
+    sentence = "Two rockets hit Camp Taji on Sunday, the latest in a string of attacks on bases hosting US troops."
+    assert find_trigger(sentence) is not None
+    assert find_trigger("Camp Taji has been hit by a string of rocket attacks.") is None
+
+
 def test_definite_references_are_marked() -> None:
     assert find_trigger("The drone strike killed two people.").definite
     assert not find_trigger("A drone strike killed two people.").definite

@@ -99,6 +99,12 @@ _AGGREGATE = re.compile(
     r"(?:attacks|strikes|bombings|incidents) (?:have |has )?(?:increased|decreased|rose|risen|fell|fallen|surged|declined|intensified))\b",
     re.IGNORECASE,
 )
+# "the latest in a string of attacks" places one incident in a series; it is not a count.
+_ONE_OF_A_SERIES = re.compile(
+    r"\b(?:the )?(?:latest|newest|most recent|last|first|second|third|fourth|fifth|another|one) (?:in|of) "
+    r"(?:a|the) (?:(?:long|new|recent) )?(?:series|string|spate|wave|campaign) of\b",
+    re.IGNORECASE,
+)
 # A plural attack noun names many incidents unless a place of their own says otherwise.
 PLURAL_EVENT_NOUN = re.compile(r"\b(?:attacks|strikes|airstrikes|raids|bombings)$", re.IGNORECASE)
 
@@ -123,7 +129,7 @@ def find_trigger(sentence: str) -> Trigger | None:
     The earliest trigger in the sentence wins (the main clause comes first: "Protesters stormed
     the embassy in anger at US air strikes..."); at one position, the most specific rule.
     """
-    if _AGGREGATE.search(sentence):
+    if _AGGREGATE.search(_ONE_OF_A_SERIES.sub(" ", sentence)):
         return None
     best: Trigger | None = None
     for event_type, sub_event_type, pattern in _TRIGGER_RULES:
