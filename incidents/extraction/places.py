@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from geo.normalize import name_key
@@ -163,80 +163,77 @@ class PlaceFinder:
         """Place mentions of a spaCy sentence span, with their roles.
 
         `skip` holds character ranges (in the sentence) that are not places: dates, actor names.
+        The finders run from the surest to the loosest; a later one never takes an earlier span.
         """
-        text = sentence.text
-        base = sentence.start_char
-        skipped = list(skip)
-        found: list[PlaceMention] = []
+        found = _Mentions(sentence.text, list(skip))
+        self._embassies(found, country_bias)
+        self._named_by_cue(found, country_bias)
+        self._gazetteer_names(found, sentence, country_bias)
+        self._after_prepositions(found, country_bias)
+        for match in _DEMONYM_TERRITORY.finditer(found.text):
+            if found.free(*match.span()):
+                mention = self._mention(found.text, match.group(0), *match.span(), country_bias, query=DEMONYMS[match.group("adj")])
+                found.add(mention)
+        return sorted(found.mentions, key=lambda m: m.start)
 
-        def overlaps(start: int, end: int) -> bool:
-            return any(start < s_end and s_start < end for s_start, s_end in skipped) or any(
-                start < m.end and m.start < end for m in found
-            )
-
-        for match in _EMBASSY.finditer(text):
+    def _embassies(self, found: _Mentions, country_bias: str | None) -> None:
+        for match in _EMBASSY.finditer(found.text):
             start = match.start("name")
             end = match.end("city") if match.group("city") else match.end("name")
             query = f"{match.group('name')} in {match.group('city')}" if match.group("city") else match.group("name")
-            mention = self._mention(text, text[start:end], start, end, country_bias)
-            mention.location = self.resolve(query, country_bias)
+            mention = self._mention(found.text, found.text[start:end], start, end, country_bias, query=query)
             if mention.location is not None and mention.kind == "site":
-                found.append(mention)
+                found.add(mention)
+
+    def _named_by_cue(self, found: _Mentions, country_bias: str | None) -> None:
+        """"the village of X", "in X district", "the Hamrin mountains": kept even when unknown."""
         for pattern in (_VILLAGE_OF, _NAMED_VILLAGE):
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(found.text):
                 start, end = match.span("name")
                 if "landform" in pattern.groupindex and match.group("landform"):
                     end = match.end("landform")  # "the Hamrin mountains" is the name, not "Hamrin"
-                if not overlaps(start, end):
-                    found.append(self._mention(text, text[start:end], start, end, country_bias))
+                if found.free(start, end):
+                    found.add(self._mention(found.text, found.text[start:end], start, end, country_bias))
+
+    def _gazetteer_names(self, found: _Mentions, sentence: Any, country_bias: str | None) -> None:
+        """Capitalised runs whose name key the gazetteer has, longest first."""
         tokens = list(sentence)
         i = 0
         while i < len(tokens):
-            token = tokens[i]
-            if not token.text[0].isupper():
+            if not tokens[i].text[0].isupper():
                 i += 1
                 continue
             matched = 0
             for width in range(min(_MAX_NAME_WORDS, len(tokens) - i), 0, -1):
-                last = tokens[i + width - 1]
-                if not (last.text[-1].isalnum() and (last.text[0].isupper() or last.is_digit or last.lower_ in _KIND_ENDINGS)):
+                run = tokens[i : i + width]
+                if not _could_be_name(run):
                     continue
-                if any(
-                    not (t.text[0].isupper() or t.is_digit or t.lower_ in _NAME_CONNECTORS or t.lower_ in _KIND_INNER)
-                    for t in tokens[i : i + width]
-                ):
-                    continue
-                span = sentence.doc[token.i : token.i + width]
-                if span.text in NATIONALITIES:
-                    continue
-                start, end = span.start_char - base, span.end_char - base
-                if name_key(span.text).key in self.keys and not overlaps(start, end):
-                    found.append(self._mention(text, span.text, start, end, country_bias))
+                span = sentence.doc[run[0].i : run[0].i + width]
+                start, end = span.start_char - sentence.start_char, span.end_char - sentence.start_char
+                if span.text not in NATIONALITIES and name_key(span.text).key in self.keys and found.free(start, end):
+                    found.add(self._mention(found.text, span.text, start, end, country_bias))
                     matched = width
                     break
             i += matched or 1
 
-        for match in _LOCATIVE_NAME.finditer(text):
+    def _after_prepositions(self, found: _Mentions, country_bias: str | None) -> None:
+        """"in Tarmiyah", "near Mutaibija": towns below the finder's population floor, or unknown."""
+        for match in _LOCATIVE_NAME.finditer(found.text):
+            name = match.group("name")
             start, end = match.span("name")
-            if overlaps(start, end) or match.group("name") in NATIONALITIES or match.group("name").split()[0] in _NOT_NAMES:
+            if not found.free(start, end) or name in NATIONALITIES or name.split()[0] in _NOT_NAMES:
                 continue
-            mention = self._mention(text, match.group("name"), start, end, country_bias)
-            # Towns below the finder's population floor: only an exact name (in the article's own
-            # country, when it has one) counts, or persons would become towns ("Pompeo": Pompéu).
+            mention = self._mention(found.text, name, start, end, country_bias)
+            # Only an exact name (in the article's own country, when it has one) counts, or
+            # persons would become towns ("Pompeo": Pompéu in Brazil).
             if mention.location is not None and not _exact_in(mention.location, country_bias):
                 mention.location = None
-            if mention.location is None:
-                mention.loose = True  # kept unresolved, but a known town in the sentence wins
-            found.append(mention)
-        for match in _DEMONYM_TERRITORY.finditer(text):
-            start, end = match.span()
-            if not overlaps(start, end):
-                mention = self._mention(text, DEMONYMS[match.group("adj")], start, end, country_bias)
-                mention.text = match.group(0)
-                found.append(mention)
-        return sorted(found, key=lambda m: m.start)
+            mention.loose = mention.location is None  # kept unresolved, but a known town in the sentence wins
+            found.add(mention)
 
-    def _mention(self, sentence: str, name: str, start: int, end: int, country_bias: str | None) -> PlaceMention:
+    def _mention(
+        self, sentence: str, name: str, start: int, end: int, country_bias: str | None, *, query: str | None = None
+    ) -> PlaceMention:
         before = sentence[max(0, start - 50) : start]
         after = sentence[end : end + 40]
         launch = bool(_LAUNCH_SITE.search(before))
@@ -251,12 +248,36 @@ class PlaceFinder:
             text=name,
             start=start,
             end=end,
-            location=self.resolve(name, country_bias),
+            location=self.resolve(query or name, country_bias),
             locative=locative,
             near=bool(_NEAR.search(before)),
             country_hint=DEMONYMS[demonym.group("adj")] if demonym else "",
             inside=bool(_INSIDE.search(before)),
         )
+
+
+@dataclass
+class _Mentions:
+    """The mentions found so far in one sentence, and the spans that are not places."""
+
+    text: str
+    skipped: list[tuple[int, int]]
+    mentions: list[PlaceMention] = field(default_factory=list)
+
+    def free(self, start: int, end: int) -> bool:
+        taken = [*self.skipped, *((m.start, m.end) for m in self.mentions)]
+        return not any(start < t_end and t_start < end for t_start, t_end in taken)
+
+    def add(self, mention: PlaceMention) -> None:
+        self.mentions.append(mention)
+
+
+def _could_be_name(run: list[Any]) -> bool:
+    """Capitalised words, digits ("K-1"), Arabic connectors and kind words ("air base")."""
+    last = run[-1]
+    if not (last.text[-1].isalnum() and (last.text[0].isupper() or last.is_digit or last.lower_ in _KIND_ENDINGS)):
+        return False
+    return all(t.text[0].isupper() or t.is_digit or t.lower_ in _NAME_CONNECTORS or t.lower_ in _KIND_INNER for t in run)
 
 
 def _exact_in(location: Any, country_code: str | None) -> bool:
