@@ -315,16 +315,7 @@ class Extractor:
             actor1 = _unidentified_actor(trigger, country)  # ACLED's "Unidentified Armed Group (Iraq)"
         clause = incident_clause(sentence.text, trigger)
         actor2 = self._target(sentence, clause, actor1)
-        casualties = find_casualties(clause)
-        # "Two soldiers were wounded." right after the incident sentence completes its toll.
-        for later in sentences[sentence.index + 1 : sentence.index + 2]:
-            if later.paragraph == sentence.paragraph and later.trigger is None:
-                told = find_casualties(later.text)
-                casualties = Casualties(
-                    casualties.fatalities if casualties.fatalities is not None else told.fatalities,
-                    casualties.injuries if casualties.injuries is not None else told.injuries,
-                    casualties.reported or told.reported,
-                )
+        casualties = _toll(sentence, clause, sentences)
         munitions = find_munitions(clause) if trigger.event_type == "Explosions/Remote violence" else ""
         location = place.location
         geo_precision = place.geo_precision
@@ -506,6 +497,21 @@ def _claimant_outside_lexicon(text: str, cue_start: int) -> str | None:
     if not match or match.group("name").split()[0] in ("The", "A", "An", "No", "It", "They"):
         return None
     return match.group("name")
+
+
+def _toll(sentence: Sentence, clause: str, sentences: list[Sentence]) -> Casualties:
+    """The incident clause's casualties, completed by the next sentence of its paragraph when that
+    one tells a toll and no incident of its own ("Two soldiers were wounded.")."""
+    casualties = find_casualties(clause)
+    following = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
+    if following is None or following.paragraph != sentence.paragraph or following.trigger is not None:
+        return casualties
+    told = find_casualties(following.text)
+    return Casualties(
+        casualties.fatalities if casualties.fatalities is not None else told.fatalities,
+        casualties.injuries if casualties.injuries is not None else told.injuries,
+        casualties.reported or told.reported,
+    )
 
 
 def _unidentified_actor(trigger: Trigger, country: str) -> str:
