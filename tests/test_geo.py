@@ -502,3 +502,24 @@ def test_a_translated_alternate_name_does_not_beat_the_real_place(geocoder: Offl
     white_house = geocoder.geocode("White House")
     assert white_house.raw["country_code"] == "US"
     assert_near(white_house, (38.898, -77.037), 1)
+
+
+@pytest.mark.parametrize(
+    ("acled_admin1", "name", "country"),
+    [
+        ("Al-Anbar", "Anbar", "IQ"),
+        ("Ninewa", "Ninewa", "IQ"),
+        ("Dahuk", "Duhok", "IQ"),
+        ("Thi-Qar", "Dhi Qar", "IQ"),
+        ("Al-Qadissiya", "Al-Qadissiya", "IQ"),
+        ("Missan", "Missan", "IQ"),
+        ("Wassit", "Wassit", "IQ"),
+        ("Babylon", "Babil", "IQ"),
+        ("Deir-ez-Zor", "Deir ez-Zor", "SY"),
+        ("Rural Damascus", "Rural Damascus", "SY"),
+        ("Idleb", "Idleb", "SY"),
+    ],
+)
+def test_acled_province_names(geocoder: OfflineGeocoder, acled_admin1: str, name: str, country: str) -> None:
+    location = geocoder.geocode(acled_admin1, kinds=["admin1"])
+    assert (location.raw["name"], location.raw["country_code"], location.raw["geo_precision"]) == (name, country, 3)
