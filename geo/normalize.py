@@ -75,9 +75,10 @@ _MAX_KIND_WORDS = max(len(words) for words in _KIND_WORDS)
 # "AB" (air base) only counts as a kind word at the end of a longer name: "Al Asad AB".
 _TRAILING_ONLY = {("ab",): HINT_BASE}
 
-# The Arabic article as transliterations write it, and English filler words.
+# The Arabic article as transliterations write it, the Persian ezafe ("Bandar-e Mahshahr") and
+# English filler words.
 _DROPPED_TOKENS = frozenset(
-    {"al", "el", "ul", "ad", "adh", "as", "ash", "at", "ath", "az", "ar", "an", "aj", "the", "of", "in"}
+    {"al", "el", "ul", "ad", "adh", "as", "ash", "at", "ath", "az", "ar", "an", "aj", "e", "ye", "the", "of", "in"}
 )
 # The Arabic "ayn" (spring) in its spellings; "ain" after the rewrites below.
 _AYN = frozenset({"ain", "ayn", "ein", "aen", "ayin"})

@@ -419,6 +419,8 @@ def test_place_names_for_the_phrase_matcher(geocoder: OfflineGeocoder) -> None:
         (("Al Fallūjah", "Falluja", "Fallujah", "al-Fallujah"), "faluja"),
         (("Nassiriya", "Nasiriyah", "An Nāşirīyah"), "nasiria"),
         (("K-1", "K1", "K 1"), "k1"),
+        (("Bandar-e Māhshahr", "Bandar Mahshahr"), "bandar mahshahr"),  # Persian ezafe
+        (("Baghdad's", "Baghdad"), "baghdad"),
     ],
 )
 def test_normalisation_joins_spellings(variants: tuple[str, ...], key: str) -> None:
