@@ -5,7 +5,8 @@ A layer holds the places of one or more gazetteers. Everything is stored as a fe
 alone takes a quarter of a second while a string and an array load in microseconds:
 
 - place attributes are parallel columns (row = place);
-- the name keys are sorted and joined into one string; a look-up is a binary search over it;
+- the name keys are sorted and joined into one string, found through an open-addressing hash
+  table (crc32) kept in an array;
 - each key owns a run of packed entries (row, the alias's kind hint, how far it is trusted),
   and each entry knows the spelling of its alias as the source wrote it.
 
