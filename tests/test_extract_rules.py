@@ -184,3 +184,37 @@ def test_shelling_by_an_adjective_actor(extractor: Extractor) -> None:
     (shelling,) = _extract(extractor, date(2021, 3, 1), "Turkish artillery shelled villages near Zakho on Friday.")
     assert (shelling.sub_event_type, shelling.actor1) == ("Shelling/artillery/missile attack", "Turkey")
     assert shelling.event_date == date(2021, 2, 26)
+
+
+def test_a_town_in_a_province_with_the_arabic_article(extractor: Extractor) -> None:
+    (strike,) = _extract(
+        extractor,
+        date(2019, 9, 1),
+        "Unidentified drones struck PMF positions in Anbar province's al-Qaim on Saturday, killing one fighter.",
+    )
+    assert strike.location == "al-Qaim" and strike.geo_precision == GeoPrecision.PLACE
+    assert (strike.actor2, strike.fatalities) == ("Popular Mobilization Forces", 1)
+
+
+def test_no_immediate_reports_of_casualties_in_the_next_sentence(extractor: Extractor) -> None:
+    (rockets,) = _extract(
+        extractor,
+        date(2020, 1, 21),
+        "BAGHDAD (Reuters) - Three Katyusha rockets landed near the U.S. embassy in Baghdad's heavily fortified "
+        "Green Zone late on Monday, security sources said. There were no immediate reports of casualties.",
+    )
+    assert rockets.event_date == date(2020, 1, 20)
+    assert rockets.location == "U.S. embassy in Baghdad" and rockets.geo_precision == GeoPrecision.NEAR
+    assert (rockets.fatalities, rockets.casualties_reported) == (0, False)
+
+
+def test_an_unknown_village_north_of_a_town_is_coded_near_the_town(extractor: Extractor) -> None:
+    (attack,) = _extract(
+        extractor,
+        date(2020, 5, 3),
+        "Ten members of the PMF were killed when Islamic State militants attacked their positions near "
+        "Mekeshifa, north of Samarra, late on Friday, security sources said.",
+    )
+    assert (attack.event_type, attack.actor1, attack.actor2) == ("Battles", "Islamic State", "Popular Mobilization Forces")
+    assert attack.geo_precision == GeoPrecision.NEAR and "Samarra" in attack.location
+    assert attack.fatalities == 10

@@ -187,7 +187,8 @@ _NUMBER_NOT_ARTICLE = r"(?:\d[\d,]*|" + "|".join(
 _NONE_HURT = _c(
     r"\b(?:without (?:causing |inflicting |leaving )?(?:any )?(?:\w+ (?:or|and) )?(?:casualties|injuries|deaths)|"
     r"(?:caused|causing|cause|inflicted|were|was|with) no (?:\w+ )?(?:casualties|injuries|deaths|fatalities)|"
-    r"no (?:casualties|injuries|deaths|fatalities) (?:were|was) reported|no reports? of (?:casualties|injuries)|"
+    r"no (?:casualties|injuries|deaths|fatalities) (?:were|was) (?:immediately )?reported|"
+    r"no (?:immediate )?reports? of (?:any )?(?:casualties|injuries|deaths)|"
     r"no one was (?:killed|hurt|injured|wounded)|nobody was (?:killed|hurt|injured|wounded))"
 )
 _CASUALTIES_WORD = _c(r"\bcasualt(?:y|ies)\b")

@@ -42,7 +42,7 @@ _LOCATIVE = re.compile(
     r"north|south|east|west|northeast|northwest|southeast|southwest|(?:north|south|east|west)-?(?:east|west)?ern|"
     r"near|outside|outskirts|vicinity|edge|heart|city|town|village|province|district|area|region|governorate)"
     r"(?:\s+of)?\s+(?:(?:the|a|an|northern|southern|eastern|western|central|north-?\w+|south-?\w+|downtown|"
-    r"Iraq's|Syria's|Iran's|[A-Z]\w+'s|[A-Z]\w+’s)\s+)*$"
+    r"[A-Z][\w-]+['’]s|[A-Z][\w-]+\s+(?:province|governorate|district|city|region)['’]s)\s+)*$"
 )
 # Cues that put the incident near, not at, the place (ACLED geo_precision 2).
 _NEAR = re.compile(
@@ -65,11 +65,11 @@ _SPEECH_PLACE = re.compile(
     re.IGNORECASE,
 )
 # "Baghdad's Sadr City": the second place lies inside the first and is the more exact one.
-_INSIDE = re.compile(r"[A-Z][\w-]+['’]s\s+$")
+_INSIDE = re.compile(r"(?:[A-Z][\w-]+|province|governorate|district|city|region)['’]s\s+(?:(?:al|el|ad|as|ash|ar|az)-)?$")
 # "the US embassy in Baghdad": embassies are gazetteer sites, named by country and city.
 _EMBASSY = re.compile(
     r"\b(?P<name>(?:US|U\.S\.|American|British|French|German|Iranian|Turkish|Saudi|Kuwaiti|Russian) "
-    r"(?:[Ee]mbassy|[Cc]onsulate(?: [Gg]eneral)?))(?:\s+(?:in|at)\s+(?P<city>[A-Z][\w'’-]+))?"
+    r"(?:[Ee]mbassy|[Cc]onsulate(?: [Gg]eneral)?))(?:\s+(?:in|at)\s+(?P<city>[A-Z][\w-]+))?"
 )
 
 _VILLAGE_OF = re.compile(
@@ -208,7 +208,7 @@ class PlaceFinder:
                 run = tokens[i : i + width]
                 if not _could_be_name(run):
                     continue
-                span = sentence.doc[run[0].i : run[0].i + width]
+                span = sentence.doc[_with_article(sentence, run[0].i) : run[0].i + width]
                 start, end = span.start_char - sentence.start_char, span.end_char - sentence.start_char
                 if span.text not in NATIONALITIES and name_key(span.text).key in self.keys and found.free(start, end):
                     found.add(self._mention(found.text, span.text, start, end, country_bias))
@@ -270,6 +270,17 @@ class _Mentions:
 
     def add(self, mention: PlaceMention) -> None:
         self.mentions.append(mention)
+
+
+def _with_article(sentence: Any, first: int) -> int:
+    """Where a name starts when the Arabic article is written before it: "al-Qaim", "ad-Dawr"."""
+    doc = sentence.doc
+    if first - 2 >= sentence.start and doc[first - 1].text == "-" and doc[first - 2].lower_ in _ARTICLES:
+        return first - 2
+    return first
+
+
+_ARTICLES = frozenset({"al", "el", "ad", "as", "ash", "ar", "az", "an", "at"})
 
 
 def _could_be_name(run: list[Any]) -> bool:
