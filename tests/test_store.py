@@ -375,3 +375,11 @@ def test_two_writers_at_once_wait_for_each_other(tmp_path: Path) -> None:
     with ThreadPoolExecutor(2) as pool:
         assert list(pool.map(writer, ["A", "B"])) == [30, 30]
     assert IncidentStore(db).count() == 60
+
+
+def test_an_enum_or_an_int_precision_is_the_same_content(store: IncidentStore) -> None:
+    from incidents.model import TimePrecision
+
+    source = Source(kind="acled", source_id="ACLED-E")
+    store.upsert([incident("E1", source, time_precision=TimePrecision.DAY)])
+    assert store.upsert([incident("E1", source, time_precision=1)]).unchanged == 1
