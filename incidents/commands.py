@@ -104,6 +104,12 @@ def _iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {value!r}") from None
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return int(value)
+
+
 def _coordinate(limit: float) -> Callable[[str], float]:
     def parse(value: str) -> float:
         try:
@@ -192,7 +198,7 @@ def _print_row(cells: Iterable[str], out: TextIO) -> None:
 def run_list(args: argparse.Namespace) -> int:
     store = IncidentStore(args.db)
     flt = filter_from_args(args)
-    incidents = store.query(flt, limit=args.limit) if args.limit else store.iter_incidents(flt)
+    incidents = store.iter_incidents(flt) if args.limit is None else store.query(flt, limit=args.limit)
     if args.format == "jsonl":
         for incident in incidents:
             print(json.dumps(incident_to_record(incident), ensure_ascii=False))
@@ -277,7 +283,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     listing.add_argument("--event-type", action="append", help="ACLED event type, e.g. Battles (repeatable)")
     listing.add_argument("--unresolved", action="store_true", help="only incidents whose place has no coordinates")
     listing.add_argument("--format", choices=("table", "jsonl"), default="table")
-    listing.add_argument("--limit", type=int, default=None, help="at most this many incidents")
+    listing.add_argument("--limit", type=_positive, default=None, help="at most this many incidents (the newest)")
     listing.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
     listing.set_defaults(handler=run_list)
 
