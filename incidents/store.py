@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from incidents.migrations import migrate
+from incidents.migrations import LATEST_VERSION, current_version, migrate
 from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source, stable_id
 
 if TYPE_CHECKING:
@@ -289,8 +289,13 @@ class IncidentStore:
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine)
-        with self._write() as conn:
-            migrate(conn)
+        # Only take the write lock when there is something to migrate: opening a store to read
+        # must not wait for a long import that holds the lock.
+        with self.engine.connect() as conn:
+            up_to_date = current_version(conn) == LATEST_VERSION
+        if not up_to_date:
+            with self._write() as conn:
+                migrate(conn)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -383,3 +383,19 @@ def test_an_enum_or_an_int_precision_is_the_same_content(store: IncidentStore) -
     source = Source(kind="acled", source_id="ACLED-E")
     store.upsert([incident("E1", source, time_precision=TimePrecision.DAY)])
     assert store.upsert([incident("E1", source, time_precision=1)]).unchanged == 1
+
+
+def test_opening_a_store_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "busy.sqlite"
+    IncidentStore(db).close()
+    other_process = sqlite3.connect(db, isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")  # a long import holds the write lock
+    other_process.execute("UPDATE incidents SET notes = ''")
+    reader = IncidentStore(db)
+    assert reader.count() == 0
+    other_process.execute("COMMIT")
+    other_process.close()
+    source = article("a")
+    assert reader.ingest(source, [incident("A1", source)]).added == 1
