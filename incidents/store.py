@@ -308,14 +308,21 @@ class IncidentStore:
             with conn.begin():
                 yield conn
 
-    def _insert_ignore(self, table: sa.Table) -> sa.Insert:
+    def _insert_on_conflict(self, table: sa.Table, *, update: Sequence[str] = ()) -> sa.Insert:
+        """INSERT that skips rows whose key exists, or overwrites the `update` columns of those rows."""
         if self.dialect == "sqlite":
             from sqlalchemy.dialects.sqlite import insert
         elif self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
-            raise NotImplementedError(f"no INSERT ... ON CONFLICT DO NOTHING for {self.dialect}")
-        return insert(table).on_conflict_do_nothing()
+            raise NotImplementedError(f"no INSERT ... ON CONFLICT for {self.dialect}")
+        statement = insert(table)
+        if not update:
+            return statement.on_conflict_do_nothing()
+        return statement.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={name: statement.excluded[name] for name in update},
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -325,7 +332,7 @@ class IncidentStore:
         source_id = source_key(source)
         now = int(time.time())
         with self._write() as conn:
-            conn.execute(self._insert_ignore(sources_table), [_source_row(source)])
+            conn.execute(self._insert_on_conflict(sources_table), [_source_row(source)])
             for incident in incidents:
                 self._ingest_one(conn, source, source_id, incident, now, result)
         return result
@@ -416,7 +423,8 @@ class IncidentStore:
 
         A stored incident is replaced unless the incoming one is identical (content hash) or
         older (a smaller `timestamp`). Sources are added to the incident, never removed, so an
-        article merged into an imported incident stays linked. `on_progress(n)` gets the number
+        article merged into an imported incident stays linked; a listed source's details
+        (publisher, title...) and sentence take the written record's values. `on_progress(n)` gets the number
         of incidents handled after each batch.
         """
         result = UpsertResult()
@@ -502,9 +510,14 @@ class IncidentStore:
                     }
                 )
         if source_rows:
-            conn.execute(self._insert_ignore(sources_table), list(source_rows.values()))
+            # A newer record may correct its source (ACLED's `source` column lists the publishers).
+            conn.execute(
+                self._insert_on_conflict(sources_table, update=("kind", "title", "publisher", "url", "published")),
+                list(source_rows.values()),
+            )
         if link_rows:
-            conn.execute(self._insert_ignore(links_table), link_rows)
+            # reported_event_id stays: it is how a re-ingested article finds its merged report.
+            conn.execute(self._insert_on_conflict(links_table, update=("sentence",)), link_rows)
 
     def resolve_place(
         self,

@@ -399,3 +399,24 @@ def test_opening_a_store_does_not_wait_for_a_writer(tmp_path: Path) -> None:
     other_process.close()
     source = article("a")
     assert reader.ingest(source, [incident("A1", source)]).added == 1
+
+
+def test_a_newer_import_corrects_its_source_and_keeps_merged_reports(store: IncidentStore) -> None:
+    acled = Source(kind="acled", title="ACLED IRQ9", publisher="Shafaq News", source_id="IRQ9", sentence="old")
+    store.upsert([incident("IRQ9", acled, timestamp=1)])
+    report = article("a")
+    assert store.ingest(report, [incident("A1", report, location="Balad air base")]).merged == 1
+
+    # The export of the merged incident comes back with a corrected ACLED source list.
+    [merged] = store.query()
+    corrected = Source(kind="acled", title="ACLED IRQ9", publisher="Rudaw; Kurdistan 24", source_id="IRQ9", sentence="new")
+    newer = merged.with_changes(
+        sources=[corrected, *[s for s in merged.sources if s.source_id != "IRQ9"]], timestamp=(merged.timestamp or 0) + 1
+    )
+    assert store.upsert([newer]).updated == 1
+    [after] = store.query()
+    assert {s.source_id: (s.publisher, s.sentence) for s in after.sources}["IRQ9"] == ("Rudaw; Kurdistan 24", "new")
+    assert {s.source_id for s in after.sources} == {"IRQ9", "S-a"}
+    # The article's report is still found in the incident it was merged into.
+    assert store.ingest(report, [incident("A1", report, location="Balad air base")]).unchanged == 1
+    assert store.count() == 1
