@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -359,15 +359,7 @@ class IncidentStore:
             (s.sentence for s in incident.sources if source_key(s) == source_id and s.sentence),
             incident.source_sentence,
         )
-        report = Source(
-            kind=source.kind,
-            title=source.title,
-            publisher=source.publisher,
-            url=source.url,
-            published=source.published,
-            sentence=sentence,
-            source_id=source_id,
-        )
+        report = replace(source, sentence=sentence, source_id=source_id)
         # Same day, same place, same event type, reported by another source: the same event.
         key = place_key(incident)
         candidate = conn.execute(
