@@ -110,7 +110,7 @@ def generate_incidents(n: int, *, seed: int = 0) -> Iterator[Incident]:
     article: Source | None = None
     published = _START
     for i in range(n):
-        # Articles report one to three incidents each, like the seed.
+        # An article reports two incidents on average (the seed reports four).
         if article is None or rng.random() < 0.5:
             publisher = rng.choice(PUBLISHERS)
             published = _START + timedelta(days=rng.randrange(10, _DAYS))  # events up to 9 days earlier
