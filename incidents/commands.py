@@ -172,7 +172,7 @@ def filter_from_args(args: argparse.Namespace) -> IncidentFilter:
     )
 
 
-_TABLE_COLUMNS = (("date", 10), ("when", 5), ("place", 30), ("geo", 10), ("actor", 30), ("type", 34), ("fatalities", 10))
+_TABLE_COLUMNS = (("date", 10), ("when", 5), ("place", 30), ("geo", 10), ("actor", 32), ("type", 34), ("fatalities", 10))
 
 
 def _table_cells(incident: Incident) -> tuple[str, ...]:
