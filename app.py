@@ -20,6 +20,8 @@ from incidents.model import IncidentFilter
 from incidents.store import IncidentStore, default_db_url
 
 st.set_page_config(page_title="incident-map", layout="wide")
+# Rows sent to the browser per table: beyond this the table would outweigh the map's payload.
+TABLE_ROWS = 2_000
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,12 +36,14 @@ def open_store(url: str) -> IncidentStore:
     return IncidentStore(url)
 
 
-@st.cache_data(show_spinner="Loading incidents…", max_entries=4)
+# Frames are cached as resources (shared, never copied): at 100,000 rows st.cache_data's copy on
+# every rerun costs more than the filtering. The page only reads them.
+@st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
 def load_frame(url: str, version: int) -> pd.DataFrame:
     return open_store(url).frame(IncidentFilter())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def view_of(url: str, version: int, flt: IncidentFilter, precisions: tuple[str, ...]) -> pd.DataFrame:
     return filters.apply_view(load_frame(url, version), flt, precisions)
 
@@ -47,6 +51,13 @@ def view_of(url: str, version: int, flt: IncidentFilter, precisions: tuple[str, 
 @st.cache_data(show_spinner=False, max_entries=16)
 def payload_of(url: str, version: int, flt: IncidentFilter, precisions: tuple[str, ...], groups: tuple[str, ...]) -> layers.LayerPayload:
     return layers.layer_payload(view_of(url, version, flt, precisions), list(groups))
+
+
+def forget_cached_data() -> None:
+    """After the page itself changed the store (a save, a placement)."""
+    load_frame.clear()
+    view_of.clear()
+    payload_of.clear()
 
 
 prepare_offline_files()
@@ -136,8 +147,10 @@ table = view.assign(
     source_url=[layers.safe_url(u) for u in view["source_url"]],
 )[["event_date", "location", "actor_group", "actor1", "event_type", "fatalities", "precision",
    "source_kind", "source_title", "source_url", "event_id"]]
+if len(table) > TABLE_ROWS:
+    st.caption(f"The newest {TABLE_ROWS:,} of {len(table):,} rows; the exports below hold them all.")
 st.dataframe(
-    table, key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
+    table.head(TABLE_ROWS), key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
     column_config={
         "event_date": st.column_config.DateColumn("date"),
         "source_url": st.column_config.LinkColumn("link"),
@@ -155,7 +168,7 @@ right.download_button(
 )
 
 with st.expander(f"Not on the map: {len(not_drawn):,} country-only or unresolved incidents"):
-    st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]],
+    st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]].head(TABLE_ROWS),
                  hide_index=True, key="not_drawn")
 
 # ---- add an article ----------------------------------------------------------------------------
@@ -183,13 +196,14 @@ if draft:
         del st.session_state["draft"]
         st.session_state["notice"] = (f"Saved: {result.added} added, {result.merged} merged, "
                                       f"{result.unchanged} unchanged, {result.unresolved} unresolved.")
-        st.cache_data.clear()
+        forget_cached_data()
         st.rerun()  # so the count, map and table above include what was just saved
 
 # ---- unresolved places -------------------------------------------------------------------------
-unresolved = store.unresolved()
+unresolved_count = int(frame["geo_precision"].isna().sum())
 # The geocoder's index takes a moment to load: only when someone opens this section.
-if unresolved and st.toggle(f"Place unresolved incidents ({len(unresolved)})", key="resolve_open"):
+if unresolved_count and st.toggle(f"Place unresolved incidents ({unresolved_count:,})", key="resolve_open"):
+    unresolved = store.unresolved()
     places = authoring.unresolved_places(unresolved)
     label = st.selectbox("Place", [f"{p} ({n})" for p, n in places], key="resolve_place")
     location = places[[f"{p} ({n})" for p, n in places].index(label)][0]
@@ -208,5 +222,5 @@ if unresolved and st.toggle(f"Place unresolved incidents ({len(unresolved)})", k
             geo_precision=chosen.geo_precision if chosen else 1,
         )
         st.session_state["notice"] = f"{updated} incident{'s' if updated != 1 else ''} placed at {location}; the name is remembered for later articles."
-        st.cache_data.clear()
+        forget_cached_data()
         st.rerun()

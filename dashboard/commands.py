@@ -29,9 +29,9 @@ def ingest_seeds(db_url: str, seeds: Path = SEEDS) -> int:
     return added
 
 
-def streamlit_command(port: int, *, headless: bool) -> list[str]:
+def streamlit_command(port: int, *, headless: bool, app: Path = APP) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(port),
         "--server.enableStaticServing", "true",
         "--server.headless", "true" if headless else "false",

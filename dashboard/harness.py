@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -48,12 +49,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_dashboard(db_url: str, *, port: int | None = None, timeout_s: float = 90.0) -> Iterator[str]:
+def running_dashboard(
+    db_url: str, *, port: int | None = None, app: Path = APP, timeout_s: float = 90.0
+) -> Iterator[str]:
     """`streamlit run app.py` on the store; yields the page's URL and stops the server after."""
     port = port or free_port()
     env = {**os.environ, "INCIDENT_MAP_DB": db_url}
     server = subprocess.Popen(
-        streamlit_command(port, headless=True), cwd=APP.parent, env=env,
+        streamlit_command(port, headless=True, app=app), cwd=APP.parent, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://localhost:{port}"

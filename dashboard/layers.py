@@ -259,6 +259,60 @@ class IncidentLayer(JSCSSMixin):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
+function addPlayThrough(map, layer, markers, data, node) {
+  // The period week by week: only incidents whose possible days (a month for month-precision
+  // ones) overlap the week are shown. One control per map: a new layer replaces the old control.
+  if (window.incidentPlayControl) { window.incidentPlayControl.remove(); window.incidentPlayControl = null; }
+  if (data.mode !== "points" || markers.length === 0) { return; }
+  var lo = Infinity, hi = -Infinity, k;
+  for (k = 0; k < data.t0.length; k++) { lo = Math.min(lo, data.t0[k]); hi = Math.max(hi, data.t1[k]); }
+  var first = lo - ((lo + 3) % 7);  // the Monday on or before the first day (day 0 was a Thursday)
+  var weeks = Math.floor((hi - first) / 7) + 1;
+  var control = L.control({position: "bottomleft"});
+  control.onAdd = function () {
+    var box = node("div", null, "im-play");
+    box.style.cssText = "background:rgba(255,255,255,.92);padding:4px 8px;font:12px sans-serif;border-radius:4px";
+    L.DomEvent.disableClickPropagation(box);
+    var button = node("button", "Play weeks"), all = node("button", "All");
+    var slider = document.createElement("input");
+    slider.type = "range"; slider.min = "0"; slider.max = String(weeks - 1); slider.value = "0";
+    slider.style.verticalAlign = "middle";
+    var label = node("span", "all " + weeks + " weeks");
+    label.style.marginLeft = "6px";
+    var timer = null;
+    function show(w) {
+      var a = first + 7 * w, b = a + 6;
+      var shown = markers.filter(function (m) {
+        var i = m.incidentIndex; return data.t0[i] <= b && data.t1[i] >= a; });
+      layer.clearLayers();
+      layer.addLayers(shown);
+      label.textContent = "week of " + new Date(a * 86400000).toISOString().slice(0, 10) + ": " + shown.length;
+    }
+    function stop() { if (timer) { clearInterval(timer); timer = null; } button.textContent = "Play weeks"; }
+    button.onclick = function () {
+      if (timer) { stop(); return; }
+      var w = Number(slider.value) >= weeks - 1 ? -1 : Number(slider.value) - 1;
+      button.textContent = "Pause";
+      timer = setInterval(function () {
+        w += 1;
+        if (w >= weeks) { stop(); return; }
+        slider.value = String(w);
+        show(w);
+      }, 700);
+    };
+    slider.oninput = function () { stop(); show(Number(slider.value)); };
+    all.onclick = function () {
+      stop();
+      layer.clearLayers();
+      layer.addLayers(markers);
+      label.textContent = "all " + weeks + " weeks";
+    };
+    [button, slider, all, label].forEach(function (el) { box.appendChild(el); });
+    return box;
+  };
+  control.addTo(map);
+  window.incidentPlayControl = control;
+}
 var {{ this.get_name() }} = (function () {
   var data = {{ this.payload.json }};
   var map = {{ this._parent._parent.get_name() }};
@@ -346,6 +400,7 @@ var {{ this.get_name() }} = (function () {
   layer.incidentMarkers = markers;
   layer.incidentData = data;
   {{ this._parent.get_name() }}.addLayer(layer);
+  addPlayThrough(map, layer, markers, data, node);
   // Read by the browser test and the bench to know which view is drawn.
   var box = map.getContainer();
   box.dataset.incidentLayer = {{ this.payload.digest|tojson }};
