@@ -66,9 +66,12 @@ class WebsocketBytes:
 
 
 def pick_group(session: OfflineBrowser, group: str) -> None:
-    page = session.page
-    page.get_by_test_id("stMultiSelect").filter(has_text="Actor group").click()
-    page.get_by_role("option", name=group, exact=True).click()
+    """Choose one actor group in the widget as a user does: open it, type, pick the option (the
+    dropdown only renders the options in view, so typing brings the wanted one into it)."""
+    widget = session.page.get_by_test_id("stMultiSelect").filter(has_text="Actor group")
+    widget.click()
+    widget.locator("input").fill(group)
+    session.page.get_by_role("option", name=group, exact=True).click()
 
 
 def markers_drawn(session: OfflineBrowser, selector: str) -> None:

@@ -16,6 +16,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 import folium
@@ -134,11 +135,11 @@ class LayerPayload:
     incidents: int  # drawable incidents represented
     cell_size_deg: float = 0.0
 
-    @property
+    @cached_property
     def json(self) -> str:
         return script_json(self.data)
 
-    @property
+    @cached_property
     def digest(self) -> str:
         """Changes whenever the layer's content does: the browser test and bench wait on it."""
         return hashlib.sha256(self.json.encode()).hexdigest()[:16]
@@ -150,6 +151,15 @@ def _dictionary_encode(values: list[str]) -> tuple[list[int], list[str]]:
     return codes.tolist(), [str(u) for u in uniques]
 
 
+# The frame's columns that tooltips and popups are made of.
+POPUP_COLUMNS: tuple[str, ...] = (
+    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
+    "assoc_actor_2", "attribution", "attributed_by", "location", "place_name", "country", "geo_precision",
+    "fatalities", "injuries", "casualties_reported", "source_sentence", "source_title", "source_publisher",
+    "source_url", "source_count",
+)
+
+
 def point_payload(frame: pd.DataFrame, groups: list[str]) -> LayerPayload:
     """One entry per drawable incident, column-wise; strings go through per-column tables."""
     drawable = frame[is_drawable(frame)]
@@ -157,8 +167,9 @@ def point_payload(frame: pd.DataFrame, groups: list[str]) -> LayerPayload:
     columns: dict[str, list[str]] = {k: [] for k in ("date", "place", "actors", "type", "cas", "attr", "sentence", "title", "url", "prec", "more")}
     t0: list[int] = []
     t1: list[int] = []
-    for r in drawable.to_dict("records"):
-        day = pd.Timestamp(r["event_date"]).date()
+    used = [c for c in POPUP_COLUMNS if c in drawable]
+    for r in drawable[used].astype(object).to_dict("records"):
+        day = r["event_date"].date()
         precision = int(r["time_precision"]) if _is_number(r.get("time_precision")) else TimePrecision.DAY
         start, end = time_span(day, precision)
         t0.append((pd.Timestamp(start) - EPOCH).days)

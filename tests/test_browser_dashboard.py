@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from dashboard.commands import ingest_seeds
 from dashboard.harness import OfflineBrowser, offline_browser, running_dashboard
+from dashboard.layers import time_span
 from incidents.model import GeoPrecision, Incident, Source
 from incidents.store import IncidentStore, to_db_url
 
@@ -44,7 +46,15 @@ def expected(seed_store: str) -> dict[str, int | str]:
     frame = IncidentStore(seed_store).frame()
     drawable = frame[frame["latitude"].notna() & ~((frame["geo_precision"] == 3) & (frame["admin1"] == ""))]
     december = drawable[drawable["event_date"] >= "2019-12-01"]
+    # The week holding the most incidents, as the play-through slider numbers weeks from the Monday
+    # on or before the first day any drawn incident may have happened.
+    spans = [time_span(row.event_date.date(), int(row.time_precision)) for row in drawable.itertuples()]
+    first_monday = min(a for a, _ in spans) - timedelta(days=min(a for a, _ in spans).weekday())
+    weeks = Counter(w for a, b in spans for w in range((a - first_monday).days // 7, (b - first_monday).days // 7 + 1))
+    play_week, play_count = weeks.most_common(1)[0]
     return {
+        "play_week": play_week,
+        "play_count": play_count,
         "all": len(drawable),
         "december": len(december),
         "december_protesters": int((december["actor_group"] == "Protesters").sum()),
@@ -80,14 +90,25 @@ def test_page_draws_filters_and_pops_up_offline(server: str, browser: OfflineBro
     tiles.first.wait_for(timeout=60_000)
     assert "/app/static/tiles/" in str(tiles.first.get_attribute("src"))
 
+    # Play-through: one week at a time; a month-precision incident counts in every week of its month.
+    week, in_week = expected["play_week"], expected["play_count"]
+    browser.map_frame.locator(".im-play input[type=range]").fill(str(week))
+    label = browser.map_frame.locator(".im-play span")
+    assert re.fullmatch(r"week of \d{4}-\d{2}-\d{2}: (\d+)", label.inner_text()).group(1) == str(in_week)
+    assert browser.count_markers() == in_week
+    browser.map_frame.get_by_role("button", name="All").click()
+    assert browser.count_markers() == expected["all"]
+
     # Date range through the URL: a link reopens the view.
     page.goto(f"{server}/?dates=2019-12-01&dates={expected['last_day']}")
     layer = browser.wait_for_map(previous_layer=None)
     assert browser.count_markers() == expected["december"]
 
     # Actor group through the widget: the map redraws and the URL records the choice.
-    page.get_by_test_id("stMultiSelect").filter(has_text="Actor group").click()
-    page.get_by_role("option", name="Protesters").click()
+    widget = page.get_by_test_id("stMultiSelect").filter(has_text="Actor group")
+    widget.click()
+    widget.locator("input").fill("Protesters")  # the dropdown renders only the options in view
+    page.get_by_role("option", name="Protesters", exact=True).click()
     page.keyboard.press("Escape")
     browser.wait_for_map(previous_layer=layer)
     assert browser.count_markers() == expected["december_protesters"] == 1
