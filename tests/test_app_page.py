@@ -231,3 +231,24 @@ def test_place_an_unresolved_incident(
     (placed,) = [i for i in IncidentStore(store_url).query() if i.location == "Camp Unknown"]
     assert (placed.latitude, placed.longitude) == expected
     assert geocoder.aliases == [("Camp Unknown", *expected)]
+
+
+def test_large_views_are_aggregated_on_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.layers import MAX_POINTS
+    from incidents.synthetic import generate_incidents
+
+    url = to_db_url(tmp_path / "large.sqlite")
+    store = IncidentStore(url)
+    store.upsert(generate_incidents(MAX_POINTS + 2_000, seed=3))
+    monkeypatch.setenv("INCIDENT_MAP_DB", url)
+    at = page()
+    data = layer_data(at)
+    assert data["mode"] == "cells"
+    drawn = int(at.markdown[0].value.split("· ")[1].split(" on the map")[0].replace(",", ""))
+    assert sum(data["n"]) == drawn > MAX_POINTS
+    assert len(str(map_args(at)["feature_group"])) < 1_000_000
+    assert "grouped in" in at.info[0].value
+    # Narrowed to one group, the same page ships single incidents again.
+    group = max(set(store.facets().actor_groups), key=lambda g: store.count(IncidentFilter(actor_groups=(g,))))
+    at.multiselect(key="group").set_value([group]).run()
+    assert layer_data(at)["mode"] == "points"
