@@ -26,11 +26,14 @@ def shoot(session: OfflineBrowser, url: str, path: Path) -> None:
     session.map_frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster").first.wait_for()
     session.map_frame.locator("img.leaflet-tile-loaded").first.wait_for()
     session.page.get_by_text("Incidents per week").wait_for()
-    # Let the remaining tiles finish loading: wait until no tile is still pending.
+    # Wait for the map to settle: no zoom animation running and no tile pending, twice in a row
+    # half a second apart (fitBounds animates the first zoom).
     session.map_frame.locator("#map_div").evaluate(
         """el => new Promise(done => {
-             const check = () => document.querySelectorAll('img.leaflet-tile:not(.leaflet-tile-loaded)').length
-               ? setTimeout(check, 100) : done();
+             let calm = 0;
+             const busy = () => document.querySelector('.leaflet-zoom-anim') ||
+               document.querySelectorAll('img.leaflet-tile:not(.leaflet-tile-loaded)').length;
+             const check = () => { calm = busy() ? 0 : calm + 1; calm >= 2 ? done() : setTimeout(check, 500); };
              check(); })"""
     )
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -194,3 +194,13 @@ def test_base_map_script_is_stable_across_builds() -> None:
 
     assert script() == script()
     assert isinstance(folium.Map, type)
+
+
+def test_weekly_counts_fill_empty_weeks(sample: pd.DataFrame) -> None:
+    from dashboard.timeline import weekly_counts
+
+    counts = weekly_counts(sample.iloc[[0, 5]])  # Sunday 1 December and Sunday 15 December
+    assert list(counts.index) == ["2019-11-25", "2019-12-02", "2019-12-09"]  # the empty week is kept
+    assert counts["Iran-aligned militias"].tolist() == [1, 0, 1]
+    counts = weekly_counts(sample.iloc[[0, 1]])
+    assert counts["US and coalition forces"].tolist() == [0, 1]  # Tuesday 3 December
