@@ -353,11 +353,6 @@ def test_an_event_repeated_in_one_file_is_stored_once_newest_first(tmp_path: Pat
     assert (stored.fatalities, stored.timestamp) == (5, 1600900000)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="IncidentStore.upsert inserts source rows with ON CONFLICT DO NOTHING: a corrected ACLED "
-    "`source` list keeps the first version's publishers (STORE's part)",
-)
 def test_a_newer_export_corrects_the_publishers_too(tmp_path: Path, store: IncidentStore) -> None:
     import_file(write(tmp_path / "old.csv", ACLED_HEADER, acled_row("IRQ1")), store)
     newer = acled_row("IRQ1", timestamp="1700000000").replace("Shafaq News; Rudaw", "Rudaw; Kurdistan 24")
