@@ -153,3 +153,32 @@ def test_seed_popup_names_source_and_attribution(server: str, browser: OfflineBr
 
 def test_chromium_is_debians() -> None:
     assert Path("/usr/bin/chromium").exists(), "CI must install Debian's chromium (scripts/test.sh does)"
+
+
+def test_selecting_a_table_row_centres_the_map(server: str, browser: OfflineBrowser, seed_store: str) -> None:
+    frame = IncidentStore(seed_store).frame()  # newest first, the table's order
+    first = frame.iloc[0]
+    assert first["latitude"] == first["latitude"]  # the newest incident has coordinates (not NaN)
+    page = browser.page
+    page.goto(server)
+    browser.wait_for_map()
+    # The table is drawn on a canvas: click the selection cell of its first data row.
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    centre = browser.map_frame.locator("#map_div")
+    page.wait_for_function(
+        """([lat, lng]) => {
+             const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+             const map = f && f.contentWindow.map;
+             if (!map) { return false; }
+             const c = map.getCenter();
+             return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lng) < 0.01 && map.getZoom() === 9;
+           }""",
+        arg=[float(first["latitude"]), float(first["longitude"])],
+        timeout=60_000,
+    )
+    assert centre.is_visible()
+    assert browser.blocked == []
