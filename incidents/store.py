@@ -163,6 +163,7 @@ _TIME_PRECISION, _GEO_PRECISION, _TIMESTAMP = (
 # The incidents columns an incident's content fills, in table order (the source columns are the writer's).
 ROW_COLUMNS: tuple[str, ...] = (*SCALAR_FIELDS, "extra", "place_key", "location_key", "row_hash")
 _ROW_HASH = ROW_COLUMNS.index("row_hash")
+_LOOKUP_IDS = 500  # ids per look-up of stored versions: well under any database's parameter limit
 assert ROW_COLUMNS[0] == "event_id"  # upsert's UPDATE moves the first value to its WHERE clause
 
 
@@ -195,8 +196,8 @@ def _incident_row(incident: Incident) -> dict[str, Any]:
 _SOURCE_COLUMNS: tuple[str, ...] = ("source_id", "kind", "title", "publisher", "url", "published")
 
 
-def _source_values(source: Source) -> tuple[Any, ...]:
-    return (source_key(source), source.kind, source.title, source.publisher, source.url, source.published)
+def _source_values(source: Source) -> list[Any]:
+    return [source_key(source), source.kind, source.title, source.publisher, source.url, source.published]
 
 
 def _source_row(source: Source) -> dict[str, Any]:
@@ -265,16 +266,16 @@ def filter_clauses(flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
-class _PreparedWrite:
-    """A write statement compiled once for the database, executed with one plain tuple per row.
+class _Prepared:
+    """A statement compiled once for the database, executed with plain value sequences.
 
-    Core's executemany builds and processes a parameter dict per row on every execution: a third
-    of an import's time. Here the SQL is still SQLAlchemy's, with bound parameters, compiled for
-    the engine's dialect; each row is a tuple in `names` order, and only the columns whose type
-    has a bind processor on this dialect (dates on SQLite, JSON, booleans) are converted.
+    Core builds and processes a parameter dict per row on every execution: a third of an
+    import's time. Here the SQL is still SQLAlchemy's, with bound parameters, compiled for the
+    engine's dialect; values come in `names` order, and only the parameters whose type has a
+    bind processor on this dialect (dates on SQLite, JSON, booleans) are converted.
     """
 
-    def __init__(self, statement: sa.Executable, table: sa.Table, names: Sequence[str], dialect: sa.Dialect) -> None:
+    def __init__(self, statement: sa.Executable, names: Sequence[str], dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(names))
         self.sql = compiled.string
         self.names = tuple(names)
@@ -285,20 +286,23 @@ class _PreparedWrite:
         self._processors = [
             (i, processor)
             for i, name in enumerate(self.names)
-            if (processor := table.c[name.removeprefix("_")].type.dialect_impl(dialect).bind_processor(dialect))
+            if (processor := compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
         ]
 
-    def execute(self, conn: sa.Connection, rows: Iterable[Sequence[Any]]) -> None:
-        processors, reorder = self._processors, self._reorder
-        parameters: list[Any] = []
-        for row in rows:
-            if processors:
-                row = list(row)
-                for i, process in processors:
-                    row[i] = process(row[i])
-            if reorder is not None:
-                row = reorder(row)
-            parameters.append(tuple(row) if self._positional else dict(zip(self.names, row)))
+    def parameters(self, values: list[Any]) -> tuple[Any, ...] | dict[str, Any]:
+        """The driver's parameters for one execution; `values` is converted in place."""
+        for i, process in self._processors:
+            values[i] = process(values[i])
+        if not self._positional:
+            return dict(zip(self.names, values))
+        return tuple(values if self._reorder is None else self._reorder(values))
+
+    def execute(self, conn: sa.Connection, values: list[Any]) -> sa.CursorResult[Any]:
+        return conn.exec_driver_sql(self.sql, self.parameters(values))
+
+    def execute_many(self, conn: sa.Connection, rows: Iterable[list[Any]]) -> None:
+        """One executemany over the rows (lists, converted in place)."""
+        parameters = [self.parameters(values) for values in rows]
         if parameters:
             conn.exec_driver_sql(self.sql, parameters)
 
@@ -454,33 +458,48 @@ class IncidentStore:
             result.unresolved += 1
 
     @cached_property
-    def _import_writes(self) -> dict[str, _PreparedWrite]:
+    def _import_statements(self) -> dict[str, _Prepared]:
         """upsert's statements, compiled once per store."""
         c = incidents_table.c
         dialect = self.engine.dialect
         return {
-            "insert": _PreparedWrite(
-                incidents_table.insert(), incidents_table, (*ROW_COLUMNS, "primary_source_id", "source_count"), dialect
+            # What is stored under _LOOKUP_IDS ids (a shorter list is padded with its first id).
+            "lookup": _Prepared(
+                sa.select(c.event_id, c.timestamp, c.row_hash).where(
+                    c.event_id.in_([sa.bindparam(f"id{i}", type_=c.event_id.type) for i in range(_LOOKUP_IDS)])
+                ),
+                [f"id{i}" for i in range(_LOOKUP_IDS)],
+                dialect,
             ),
+            "insert": _Prepared(incidents_table.insert(), (*ROW_COLUMNS, "primary_source_id", "source_count"), dialect),
             # Every column the content fills, except the key; the source columns are recounted after.
-            "update": _PreparedWrite(
+            "update": _Prepared(
                 incidents_table.update().where(c.event_id == sa.bindparam("_event_id")),
-                incidents_table,
                 (*ROW_COLUMNS[1:], "_event_id"),
                 dialect,
             ),
             # A newer record may correct its source (ACLED's `source` column lists the publishers).
-            "sources": _PreparedWrite(
-                self._insert_on_conflict(sources_table, update=_SOURCE_COLUMNS[1:]), sources_table, _SOURCE_COLUMNS, dialect
+            "sources": _Prepared(
+                self._insert_on_conflict(sources_table, update=_SOURCE_COLUMNS[1:]), _SOURCE_COLUMNS, dialect
             ),
             # reported_event_id stays: it is how a re-ingested article finds its merged report.
-            "links": _PreparedWrite(
+            "links": _Prepared(
                 self._insert_on_conflict(links_table, update=("sentence",)),
-                links_table,
                 ("event_id", "source_id", "sentence", "reported_event_id"),
                 dialect,
             ),
         }
+
+    def _stored_versions(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, tuple[int | None, str]]:
+        """(timestamp, row_hash) of the stored incidents among `event_ids`."""
+        lookup = self._import_statements["lookup"]
+        stored = {}
+        for start in range(0, len(event_ids), _LOOKUP_IDS):
+            chunk = event_ids[start : start + _LOOKUP_IDS]
+            chunk += chunk[:1] * (_LOOKUP_IDS - len(chunk))
+            for event_id, timestamp, row_hash in lookup.execute(conn, chunk):
+                stored[event_id] = (timestamp, row_hash)
+        return stored
 
     def upsert(
         self,
@@ -499,7 +518,7 @@ class IncidentStore:
         """
         result = UpsertResult()
         c = incidents_table.c
-        writes = self._import_writes
+        statements = self._import_statements
         with self._write() as conn:
             for batch in _batches(incidents, batch_size):
                 latest: dict[str, Incident] = {}
@@ -508,12 +527,7 @@ class IncidentStore:
                     if seen is None or (incident.timestamp or 0) >= (seen.timestamp or 0):
                         latest[incident.event_id] = incident
                 result.unchanged += len(batch) - len(latest)
-                stored = {
-                    event_id: (timestamp, row_hash)
-                    for event_id, timestamp, row_hash in conn.execute(
-                        sa.select(c.event_id, c.timestamp, c.row_hash).where(c.event_id.in_(list(latest)))
-                    )
-                }
+                stored = self._stored_versions(conn, list(latest))
                 inserts: list[list[Any]] = []
                 updates: list[list[Any]] = []
                 written: list[Incident] = []
@@ -533,8 +547,8 @@ class IncidentStore:
                     else:
                         updates.append([*values[1:], values[0]])  # the key moves to the WHERE clause
                     written.append(incident)
-                writes["insert"].execute(conn, inserts)
-                writes["update"].execute(conn, updates)
+                statements["insert"].execute_many(conn, inserts)
+                statements["update"].execute_many(conn, updates)
                 self._link_sources(conn, written)
                 if updates:
                     # Merged articles may hold links the import does not list: count them all.
@@ -560,16 +574,16 @@ class IncidentStore:
         return result
 
     def _link_sources(self, conn: sa.Connection, incidents: Sequence[Incident]) -> None:
-        source_rows: dict[str, tuple[Any, ...]] = {}
-        link_rows: list[tuple[Any, ...]] = []
+        source_rows: dict[str, list[Any]] = {}
+        link_rows: list[list[Any]] = []
         for incident in incidents:
             event_id = incident.event_id
             for source in incident.sources:
                 row = _source_values(source)
                 source_rows.setdefault(row[0], row)
-                link_rows.append((event_id, row[0], source.sentence or incident.source_sentence, event_id))
-        self._import_writes["sources"].execute(conn, source_rows.values())
-        self._import_writes["links"].execute(conn, link_rows)
+                link_rows.append([event_id, row[0], source.sentence or incident.source_sentence, event_id])
+        self._import_statements["sources"].execute_many(conn, source_rows.values())
+        self._import_statements["links"].execute_many(conn, link_rows)
 
     def resolve_place(
         self,
