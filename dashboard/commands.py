@@ -29,10 +29,13 @@ def ingest_seeds(db_url: str, seeds: Path = SEEDS) -> int:
     return added
 
 
-def streamlit_command(port: int, *, headless: bool, app: Path = APP) -> list[str]:
+def streamlit_command(port: int, *, headless: bool, app: Path = APP, address: str = "localhost") -> list[str]:
+    """The server's command line. A named address also stops Streamlit's headless start-up from
+    asking an outside service for the machine's public IP: nothing leaves the machine."""
     return [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(port),
+        "--server.address", address,
         "--server.enableStaticServing", "true",
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
@@ -47,8 +50,9 @@ def run_dashboard(args: argparse.Namespace) -> int:
     if added:
         print(f"store was empty: ingested {added} incidents from {SEEDS}", file=sys.stderr)
     env = {**os.environ, "INCIDENT_MAP_DB": db_url}
-    print(f"incident-map on http://localhost:{args.port} (store: {db_url})", file=sys.stderr)
-    return subprocess.call(streamlit_command(args.port, headless=args.headless), cwd=APP.parent, env=env)
+    print(f"incident-map on http://{args.address}:{args.port} (store: {db_url})", file=sys.stderr)
+    command = streamlit_command(args.port, headless=args.headless, address=args.address)
+    return subprocess.call(command, cwd=APP.parent, env=env)
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -59,5 +63,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--db", help="store path or database URL (default: $INCIDENT_MAP_DB or data/incidents.sqlite)")
     parser.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    parser.add_argument("--address", default="localhost",
+                        help="interface to listen on (default localhost; 0.0.0.0 to share on the network)")
     parser.add_argument("--headless", action="store_true", help="do not open a browser window")
     parser.set_defaults(handler=run_dashboard)
