@@ -204,3 +204,20 @@ def test_weekly_counts_fill_empty_weeks(sample: pd.DataFrame) -> None:
     assert counts["Iran-aligned militias"].tolist() == [1, 0, 1]
     counts = weekly_counts(sample.iloc[[0, 1]])
     assert counts["US and coalition forces"].tolist() == [0, 1]  # Tuesday 3 December
+
+
+def test_dashboard_command_ingests_seeds_once_and_serves_static_files(tmp_path) -> None:
+    from dashboard.commands import APP, ingest_seeds, streamlit_command
+    from incidents.cli import build_parser
+    from incidents.store import IncidentStore, to_db_url
+
+    url = to_db_url(tmp_path / "seeds.sqlite")
+    added = ingest_seeds(url)
+    assert added == IncidentStore(url).count() > 0
+    assert ingest_seeds(url) == 0  # a store with incidents is left as it is
+    command = streamlit_command(8600, headless=True)
+    assert command[command.index("run") + 1] == str(APP)
+    assert command[command.index("--server.enableStaticServing") + 1] == "true"
+    assert command[command.index("--server.address") + 1] == "localhost"
+    args = build_parser().parse_args(["dashboard", "--db", "x.sqlite", "--port", "8600", "--headless"])
+    assert (args.db, args.port, args.headless, args.address) == ("x.sqlite", 8600, True, "localhost")
