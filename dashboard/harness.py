@@ -96,10 +96,6 @@ class OfflineBrowser:
     def map_frame(self) -> FrameLocator:
         return self.page.frame_locator(MAP_FRAME)
 
-    def map_state(self) -> dict[str, str | None]:
-        frame = self.map_frame.locator("#map_div")
-        return {name: frame.get_attribute(f"data-incident-{name}") for name in ("layer", "mode", "markers")}
-
     def wait_for_map(self, *, previous_layer: str | None = None, timeout_ms: float = 120_000) -> str:
         """Wait until the incident layer is on the map (a different one than previous_layer);
         returns its digest."""
