@@ -14,19 +14,17 @@ SEEDS = APP.parent / "seeds"
 
 def ingest_seeds(db_url: str, seeds: Path = SEEDS) -> int:
     """Extract and ingest every article in seeds/ when the store is empty; returns incidents added."""
-    from incidents.articles import read_article
-    from incidents.extract import Extractor
+    from incidents.commands import ingest_paths
     from incidents.store import IncidentStore
 
     store = IncidentStore(db_url)
     if store.count() > 0:
         return 0
-    extractor = Extractor()
-    added = 0
-    for path in sorted(p for p in seeds.iterdir() if p.suffix in (".txt", ".md", ".json")):
-        article = read_article(path)
-        added += store.ingest(article.source(), extractor.extract(article)).added
-    return added
+
+    def report(message: str) -> None:
+        print(f"incident-map dashboard: {message}", file=sys.stderr)
+
+    return ingest_paths([seeds], store, progress=False, on_error=report).result.added
 
 
 def streamlit_command(port: int, *, headless: bool, app: Path = APP, address: str = "localhost") -> list[str]:
