@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from operator import itemgetter
 
 from incidents.actors import actor_group_for
 from incidents.formats.fields import (
@@ -127,73 +128,90 @@ def acled_source(event_id: str, publishers: str, kind: str = "acled") -> Source:
     return Source(kind=kind, title=f"ACLED {event_id}", publisher=publishers, source_id=event_id)
 
 
+# The columns row_parser reads into model fields, in the order its parse function unpacks them.
+_READ: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
+    "assoc_actor_1", "actor2", "assoc_actor_2", "actor_group", "attribution", "attributed_by",
+    "location", "place_name", "latitude", "longitude", "geo_precision", "country", "iso", "admin1",
+    "admin2", "admin3", "fatalities", "injuries", "casualties_reported", "munitions", "notes",
+    "source_sentence", "source_kind", "sources", "source", "timestamp", "extra",
+)  # fmt: skip
+
+
 def row_parser(header: Sequence[str]) -> RowParser:
     """A function turning one data row of a file with this header into an Incident."""
     names = column_names(header)
     width = len(header)
-    extra_names = list(dict.fromkeys(name for name in names if name not in _MODELLED))
+    # Where each column is; a repeated name reads its last column. A column the file lacks reads
+    # the empty cell appended to each row. One itemgetter call fetches every cell of a row.
+    position = {name: i for i, name in enumerate(names)}
+    read_cells = itemgetter(*(position.get(name, width) for name in _READ))
+    extra_positions = [(name, position[name]) for name in dict.fromkeys(names) if name not in _MODELLED]
 
     def parse(row: Sequence[str]) -> Incident:
         if len(row) != width:
             raise RowError(f"expected {width} fields, found {len(row)}")
-        cells = dict(zip(names, row))
-        get = cells.get
-        event_id = get("event_id_cnty", "").strip()
+        cells = [*row, ""]
+        (
+            event_id, event_date, time_precision, event_type, sub_event_type, actor1,
+            assoc_actor_1, actor2, assoc_actor_2, actor_group, attribution, attributed_by,
+            location, place_name, latitude, longitude, geo_precision, country, numeric_iso, admin1,
+            admin2, admin3, fatalities, injuries, casualties_reported, munitions, notes,
+            source_sentence, kind, sources, publishers, timestamp, extra_json,
+        ) = read_cells(cells)  # fmt: skip
+        event_id = event_id.strip()
         if not event_id:
             raise RowError("event_id_cnty is empty")
-        lat, lon = parse_point(get("latitude", ""), get("longitude", ""))
-        precision = parse_code(get("geo_precision", ""), "geo_precision", range(1, 4))
+        lat, lon = parse_point(latitude, longitude)
+        precision = parse_code(geo_precision, "geo_precision", range(1, 4))
         if lat is None:
             precision = None  # a precision without a point locates nothing
         elif precision is None:
             precision = GeoPrecision.REGION.value
-        when = parse_code(get("time_precision", ""), "time_precision", range(1, 4))
+        when = parse_code(time_precision, "time_precision", range(1, 4))
 
-        extra = {name: cells[name] for name in extra_names if cells[name]}
-        extra.update(_json_extra(get("extra", "")))
-        country = get("country", "")
-        numeric_iso = get("iso", "").strip()
+        extra = {name: cells[i] for name, i in extra_positions if cells[i]}
+        extra.update(_json_extra(extra_json))
+        numeric_iso = numeric_iso.strip()
         iso = alpha_2_from_numeric(numeric_iso) or country_code(country)
         if numeric_iso and numeric_iso != numeric_country_code(iso):
             extra["iso"] = numeric_iso  # not an ISO country (ACLED's Kosovo is 0): keep it verbatim
 
-        kind = get("source_kind", "").strip() or "acled"
+        kind = kind.strip() or "acled"
         if kind not in SOURCE_KINDS:
             raise RowError(f"source_kind {kind!r} is not one of {', '.join(SOURCE_KINDS)}")
-        sources = get("sources", "")
-        actor1 = get("actor1", "")
         return Incident(
             event_id=event_id,
-            event_date=parse_date(get("event_date", ""), "event_date"),
+            event_date=parse_date(event_date, "event_date"),
             time_precision=TimePrecision.MONTH.value if when is None else when,
-            event_type=get("event_type", ""),
-            sub_event_type=get("sub_event_type", ""),
+            event_type=event_type,
+            sub_event_type=sub_event_type,
             actor1=actor1,
-            assoc_actor_1=get("assoc_actor_1", ""),
-            actor2=get("actor2", ""),
-            assoc_actor_2=get("assoc_actor_2", ""),
-            actor_group=get("actor_group", "") or actor_group_for(actor1),
-            attribution=_attribution(get("attribution", "")),
-            attributed_by=get("attributed_by", ""),
-            location=get("location", ""),
-            place_name=get("place_name", ""),
+            assoc_actor_1=assoc_actor_1,
+            actor2=actor2,
+            assoc_actor_2=assoc_actor_2,
+            actor_group=actor_group or actor_group_for(actor1),
+            attribution=_attribution(attribution),
+            attributed_by=attributed_by,
+            location=location,
+            place_name=place_name,
             latitude=lat,
             longitude=lon,
             geo_precision=precision,
             country=country,
             iso=iso,
-            admin1=get("admin1", ""),
-            admin2=get("admin2", ""),
-            admin3=get("admin3", ""),
-            fatalities=parse_int(get("fatalities", ""), "fatalities", minimum=0),
-            injuries=parse_int(get("injuries", ""), "injuries", minimum=0),
-            casualties_reported=_flag(get("casualties_reported", "")),
-            munitions=get("munitions", ""),
-            notes=get("notes", ""),
-            source_sentence=get("source_sentence", ""),
+            admin1=admin1,
+            admin2=admin2,
+            admin3=admin3,
+            fatalities=parse_int(fatalities, "fatalities", minimum=0),
+            injuries=parse_int(injuries, "injuries", minimum=0),
+            casualties_reported=_flag(casualties_reported),
+            munitions=munitions,
+            notes=notes,
+            source_sentence=source_sentence,
             source_kind=kind,
-            sources=_json_sources(sources) if sources else [acled_source(event_id, get("source", ""), kind)],
-            timestamp=parse_int(get("timestamp", ""), "timestamp"),
+            sources=_json_sources(sources) if sources else [acled_source(event_id, publishers, kind)],
+            timestamp=parse_int(timestamp, "timestamp"),
             extra=extra,
         )
 
