@@ -324,6 +324,9 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints only
         cursor.execute("PRAGMA busy_timeout=30000")
+        # 64 MB of page cache (the default is 2 MB): an import updates six indexes of a table of
+        # a million rows, and re-reading evicted index pages is most of its database time.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
