@@ -178,7 +178,7 @@ def _incident_values(incident: Incident) -> list[Any]:
     content = (
         values[:_TIMESTAMP] + values[_TIMESTAMP + 1 :],
         sorted(incident.extra.items()),
-        sorted((source_key(s), s.kind, s.title, s.publisher, s.url, s.published, s.sentence) for s in incident.sources),
+        sorted([(source_key(s), s.kind, s.title, s.publisher, s.url, s.published, s.sentence) for s in incident.sources]),
     )
     values += (
         incident.extra,
@@ -289,22 +289,23 @@ class _Prepared:
             if (processor := compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
         ]
 
-    def parameters(self, values: list[Any]) -> tuple[Any, ...] | dict[str, Any]:
-        """The driver's parameters for one execution; `values` is converted in place."""
-        for i, process in self._processors:
-            values[i] = process(values[i])
-        if not self._positional:
-            return dict(zip(self.names, values))
-        return tuple(values if self._reorder is None else self._reorder(values))
+    def _parameters(self, rows: list[list[Any]]) -> list[Any]:
+        """The driver's parameters, one set per row; the rows are converted in place."""
+        for i, process in self._processors:  # column by column: a tight loop per converted column
+            for values in rows:
+                values[i] = process(values[i])
+        if self._positional:
+            return list(map(self._reorder or tuple, rows))
+        return [dict(zip(self.names, values)) for values in rows]
 
     def execute(self, conn: sa.Connection, values: list[Any]) -> sa.CursorResult[Any]:
-        return conn.exec_driver_sql(self.sql, self.parameters(values))
+        return conn.exec_driver_sql(self.sql, self._parameters([values]))
 
     def execute_many(self, conn: sa.Connection, rows: Iterable[list[Any]]) -> None:
         """One executemany over the rows (lists, converted in place)."""
-        parameters = [self.parameters(values) for values in rows]
-        if parameters:
-            conn.exec_driver_sql(self.sql, parameters)
+        rows = list(rows)
+        if rows:
+            conn.exec_driver_sql(self.sql, self._parameters(rows))
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:

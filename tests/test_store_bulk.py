@@ -1,0 +1,46 @@
+"""upsert across its batch and look-up boundaries: the prepared statements write what Core would."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from incidents.model import incident_to_record
+from incidents.store import IncidentStore, source_key
+from incidents.synthetic import generate_incidents
+
+N = 1234  # more than two look-ups of stored versions (500 ids each) per batch, and a short last one
+
+
+def test_upsert_over_many_batches_inserts_once_then_finds_every_row_unchanged(tmp_path: Path) -> None:
+    store = IncidentStore(tmp_path / "bulk.sqlite")
+    incidents = list(generate_incidents(N, seed=11))
+
+    first = store.upsert(incidents, batch_size=1100)
+    again = store.upsert(incidents, batch_size=1100)
+
+    assert (first.inserted, first.updated, first.unchanged) == (N, 0, 0)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, N)
+    stored = {i.event_id: i for i in store.iter_incidents()}
+    for incident in incidents:
+        record, expected = incident_to_record(stored[incident.event_id]), incident_to_record(incident)
+        # The store gives each source its id and the incident's sentence when the source had none.
+        for source, original in zip(expected["sources"], incident.sources):  # type: ignore[arg-type]
+            source["source_id"] = source_key(original)
+            source["sentence"] = original.sentence or incident.source_sentence
+        assert record == expected
+
+
+def test_newer_records_replace_older_ones_and_older_ones_change_nothing(tmp_path: Path) -> None:
+    store = IncidentStore(tmp_path / "bulk.sqlite")
+    incidents = [dataclasses.replace(i, timestamp=1_600_000_000) for i in generate_incidents(N, seed=11)]
+    store.upsert(incidents, batch_size=1100)
+
+    newer = [dataclasses.replace(i, notes=f"corrected {n}", timestamp=1_700_000_000) for n, i in enumerate(incidents[::7])]
+    older = [dataclasses.replace(i, notes="stale", timestamp=1_500_000_000) for i in incidents[1::7]]
+    result = store.upsert([*newer, *older], batch_size=100)
+
+    assert (result.inserted, result.updated, result.unchanged) == (0, len(newer), len(older))
+    notes = {i.event_id: i.notes for i in store.iter_incidents()}
+    assert all(notes[i.event_id] == i.notes for i in newer)
+    assert not any(notes[i.event_id] == "stale" for i in older)
