@@ -72,6 +72,7 @@ FUZZY_MIN_RATIO_LONG = 80.0
 FUZZY_TWO_EDITS_LENGTH = 10  # names this long may differ in two letters (Khurmatu/Khormato)
 FUZZY_MIN_LENGTH = 5
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
+RESULT_CACHE_SIZE = 16384  # resolved queries kept per geocoder (articles repeat their places)
 
 # "north of Mosul", "near Kirkuk", "outskirts of Ramadi": the place itself, precision 2.
 _NEAR = re.compile(
@@ -114,6 +115,8 @@ class OfflineGeocoder(Geocoder):
     persistent cache, one request a second) for names the offline gazetteer does not know;
     off by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any
     object with geopy's geocode(query, exactly_one=..., country_codes=...) (for tests).
+    result_cache_size: how many resolved queries (keyed on the query and every argument) are
+    remembered; 0 turns the cache off. add_alias empties it.
     """
 
     def __init__(
@@ -125,6 +128,7 @@ class OfflineGeocoder(Geocoder):
         cache_dir: Path | str | None = None,
         gazetteer_dir: Path | str | None = None,
         user_agent: str | None = None,
+        result_cache_size: int = RESULT_CACHE_SIZE,
     ) -> None:
         from geo.online import DEFAULT_USER_AGENT
 
@@ -137,6 +141,10 @@ class OfflineGeocoder(Geocoder):
         if online_fallback is None:
             online_fallback = os.environ.get("INCIDENT_MAP_ONLINE_GEOCODER", "") == "1"
         self._lock = threading.Lock()
+        # query, country, bias, kinds, layer generation -> ranked (candidate, precision) pairs;
+        # the generation in the key keeps a result computed before add_alias from being served after
+        self._resolve_cached = lru_cache(maxsize=result_cache_size)(self._resolve_for_generation)
+        self._generation = 0
         self.base_layer = base_layer(self.cache_dir)
         self.file_layers = [geonames_layer(path, self.cache_dir) for path in self.imported_files()]
         self.user_layer = self._read_user_layer()
@@ -157,9 +165,17 @@ class OfflineGeocoder(Geocoder):
     def _stack_layers(self) -> None:
         # the user's own places first: what a user said about a name wins
         self.layers: list[Layer] = [self.user_layer, self.base_layer, *self.file_layers]
+        self._keyed_layers = [layer for layer in self.layers if layer.key_count]  # skip empty look-ups
         self._country_names: dict[str, str] = {}
         for layer in reversed(self.layers):
             self._country_names.update(layer.country_names)
+        self._generation += 1
+        self._resolve_cached.cache_clear()
+
+    def clear_cache(self) -> None:
+        """Forget remembered query results (and memoised spellings): for benchmarks."""
+        self._resolve_cached.cache_clear()
+        _literal.cache_clear()
 
     def imported_files(self) -> list[Path]:
         return sorted(self.gazetteer_dir.glob("*.txt")) if self.gazetteer_dir.is_dir() else []
@@ -192,16 +208,22 @@ class OfflineGeocoder(Geocoder):
         bias = _bias_argument(country_bias)
         kind_filter = _kinds_argument(kinds)
         query = query.strip()
-        candidates = self._resolve(query, country_code, bias, kind_filter)
+        candidates = self._resolve_cached(query, country_code, bias, kind_filter, self._generation)
         # online only for names the gazetteer does not know at all: a name it knows but will not
         # place ("Middle East") or not in the asked country stays unresolved
         if not candidates and self.online is not None and query and not self._known_exactly(query):
             return self.online.geocode(query, exactly_one=exactly_one, country=country_code)
         if not candidates:
             return None
+        # Locations are built fresh for each call (callers may change raw), only for what is returned
         if exactly_one:
             return self._location(candidates[0])
         return [self._location(c) for c in candidates]
+
+    def _resolve_for_generation(
+        self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None, generation: int
+    ) -> tuple[tuple[Candidate, int], ...]:
+        return tuple(self._resolve(query, country, bias, kinds))
 
     def _resolve(
         self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
@@ -223,10 +245,10 @@ class OfflineGeocoder(Geocoder):
                 return []  # part of a country is too wide to place
             # part of a province is coded to the province (3); part of a town to the town (2)
             return [(c, max(p, 3 if c.layer.kind(c.row) == "admin1" else 2)) for c, p in found]
-        acled = _ACLED_PART.match(query)
+        acled = _ACLED_PART.match(query) if "-" in query else None
         if acled:
             return self._resolve_part(acled["place"], acled["part"], country, bias, kinds)
-        qualified = _QUALIFIED.match(query)
+        qualified = _QUALIFIED.match(query) if "," in query else None
         if qualified:
             return self._resolve_qualified(qualified["place"], qualified["qualifier"], country, bias, kinds)
         ranked = self._candidates(query, country, bias, kinds)
@@ -239,7 +261,7 @@ class OfflineGeocoder(Geocoder):
 
     def _known_exactly(self, query: str) -> bool:
         key = name_key(query).key
-        return any(layer.find(key) >= 0 for layer in self.layers)
+        return any(layer.find(key) >= 0 for layer in self._keyed_layers)
 
     def _resolve_part(
         self, place: str, part: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
@@ -305,7 +327,9 @@ class OfflineGeocoder(Geocoder):
         kinds: frozenset[str] | None,
         query: str | None = None,
     ) -> list[Candidate]:
-        found = [(layer, entry) for layer in self.layers for entry in layer.lookup(key)]
+        found = [(layer, entry) for layer in self._keyed_layers for entry in layer.lookup(key)]
+        if not found:
+            return []
         literal = None
         if query is not None and len(found) > 1:
             # the letter-for-letter spelling only tells homonyms apart when folding lost something
@@ -382,7 +406,7 @@ class OfflineGeocoder(Geocoder):
         name = layer.names[row]
         admin1 = layer.admin1s[row]
         latitude, longitude = layer.latitudes[row], layer.longitudes[row]
-        address = ", ".join(dict.fromkeys(p for p in (name, admin1, country_name) if p))
+        address = _address(name, admin1, country_name)
         raw = {
             "name": name,
             "kind": layer.kind(row),
@@ -398,7 +422,8 @@ class OfflineGeocoder(Geocoder):
             "longitude": longitude,
             "population": layer.populations[row],
         }
-        return Location(address, (latitude, longitude), raw)
+        # a Point, not a tuple: Location would parse a tuple into a Point through a second one
+        return Location(address, Point(latitude, longitude), raw)
 
     # -- reverse ----------------------------------------------------------------------------
 
@@ -553,6 +578,16 @@ def _rank(
         elif kind == "city" and population < _SMALL_PLACE_POPULATION:
             rank += _SMALL_PLACE_OUTSIDE_BIAS
     return rank
+
+
+def _address(name: str, admin1: str, country_name: str) -> str:
+    """ "Name, Province, Country", each part once and only when known."""
+    parts = [name] if name else []
+    if admin1 and admin1 not in parts:
+        parts.append(admin1)
+    if country_name and country_name not in parts:
+        parts.append(country_name)
+    return ", ".join(parts)
 
 
 def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:

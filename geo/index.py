@@ -38,6 +38,9 @@ TRUST_ALTERNATE = 2  # a GeoNames alternate name
 _TRUST_BITS = 2
 _HINT_BITS = 3  # 0 = no hint, else 1 + index in HINTS
 _ROW_SHIFT = _TRUST_BITS + _HINT_BITS
+_TRUST_MASK = (1 << _TRUST_BITS) - 1
+_HINT_MASK = (1 << _HINT_BITS) - 1
+_HINT_BY_CODE: tuple[str | None, ...] = (None, *HINTS)
 
 # Keys worth fuzzy matching: long enough for a typo to be told from another name, and of places
 # that matter (not a GeoNames alternate spelling of a hamlet).
@@ -256,20 +259,17 @@ class Layer:
                 return position
             slot = (slot + 1) & mask
 
-    def _entries_at(self, position: int) -> Iterator[Entry]:
-        for i in range(self.entry_starts[position], self.entry_starts[position + 1]):
-            packed = self.entries[i]
-            hint_code = (packed >> _TRUST_BITS) & ((1 << _HINT_BITS) - 1)
-            yield Entry(
-                packed >> _ROW_SHIFT,
-                None if hint_code == 0 else HINTS[hint_code - 1],
-                packed & ((1 << _TRUST_BITS) - 1),
-                self.entry_spellings[i],
-            )
+    def _entries_at(self, position: int) -> list[Entry]:
+        start, end = self.entry_starts[position], self.entry_starts[position + 1]
+        # one comprehension over array slices: the hot path of every look-up
+        return [
+            Entry(packed >> _ROW_SHIFT, _HINT_BY_CODE[(packed >> _TRUST_BITS) & _HINT_MASK], packed & _TRUST_MASK, spelling)
+            for packed, spelling in zip(self.entries[start:end], self.entry_spellings[start:end])
+        ]
 
     def lookup(self, key: str) -> list[Entry]:
         position = self.find(key)
-        return [] if position < 0 else list(self._entries_at(position))
+        return [] if position < 0 else self._entries_at(position)
 
     def kind(self, row: int) -> str:
         return KINDS[self.kinds[row]]

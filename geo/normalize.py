@@ -74,6 +74,8 @@ _KIND_WORDS: dict[tuple[str, ...], str] = {
 _MAX_KIND_WORDS = max(len(words) for words in _KIND_WORDS)
 # "AB" (air base) only counts as a kind word at the end of a longer name: "Al Asad AB".
 _TRAILING_ONLY = {("ab",): HINT_BASE}
+# Words that can begin a kind word: any other word is kept without trying the phrases.
+_KIND_FIRST_WORDS = frozenset(words[0] for words in (*_KIND_WORDS, *_TRAILING_ONLY))
 
 # The Arabic article as transliterations write it, the Persian ezafe ("Bandar-e Mahshahr") and
 # English filler words.
@@ -104,7 +106,9 @@ def _fold_token(token: str) -> str:
     # y/i and ou/u vary freely in transliteration (Bayji/Baiji, Mossoul/Mosul), as does a final
     # h after a vowel (Nasiriyah/Nasiriya, Basrah/Basra); doubled letters likewise (Assad/Asad).
     token = token.replace("y", "i").replace("ou", "u").replace("ee", "i")
-    token = _DOUBLED.sub(r"\1", token)
+    # search first: sub with a group template costs a Python-level call even when nothing matches
+    if _DOUBLED.search(token):
+        token = _DOUBLED.sub(r"\1", token)
     if len(token) > 3 and token.endswith("h") and token[-2] in "aeiou":
         token = token[:-1]
     if token in _AYN:
@@ -114,9 +118,12 @@ def _fold_token(token: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     text = unidecode(text).lower()
-    text = _POSSESSIVE.sub("", text)  # "Baghdad's Green Zone" -> "baghdad green zone"
-    text = _APOSTROPHES.sub("", text).replace(".", "")
-    text = _LETTER_DIGIT_HYPHEN.sub(r"\1\2", text)  # "K-1", "H 3" -> "k1", "h3"
+    if "'" in text or "`" in text:  # the only apostrophes left in unidecode's ASCII
+        text = _POSSESSIVE.sub("", text)  # "Baghdad's Green Zone" -> "baghdad green zone"
+        text = _APOSTROPHES.sub("", text)
+    text = text.replace(".", "")
+    if _LETTER_DIGIT_HYPHEN.search(text):
+        text = _LETTER_DIGIT_HYPHEN.sub(r"\1\2", text)  # "K-1", "H 3" -> "k1", "h3"
     return [t for t in _NON_ALNUM.split(text) if t]
 
 
@@ -128,6 +135,10 @@ def name_key(text: str) -> NameKey:
     kept: list[str] = []
     i = 0
     while i < len(tokens):
+        if tokens[i] not in _KIND_FIRST_WORDS:
+            kept.append(tokens[i])
+            i += 1
+            continue
         for width in range(min(_MAX_KIND_WORDS, len(tokens) - i), 0, -1):
             words = tuple(tokens[i : i + width])
             found = _KIND_WORDS.get(words)
