@@ -88,6 +88,12 @@ _PART_OF = re.compile(
     r"downtown|old|outer)\s+(?P<place>.+)$",
     re.IGNORECASE,
 )
+# What every _NEAR and _PART_OF query starts with: one cheap test spares most names both patterns.
+_NEAR_OR_PART_CUE = re.compile(
+    r"\d|just|some|about|near|outside|around|outskirts|the|on|close|north|south|east|west|central|rural|"
+    r"greater|downtown|old|outer",
+    re.IGNORECASE,
+)
 _VOWELS = re.compile(r"[aeiou]")
 _TOO_WIDE_TO_BE_NEAR = ("country", "region")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -204,9 +210,12 @@ class OfflineGeocoder(Geocoder):
         """
         if not isinstance(query, str):
             raise TypeError(f"geocode() query must be a str, not {type(query).__name__}")
-        country_code = _country_argument(country, "country")
-        bias = _bias_argument(country_bias)
-        kind_filter = _kinds_argument(kinds)
+        if country is None and country_bias is None and kinds is None:  # the usual call: nothing to check
+            country_code, bias, kind_filter = None, _NO_BIAS, None
+        else:
+            country_code = _country_argument(country, "country")
+            bias = _bias_argument(country_bias)
+            kind_filter = _kinds_argument(kinds)
         query = query.strip()
         candidates = self._resolve_cached(query, country_code, bias, kind_filter, self._generation)
         # online only for names the gazetteer does not know at all: a name it knows but will not
@@ -231,14 +240,15 @@ class OfflineGeocoder(Geocoder):
         """Ranked (candidate, geo_precision) pairs; empty when nothing fits."""
         if not query or len(query) > 200:
             return []
-        near = _NEAR.match(query)
+        cue = _NEAR_OR_PART_CUE.match(query)
+        near = _NEAR.match(query) if cue else None
         if near:
             found = self._resolve(near["place"], country, bias, kinds)
             if not found or found[0][0].layer.kind(found[0][0].row) in _TOO_WIDE_TO_BE_NEAR:
                 return []  # near a country is nowhere in particular (and not its next homonym)
             # "near Baghdad" is coded to Baghdad with precision 2; near a province stays 3
             return [(c, max(p, 2)) for c, p in found]
-        part_of = _PART_OF.match(query)
+        part_of = _PART_OF.match(query) if cue else None
         if part_of and not self._known_exactly(query):
             found = self._resolve(part_of["place"], country, bias, kinds)
             if not found or found[0][0].layer.kind(found[0][0].row) in _TOO_WIDE_TO_BE_NEAR:
@@ -255,9 +265,9 @@ class OfflineGeocoder(Geocoder):
         within = _IN.match(query) if not ranked else None
         if within:  # "US Embassy in Baghdad" is a name of its own; "Ain al-Asad air base in Anbar" is not
             return self._resolve_qualified(within["place"], within["qualifier"], country, bias, kinds)
-        if not ranked or not ranked[0].layer.has_point(ranked[0].row):
+        if not ranked or not ranked[0].layer.has_point(ranked[0].entry.row):
             return []  # nothing, or a name known to be too wide to place
-        return [(c, c.layer.precisions[c.row]) for c in ranked if c.layer.has_point(c.row)]
+        return [(c, c.layer.precisions[c.entry.row]) for c in ranked if c.layer.has_point(c.entry.row)]
 
     def _known_exactly(self, query: str) -> bool:
         key = name_key(query).key
@@ -338,14 +348,15 @@ class OfflineGeocoder(Geocoder):
             if literal == key:
                 literal = None
         candidates: list[Candidate] = []
+        kinds_asked = kinds is not None
         for layer, entry in found:
             row = entry.row
             if country and layer.country_codes[row] != country:
                 continue
-            kind = layer.kind(row)
-            if kinds is not None and kind not in kinds:
+            kind = KINDS[layer.kinds[row]]
+            if kinds_asked and kind not in kinds:
                 continue
-            rank = _rank(layer, entry, kind, hint, bias, kinds_asked=kinds is not None)
+            rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
             if score < 100.0:
                 rank += _FUZZY_PENALTY
             elif literal is not None and _literal(layer.spelling(entry)) == literal:
@@ -368,8 +379,8 @@ class OfflineGeocoder(Geocoder):
         seen: set[tuple[str, str, float, float]] = set()
         unique: list[Candidate] = []
         for c in candidates:
-            layer, row = c.layer, c.row
-            same = (layer.kind(row), layer.names[row], round(layer.latitudes[row], 2), round(layer.longitudes[row], 2))
+            layer, row = c.layer, c.entry.row
+            same = (layer.kinds[row], layer.names[row], round(layer.latitudes[row], 2), round(layer.longitudes[row], 2))
             if same not in seen:
                 seen.add(same)
                 unique.append(c)
@@ -400,7 +411,8 @@ class OfflineGeocoder(Geocoder):
 
     def _location(self, found: tuple[Candidate, int]) -> Location:
         candidate, precision = found
-        layer, row = candidate.layer, candidate.row
+        layer, entry = candidate.layer, candidate.entry
+        row = entry.row
         country_code = layer.country_codes[row]
         country_name = self._country_names.get(country_code, "")
         name = layer.names[row]
@@ -409,11 +421,11 @@ class OfflineGeocoder(Geocoder):
         address = _address(name, admin1, country_name)
         raw = {
             "name": name,
-            "kind": layer.kind(row),
+            "kind": KINDS[layer.kinds[row]],
             "geo_precision": int(precision),
             "source": layer.sources[row],
             "source_id": layer.source_ids[row],
-            "matched_alias": layer.spelling(candidate.entry),
+            "matched_alias": name if entry.spelling < 0 else layer.spellings[entry.spelling],
             "score": round(candidate.score, 1),
             "country_code": country_code,
             "country": country_name,
@@ -552,9 +564,7 @@ class OfflineGeocoder(Geocoder):
 # -- ranking ----------------------------------------------------------------------------------
 
 
-def _rank(
-    layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozenset[str], *, kinds_asked: bool = False
-) -> float:
+def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozenset[str], kinds_asked: bool) -> float:
     row = entry.row
     rank = 0.0
     if hint is not None:
@@ -625,9 +635,12 @@ def _country_argument(value: object, label: str) -> str | None:
     return value.upper()
 
 
+_NO_BIAS: frozenset[str] = frozenset()
+
+
 def _bias_argument(value: object) -> frozenset[str]:
     if value is None:
-        return frozenset()
+        return _NO_BIAS
     if isinstance(value, str):
         return frozenset({_country_argument(value, "country_bias")} - {None})
     if isinstance(value, Iterable):

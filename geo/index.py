@@ -260,12 +260,14 @@ class Layer:
             slot = (slot + 1) & mask
 
     def _entries_at(self, position: int) -> list[Entry]:
-        start, end = self.entry_starts[position], self.entry_starts[position + 1]
-        # one comprehension over array slices: the hot path of every look-up
-        return [
-            Entry(packed >> _ROW_SHIFT, _HINT_BY_CODE[(packed >> _TRUST_BITS) & _HINT_MASK], packed & _TRUST_MASK, spelling)
-            for packed, spelling in zip(self.entries[start:end], self.entry_spellings[start:end])
-        ]
+        # the hot path of every look-up: columns bound once, entries decoded in one plain loop
+        starts, entries, spellings = self.entry_starts, self.entries, self.entry_spellings
+        found = []
+        for i in range(starts[position], starts[position + 1]):
+            packed = entries[i]
+            hint = _HINT_BY_CODE[(packed >> _TRUST_BITS) & _HINT_MASK]
+            found.append(Entry(packed >> _ROW_SHIFT, hint, packed & _TRUST_MASK, spellings[i]))
+        return found
 
     def lookup(self, key: str) -> list[Entry]:
         position = self.find(key)
