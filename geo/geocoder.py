@@ -359,8 +359,11 @@ class OfflineGeocoder(Geocoder):
             rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
             if score < 100.0:
                 rank += _FUZZY_PENALTY
-            elif literal is not None and _literal(layer.spelling(entry)) == literal:
-                rank += _LITERAL_BONUS
+            elif literal is not None:
+                spelling = layer.spelling(entry)
+                # a spelling typed as the query needs no folding to compare (homonyms share theirs)
+                if spelling == query or _literal(spelling) == literal:
+                    rank += _LITERAL_BONUS
             if rank >= MIN_RANK:
                 candidates.append(Candidate(layer, entry, rank, score))
         if len(candidates) < 2:
