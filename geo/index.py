@@ -140,7 +140,7 @@ class Layer:
         # first letter -> positions of fuzzy-worthy keys, sorted by key length
         self.fuzzy_positions: dict[str, array] = {}
         self.country_names: dict[str, str] = {}  # ISO alpha-2 -> English name, from country places
-        self._fuzzy_keys: dict[str, list[str]] = {}
+        self._fuzzy_keys: dict[str, tuple[str, ...]] = {}
         self._pending_names: list[str] | None = []
         self._pending_ids: list[str] = []
         self._pending_keys: dict[str, list[tuple[int, str | None]]] = {}
@@ -282,12 +282,14 @@ class Layer:
     def spelling(self, entry: Entry) -> str:
         return self.names[entry.row] if entry.spelling < 0 else self.spellings[entry.spelling]
 
-    def fuzzy_candidates(self, key: str, length_band: int) -> list[str]:
+    def fuzzy_candidates(self, key: str, length_band: int) -> tuple[str, ...]:
         """Fuzzy-worthy keys with key's first letter and a length within length_band of key's."""
         letter = key[:1]
         bucket = self._fuzzy_keys.get(letter)
         if bucket is None:  # materialised on first use, so that loading stays cheap
-            bucket = [self.keys[p] for p in self.fuzzy_positions.get(letter, ())]
+            # a tuple of strings, not a list: the garbage collector stops tracking it, where every
+            # full collection would walk a list's 160,000 strings (some 20 ms each time)
+            bucket = tuple(self.keys[p] for p in self.fuzzy_positions.get(letter, ()))
             self._fuzzy_keys[letter] = bucket
         low = _first_longer_than(bucket, len(key) - length_band - 1)
         high = _first_longer_than(bucket, len(key) + length_band)
@@ -304,7 +306,7 @@ class Layer:
         return len(self.keys)
 
 
-def _first_longer_than(keys: list[str], length: int) -> int:
+def _first_longer_than(keys: tuple[str, ...], length: int) -> int:
     # keys are sorted by length: binary search for the first one longer than length
     lo, hi = 0, len(keys)
     while lo < hi:
