@@ -43,6 +43,7 @@ def parse_int(text: str, column: str, *, minimum: int | None = None) -> int | No
     return value
 
 
+@lru_cache(maxsize=1024)  # a precision column holds a handful of distinct cells over millions of rows
 def parse_code(text: str, column: str, allowed: range) -> int | None:
     """A small precision code such as time_precision 1-3; empty means not stated (None)."""
     value = parse_int(text, column)
