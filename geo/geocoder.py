@@ -72,7 +72,6 @@ FUZZY_MIN_RATIO_LONG = 80.0
 FUZZY_TWO_EDITS_LENGTH = 10  # names this long may differ in two letters (Khurmatu/Khormato)
 FUZZY_MIN_LENGTH = 5
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
-RESULT_CACHE_SIZE = 16384  # resolved queries kept per geocoder (articles repeat their places)
 
 # "north of Mosul", "near Kirkuk", "outskirts of Ramadi": the place itself, precision 2.
 _NEAR = re.compile(
@@ -121,8 +120,6 @@ class OfflineGeocoder(Geocoder):
     persistent cache, one request a second) for names the offline gazetteer does not know;
     off by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any
     object with geopy's geocode(query, exactly_one=..., country_codes=...) (for tests).
-    result_cache_size: how many resolved queries (keyed on the query and every argument) are
-    remembered; 0 turns the cache off. add_alias empties it.
     """
 
     def __init__(
@@ -134,7 +131,6 @@ class OfflineGeocoder(Geocoder):
         cache_dir: Path | str | None = None,
         gazetteer_dir: Path | str | None = None,
         user_agent: str | None = None,
-        result_cache_size: int = RESULT_CACHE_SIZE,
     ) -> None:
         from geo.online import DEFAULT_USER_AGENT
 
@@ -147,10 +143,6 @@ class OfflineGeocoder(Geocoder):
         if online_fallback is None:
             online_fallback = os.environ.get("INCIDENT_MAP_ONLINE_GEOCODER", "") == "1"
         self._lock = threading.Lock()
-        # query, country, bias, kinds, layer generation -> ranked (candidate, precision) pairs;
-        # the generation in the key keeps a result computed before add_alias from being served after
-        self._resolve_cached = lru_cache(maxsize=result_cache_size)(self._resolve_for_generation)
-        self._generation = 0
         self.base_layer = base_layer(self.cache_dir)
         self.file_layers = [geonames_layer(path, self.cache_dir) for path in self.imported_files()]
         self.user_layer = self._read_user_layer()
@@ -175,12 +167,11 @@ class OfflineGeocoder(Geocoder):
         self._country_names: dict[str, str] = {}
         for layer in reversed(self.layers):
             self._country_names.update(layer.country_names)
-        self._generation += 1
-        self._resolve_cached.cache_clear()
 
     def clear_cache(self) -> None:
-        """Forget remembered query results (and memoised spellings): for benchmarks."""
-        self._resolve_cached.cache_clear()
+        """Forget memoised letter-for-letter spellings: for benchmarks of first-time queries.
+        (No query results are remembered: a result cache cost first-time queries 6-8%, its
+        entries walked by the garbage collector, and callers such as the extractor keep their own.)"""
         _literal.cache_clear()
 
     def imported_files(self) -> list[Path]:
@@ -217,7 +208,7 @@ class OfflineGeocoder(Geocoder):
             bias = _bias_argument(country_bias)
             kind_filter = _kinds_argument(kinds)
         query = query.strip()
-        candidates = self._resolve_cached(query, country_code, bias, kind_filter, self._generation)
+        candidates = self._resolve(query, country_code, bias, kind_filter)
         # online only for names the gazetteer does not know at all: a name it knows but will not
         # place ("Middle East") or not in the asked country stays unresolved
         if not candidates and self.online is not None and query and not self._known_exactly(query):
@@ -228,11 +219,6 @@ class OfflineGeocoder(Geocoder):
         if exactly_one:
             return self._location(candidates[0])
         return [self._location(c) for c in candidates]
-
-    def _resolve_for_generation(
-        self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None, generation: int
-    ) -> tuple[tuple[Candidate, int], ...]:
-        return tuple(self._resolve(query, country, bias, kinds))
 
     def _resolve(
         self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None

@@ -9,8 +9,8 @@ looks up "balad" and then prefers a base among the places called Balad.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from unidecode import unidecode
 
@@ -94,9 +94,10 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DOUBLED = re.compile(r"([a-z])\1+")
 
 
-@dataclass(frozen=True)
-class NameKey:
-    """A name's index key and the kind hint its kind words gave (None when there were none)."""
+class NameKey(NamedTuple):
+    """A name's index key and the kind hint its kind words gave (None when there were none).
+    A named tuple: cheaper to make than a dataclass, and the memoised ones are not walked by the
+    garbage collector."""
 
     key: str
     hint: str | None
