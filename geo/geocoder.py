@@ -169,9 +169,8 @@ class OfflineGeocoder(Geocoder):
             self._country_names.update(layer.country_names)
 
     def clear_cache(self) -> None:
-        """Forget memoised letter-for-letter spellings: for benchmarks of first-time queries.
-        (No query results are remembered: a result cache cost first-time queries 6-8%, its
-        entries walked by the garbage collector, and callers such as the extractor keep their own.)"""
+        """Forget memoised letter-for-letter spellings (benchmarks of first-time queries). No
+        query results are remembered: callers such as the extractor keep their own answers."""
         _literal.cache_clear()
 
     def imported_files(self) -> list[Path]:
@@ -215,7 +214,7 @@ class OfflineGeocoder(Geocoder):
             return self.online.geocode(query, exactly_one=exactly_one, country=country_code)
         if not candidates:
             return None
-        # Locations are built fresh for each call (callers may change raw), only for what is returned
+        # a Location only for what is returned
         if exactly_one:
             return self._location(candidates[0])
         return [self._location(c) for c in candidates]
@@ -339,7 +338,7 @@ class OfflineGeocoder(Geocoder):
             row = entry.row
             if country and layer.country_codes[row] != country:
                 continue
-            kind = KINDS[layer.kinds[row]]
+            kind = layer.kind(row)
             if kinds_asked and kind not in kinds:
                 continue
             rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
@@ -410,11 +409,11 @@ class OfflineGeocoder(Geocoder):
         address = _address(name, admin1, country_name)
         raw = {
             "name": name,
-            "kind": KINDS[layer.kinds[row]],
+            "kind": layer.kind(row),
             "geo_precision": int(precision),
             "source": layer.sources[row],
             "source_id": layer.source_ids[row],
-            "matched_alias": name if entry.spelling < 0 else layer.spellings[entry.spelling],
+            "matched_alias": layer.spelling(entry),
             "score": round(candidate.score, 1),
             "country_code": country_code,
             "country": country_name,

@@ -288,7 +288,7 @@ class Layer:
         bucket = self._fuzzy_keys.get(letter)
         if bucket is None:  # materialised on first use, so that loading stays cheap
             # a tuple of strings, not a list: the garbage collector stops tracking it, where every
-            # full collection would walk a list's 160,000 strings (some 20 ms each time)
+            # full collection would walk a list's 160,000 strings
             bucket = tuple(self.keys[p] for p in self.fuzzy_positions.get(letter, ()))
             self._fuzzy_keys[letter] = bucket
         low = _first_longer_than(bucket, len(key) - length_band - 1)
