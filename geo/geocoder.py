@@ -52,6 +52,8 @@ _HINT_FITS = 20.0  # the query's kind word fits the place ("Balad Airbase" -> a 
 _HINT_SAME = 6.0  # ...and the alias carried the same kind word
 _HINT_CONFLICTS = -30.0  # the query's kind word does not fit ("Camp X" -> the town X)
 _ALIAS_HINT_UNASKED = -15.0  # the alias had a kind word the query lacks ("Balad" vs "Balad Air Base")
+# a name the user placed (add_alias, `resolve`) is what they mean, whatever its kind word says
+_USER_BONUS = 50.0
 _PRIORITY_BONUS = {PRIORITY_CURATED: 8.0}  # provinces get none: "Erbil" is the city, not the province
 _LITERAL_BONUS = 4.0  # the query spells the alias letter for letter ("Sāmarrā’" is Samarra, not Samara)
 _COUNTRY_BONUS = 12.0  # a bare country name means the country, not a town named after it
@@ -342,6 +344,8 @@ class OfflineGeocoder(Geocoder):
             if kinds_asked and kind not in kinds:
                 continue
             rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
+            if layer is self.user_layer:
+                rank += _USER_BONUS
             if score < 100.0:
                 rank += _FUZZY_PENALTY
             elif literal is not None:

@@ -62,6 +62,15 @@ def test_user_alias_wins_over_the_gazetteer(private_dirs: dict[str, Path]) -> No
     assert geocoder.geocode("Hit").latitude == 10.0
 
 
+def test_user_alias_wins_when_its_kind_word_names_another_kind(private_dirs: dict[str, Path]) -> None:
+    # "Camp Unknown" keys to "unknown", which OurAirports' "Unknown airstrip" (Australia) shares;
+    # the place the user gave (a site, the default kind) is what they meant
+    geocoder = OfflineGeocoder()
+    geocoder.add_alias("Camp Unknown", 34.5, 43.5, country_code="IQ")
+    found = geocoder.geocode("Camp Unknown")
+    assert (found.latitude, found.longitude, found.raw["source"]) == (34.5, 43.5, "user")
+
+
 def test_add_alias_checks_its_arguments(private_dirs: dict[str, Path]) -> None:
     geocoder = OfflineGeocoder()
     with pytest.raises(TypeError):
