@@ -515,7 +515,7 @@ class IncidentStore:
     def _stored_versions(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, tuple[int | None, str]]:
         """(timestamp, row_hash) of the stored incidents among `event_ids`."""
         lookup = self._import_statements["lookup"]
-        stored = {}
+        stored: dict[str, tuple[int | None, str]] = {}
         for start in range(0, len(event_ids), _LOOKUP_IDS):
             chunk = event_ids[start : start + _LOOKUP_IDS]
             chunk += chunk[:1] * (_LOOKUP_IDS - len(chunk))
