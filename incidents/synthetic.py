@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from incidents.actors import ACTOR_GROUPS, actors
-from incidents.model import EVENT_TYPES, Incident, Source, TimePrecision, stable_id
+from incidents.model import ATTRIBUTIONS, EVENT_TYPES, Incident, Source, TimePrecision, stable_id
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def generate_incidents(n: int, *, seed: int = 0) -> Iterator[Incident]:
             sub_event_type=sub_event_type,
             actor1=actor1,
             actor_group=group,
-            attribution=rng.choice(("claimed", "accused", "suspected", "unknown")),
+            attribution=rng.choice(ATTRIBUTIONS),
             location=location,
             place_name=place_name,
             latitude=latitude,
