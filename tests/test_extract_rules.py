@@ -218,3 +218,36 @@ def test_an_unknown_village_north_of_a_town_is_coded_near_the_town(extractor: Ex
     assert (attack.event_type, attack.actor1, attack.actor2) == ("Battles", "Islamic State", "Popular Mobilization Forces")
     assert attack.geo_precision == GeoPrecision.NEAR and "Samarra" in attack.location
     assert attack.fatalities == 10
+
+
+def test_security_forces_killed_in_an_attack_is_a_battle(extractor: Extractor) -> None:
+    (battle,) = _extract(
+        extractor,
+        date(2021, 4, 14),
+        "Islamic State militants killed four soldiers in an attack on an army checkpoint in Tarmiyah, "
+        "north of Baghdad, on Monday, security sources said.",
+    )
+    assert (battle.event_type, battle.sub_event_type) == ("Battles", "Armed clash")
+    assert battle.actor_group == "Islamic State"
+    assert battle.event_date == date(2021, 4, 12)
+    assert battle.fatalities == 4
+    assert battle.latitude is not None and abs(battle.latitude - 33.67) < 0.1
+
+
+def test_militants_killing_villagers_is_violence_against_civilians(extractor: Extractor) -> None:
+    (attack,) = _extract(
+        extractor,
+        date(2020, 5, 4),
+        "Islamic State militants killed three villagers in Mutaibija on Saturday, police said.",
+    )
+    assert (attack.event_type, attack.sub_event_type) == ("Violence against civilians", "Attack")
+    assert attack.fatalities == 3
+    assert attack.event_date == date(2020, 5, 2)
+
+
+def test_a_feared_attack_on_a_checkpoint_is_no_incident(extractor: Extractor) -> None:
+    assert _extract(
+        extractor,
+        date(2021, 4, 14),
+        "Officials warned that militants could attack checkpoints in Tarmiyah and kill soldiers.",
+    ) == []

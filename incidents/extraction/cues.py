@@ -68,6 +68,14 @@ _TRIGGER_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         r"|\b(?:staged|held|organi[sz]ed) (?:a |an )?(?:\w+ )?(?:protests?|demonstrations?|rally|sit-in)\b")),
     ("Battles", "Armed clash",
      _c(r"\b(?:militants|gunmen|fighters|insurgents|jihadists|jihadis|militiamen)\b(?:\s+[\w’'-]+){0,4}?\s+(?:attacked|ambushed|raided|stormed|overran)\s+(?:an? |the |two |three |several )?(?:[\w-]+ )?(?:checkpoints?|outposts?|positions?|posts?|patrols?|bases?|convoys?|soldiers|troops|police|army|barracks)\b")),
+    # "killed four soldiers in an attack on an army checkpoint": security forces as the victims of an
+    # armed attack are one side of a battle in ACLED's coding
+    ("Battles", "Armed clash",
+     _c(rf"\b(?:killed|killing|wounded|wounding|injured|injuring)\s+{_APPROX}(?:{_NUMBER}\s+)?(?:[\w-]+\s+){{0,2}}?"
+        r"(?:soldiers|troops|servicemen|policemen|police officers|officers|border guards|security personnel|members of the security forces|fighters|militiamen|peshmerga)\b"
+        r"|\battack(?:ed|s)? on (?:an? |the |two |three |several )?(?:[\w-]+ ){0,2}(?:checkpoints?|outposts?|military posts?|patrols?|convoys?|barracks)\b")),
+    ("Violence against civilians", "Attack",
+     _c(rf"\b(?:militants|gunmen|fighters|insurgents|jihadists|militiamen|assailants|attackers)\b(?:\s+[\w’'-]+){{0,4}}?\s+(?:killed|shot dead|executed|wounded)\s+{_APPROX}(?:{_NUMBER}\s+)?(?:[\w-]+\s+)?(?:civilians|villagers|farmers|shepherds|residents|people|men|women|children)\b")),
     ("Battles", "Armed clash",
      _c(r"\b(?:clash(?:ed|es)?|firefights?|gun ?battles?|exchanges? of fire|exchanged fire|fierce fighting|heavy fighting|ambush(?:ed)?)\b")),
     ("Battles", "Armed clash",
