@@ -315,6 +315,10 @@ class Extractor:
             actor1 = _unidentified_actor(trigger, country)  # ACLED's "Unidentified Armed Group (Iraq)"
         clause = incident_clause(sentence.text, trigger)
         actor2 = self._target(sentence, clause, actor1)
+        if trigger.sub_event_type == "Excessive force against protesters":
+            # ACLED codes force used on a protest with the protesters as actor 1 and the force as actor 2.
+            force = "" if actor1.startswith(("Unidentified", "Protesters")) else actor1
+            actor1, actor2 = _unidentified_actor(trigger, country), force or actor2
         casualties = _toll(sentence, clause, sentences)
         munitions = find_munitions(clause) if trigger.event_type == "Explosions/Remote violence" else ""
         location = place.location

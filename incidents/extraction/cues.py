@@ -60,6 +60,10 @@ _TRIGGER_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
      _c(r"\bgrenades?\b(?:\s+\w+){0,3}\s+(?:hit|thrown|exploded|tossed|lobbed)\b|\bthrew (?:a |two )?grenades?\b")),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
      _c(r"\b(?:bombs?|blasts?|explosions?)\b(?:\s+\w+){0,3}?\s+(?:exploded|detonated|went off|hit|struck|targeted|killed|wounded|injured|ripped through|tore through)\b")),
+    # "security forces fired tear gas and live ammunition at protesters": force used on a protest is
+    # coded as the protest, its sub-type set by the force (protest_sub_event_type)
+    ("Protests", "Excessive force against protesters",
+     _c(r"\b(?:fired|firing|opened fire|shot|used|using)\b(?:\s+[\w’'-]+){0,6}?\s+(?:at|on|into|against|to disperse)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:protesters|demonstrators|protestors|crowds?)\b")),
     ("Riots", "Violent demonstration",
      _c(r"\b(?:protesters|demonstrators|protestors|rioters|mobs?|crowds?)\b(?:\s+[\w’'-]+){0,6}?\s+(?:stormed|storming|torched|set fire|burned|burnt|ransacked|attacked|broke into|smashed|hurled|threw stones)\b")),
     ("Protests", "Peaceful protest",
