@@ -24,6 +24,19 @@ In Nasiriyah, protesters set fire to the offices of political parties on Friday.
 Content retrieved from: https://example.com/reuters-tahrir
 """
 
+AFP_TOWER_22 = """Three US troops killed in drone attack on Jordan base
+Monday 29/01/2024
+
+WASHINGTON (AFP) - Three US service members were killed and more than 40 wounded when a one-way attack drone struck Tower 22, a logistics base in northeastern Jordan, on Sunday, US officials said.
+
+President Joe Biden blamed Iran-backed militant groups operating in Syria and Iraq for the attack and vowed to respond.
+
+The Islamic Resistance in Iraq, an umbrella group of Iran-aligned militias, claimed responsibility.
+
+Content retrieved from: https://example.com/afp-tower22
+"""
+
+
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
     return Extractor(default_geocoder())
@@ -42,3 +55,19 @@ def test_security_forces_firing_on_protesters_is_excessive_force(extractor: Extr
     assert incident.actor1.startswith("Protesters") and incident.actor2 == "Iraqi security forces"
     assert "Tahrir" in incident.location and incident.geo_precision == GeoPrecision.PLACE
     assert (incident.fatalities, incident.injuries) == (8, 100)
+
+
+def test_sentence_opening_preposition_is_not_part_of_the_place(extractor: Extractor) -> None:
+    incidents = _extract(extractor, REUTERS_TAHRIR)
+    riot = [i for i in incidents if i.event_type == "Riots"]
+    assert len(riot) == 1
+    assert riot[0].location == "Nasiriyah" and riot[0].geo_precision == GeoPrecision.PLACE
+    assert abs(riot[0].latitude - 31.06) < 0.1 and abs(riot[0].longitude - 46.26) < 0.1
+
+
+def test_numbered_site_is_not_the_town_of_its_first_word(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, AFP_TOWER_22)
+    # "Tower 22" is no town called Tower (one is in Ireland): the report places it in Jordan.
+    assert incident.country == "Jordan"
+    assert incident.geo_precision is not None and incident.geo_precision >= GeoPrecision.REGION
+    assert (incident.fatalities, incident.injuries) == (3, 40)

@@ -37,6 +37,8 @@ _KIND_INNER = _KIND_ENDINGS | {"air", "international", "military"}
 
 # The word(s) right before a mention that make it the place where something happened.
 _LOCATIVE = re.compile(
+    # "In Nasiriyah, ...": a sentence may open with the preposition, so its case is ignored.
+    r"\b(?i:in|at|on|near|outside|inside)\s+(?:the\s+)?$|"
     r"\b(?:in|at|on|inside|into|onto|hit|hits|hitting|struck|strikes|striking|targeted|targeting|landed|"
     r"fell|attacked|attacking|stormed|storming|over|across|around|toward|towards|against|"
     r"north|south|east|west|northeast|northwest|southeast|southwest|(?:north|south|east|west)-?(?:east|west)?ern|"
@@ -221,7 +223,8 @@ class PlaceFinder:
         for match in _LOCATIVE_NAME.finditer(found.text):
             name = match.group("name")
             start, end = match.span("name")
-            if not found.free(start, end) or name in NATIONALITIES or name.split()[0] in _NOT_NAMES:
+            numbered = re.match(r"\s+\d", found.text[end:])  # "Tower 22" (see _could_be_name)
+            if not found.free(start, end) or numbered or name in NATIONALITIES or name.split()[0] in _NOT_NAMES:
                 continue
             mention = self._mention(found.text, name, start, end, country_bias)
             # Only an exact name (in the article's own country, when it has one) counts, or
@@ -283,8 +286,17 @@ def _with_article(sentence: Any, first: int) -> int:
 _ARTICLES = frozenset({"al", "el", "ad", "as", "ash", "ar", "az", "an", "at"})
 
 
+# A sentence's capitalised first word may be a preposition, never the start of a name ("In Nasiriyah").
+_OPENING_PREPOSITIONS = frozenset({"in", "at", "on", "near", "outside", "inside", "from", "into", "around", "across", "by", "to"})
+
+
 def _could_be_name(run: list[Any]) -> bool:
     """Capitalised words, digits ("K-1"), Arabic connectors and kind words ("air base")."""
+    if run[0].lower_ in _OPENING_PREPOSITIONS:
+        return False
+    following = run[-1].nbor(1) if run[-1].i + 1 < len(run[-1].doc) else None
+    if following is not None and following.is_digit and not run[-1].is_digit:
+        return False  # "Tower 22", "Camp 7": a numbered name is not the town named by its first words
     last = run[-1]
     if not (last.text[-1].isalnum() and (last.text[0].isupper() or last.is_digit or last.lower_ in _KIND_ENDINGS)):
         return False
