@@ -71,3 +71,23 @@ def test_numbered_site_is_not_the_town_of_its_first_word(extractor: Extractor) -
     assert incident.country == "Jordan"
     assert incident.geo_precision is not None and incident.geo_precision >= GeoPrecision.REGION
     assert (incident.fatalities, incident.injuries) == (3, 40)
+
+
+SOHR_IDLIB = """Syrian Observatory: regime shelling kills civilians in Idlib
+Friday 06/03/2020
+
+SOHR - Regime forces shelled the town of Maarat al-Numan in southern Idlib countryside on Thursday, killing four civilians including two children, the Syrian Observatory for Human Rights said.
+
+An IED exploded near a military vehicle in the Daraa countryside on Wednesday, wounding two soldiers.
+
+Content retrieved from: https://example.com/sohr
+"""
+
+
+def test_war_monitor_wording_of_the_syrian_army_is_an_actor(extractor: Extractor) -> None:
+    incidents = _extract(extractor, SOHR_IDLIB)
+    shelling = [i for i in incidents if i.sub_event_type == "Shelling/artillery/missile attack"]
+    assert len(shelling) == 1
+    assert shelling[0].actor1 == "Syrian government forces" and shelling[0].actor2 == "Civilians"
+    assert shelling[0].location == "Maarat al-Numan" and shelling[0].fatalities == 4
+    assert shelling[0].event_date.isoformat() == "2020-03-05"
