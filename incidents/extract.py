@@ -376,11 +376,13 @@ class Extractor:
         paragraph_size = sum(1 for s in neighbours if s.paragraph == sentence.paragraph)
         for later in sentences[sentence.index + 1 : sentence.index + 1 + _ATTRIBUTION_WINDOW]:
             same_paragraph = later.paragraph == sentence.paragraph
-            # Wire copy puts one sentence in each paragraph: then the next paragraph may attribute.
-            next_wire_paragraph = paragraph_size == 1 and later.paragraph == sentence.paragraph + 1
+            # Wire copy puts one sentence in each paragraph: then the next paragraphs may attribute.
+            next_wire_paragraph = paragraph_size == 1 and later.paragraph == window[-1].paragraph + 1
             if later.trigger is not None or not (same_paragraph or next_wire_paragraph):
                 break
             window.append(later)
+        # A claim outranks blame and suspicion told before it ("Biden blamed ...; X claimed responsibility").
+        window.sort(key=lambda candidate: (cue := find_attribution(candidate.text)) is None or cue.kind != "claimed")
         for candidate in window:
             cue = find_attribution(candidate.text)
             if cue is None:
@@ -436,7 +438,7 @@ def _pieces(paragraph: str) -> list[str]:
 
 
 _TARGET_CUE = re.compile(
-    r"\b(?:against|targeting|targeted|among|with|killing|killed|wounding|hit|struck|hosting|housing|where|"
+    r"\b(?:against|targeting|targeted|among|with|killing|killed|wounding|hit|struck|hosting|housing|where|ambushed|attacked|raided|stormed|"
     r"convoy of|positions of|members of|headquarters of|base of|on)\s+(?:[\w’'-]+\s+){0,4}$",
     re.IGNORECASE,
 )
@@ -467,9 +469,17 @@ _NOT_AGENT_GAP = re.compile(r"[,;:]|\b(?:in|on|at|of|by|for|with|against|near|af
                             r"contractors|civilians?|soldiers?|troops|personnel|convoy|base|embassy)\b", re.IGNORECASE)
 
 
+_APPOSITIVE_BEFORE_VERB = re.compile(r",\s+(?:an?|the|one)\s+[^,]*,\s*(?:has |have |had )?$", re.IGNORECASE)
+
+
 def _attributed_actor(sentence: Sentence, kind: str, cue_start: int, cue_end: int, attributer: str) -> str | None:
     """The actor an attribution cue points at: after "suspected/blamed/claimed by", before "claimed"."""
     speaker = sentence.text.find(attributer) if attributer else -1
+    if kind == "claimed":
+        # "X, an umbrella group of Iran-aligned militias, claimed": the claimant is the subject, not its description.
+        appositive = _APPOSITIVE_BEFORE_VERB.search(sentence.text[:cue_start])
+        if appositive:
+            cue_start = appositive.start()
     usable = [
         (start, end, actor)
         for start, end, actor in sentence.actors

@@ -91,3 +91,33 @@ def test_war_monitor_wording_of_the_syrian_army_is_an_actor(extractor: Extractor
     assert shelling[0].actor1 == "Syrian government forces" and shelling[0].actor2 == "Civilians"
     assert shelling[0].location == "Maarat al-Numan" and shelling[0].fatalities == 4
     assert shelling[0].event_date.isoformat() == "2020-03-05"
+
+
+def test_claim_two_wire_paragraphs_later_outranks_blame_and_skips_the_appositive(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, AFP_TOWER_22)
+    assert incident.actor1 == "Islamic Resistance in Iraq"
+    assert incident.attribution == "claimed" and incident.actor_group == "Iran-aligned militias"
+
+
+ALMONITOR_AMBUSH = """Islamic State ambush kills Hashd fighters in Salahuddin
+May 3, 2020
+
+Islamic State militants ambushed a Popular Mobilization Forces position near the village of Mukaishifa in Salahuddin province late on Friday, killing 10 fighters, security officials told Al-Monitor.
+
+In a separate attack on Saturday, gunmen killed three shepherds near Khanaqin in Diyala province.
+
+Attacks by the group have increased since the start of the year, analysts say.
+
+Content retrieved from: https://example.com/almonitor-is
+"""
+
+
+def test_the_ambushed_side_is_actor2(extractor: Extractor) -> None:
+    incidents = _extract(extractor, ALMONITOR_AMBUSH)
+    assert len(incidents) == 2  # the trend sentence is no incident
+    battle = next(i for i in incidents if i.event_type == "Battles")
+    assert (battle.actor1, battle.actor2) == ("Islamic State", "Popular Mobilization Forces")
+    assert battle.event_date.isoformat() == "2020-05-01" and battle.fatalities == 10
+    civilians = next(i for i in incidents if i.event_type == "Violence against civilians")
+    assert civilians.location == "Khanaqin" and civilians.geo_precision == GeoPrecision.NEAR
+    assert civilians.fatalities == 3 and civilians.actor1.startswith("Unidentified")
