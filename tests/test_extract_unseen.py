@@ -121,3 +121,12 @@ def test_the_ambushed_side_is_actor2(extractor: Extractor) -> None:
     civilians = next(i for i in incidents if i.event_type == "Violence against civilians")
     assert civilians.location == "Khanaqin" and civilians.geo_precision == GeoPrecision.NEAR
     assert civilians.fatalities == 3 and civilians.actor1.startswith("Unidentified")
+
+
+def test_the_countryside_of_a_place_is_coded_near_it(extractor: Extractor) -> None:
+    incidents = _extract(extractor, SOHR_IDLIB)
+    ied = [i for i in incidents if i.sub_event_type == "Remote explosive/landmine/IED"]
+    assert len(ied) == 1
+    assert ied[0].geo_precision == GeoPrecision.NEAR and ied[0].country == "Syria"
+    assert abs(ied[0].latitude - 32.62) < 0.3 and abs(ied[0].longitude - 36.10) < 0.3  # Daraa
+    assert ied[0].injuries == 2 and ied[0].event_date.isoformat() == "2020-03-04"

@@ -194,7 +194,14 @@ class PlaceFinder:
                 start, end = match.span("name")
                 if "landform" in pattern.groupindex and match.group("landform"):
                     end = match.end("landform")  # "the Hamrin mountains" is the name, not "Hamrin"
-                if found.free(start, end):
+                if not found.free(start, end):
+                    continue
+                if match.groupdict().get("landform") == "countryside":
+                    # "the Daraa countryside": the land around the town or province, coded near it (ACLED precision 2).
+                    mention = self._mention(found.text, found.text[start:end], start, end, country_bias, query=match.group("name"))
+                    mention.near = True
+                    found.add(mention)
+                else:
                     found.add(self._mention(found.text, found.text[start:end], start, end, country_bias))
 
     def _gazetteer_names(self, found: _Mentions, sentence: Any, country_bias: str | None) -> None:
