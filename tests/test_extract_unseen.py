@@ -130,3 +130,22 @@ def test_the_countryside_of_a_place_is_coded_near_it(extractor: Extractor) -> No
     assert ied[0].geo_precision == GeoPrecision.NEAR and ied[0].country == "Syria"
     assert abs(ied[0].latitude - 32.62) < 0.3 and abs(ied[0].longitude - 36.10) < 0.3  # Daraa
     assert ied[0].injuries == 2 and ied[0].event_date.isoformat() == "2020-03-04"
+
+
+ANADOLU_HAFTANIN = """Turkish army neutralizes PKK terrorists in northern Iraq
+17.06.2020 - 11:05
+
+ANKARA (AA) - Turkish security forces neutralized five PKK terrorists in the Haftanin region of northern Iraq on Tuesday, the National Defense Ministry said.
+
+Turkish authorities often use the term "neutralized" to imply the terrorists in question surrendered or were killed or captured.
+
+Content retrieved from: https://example.com/aa-haftanin
+"""
+
+
+def test_neutralized_is_a_battle_without_a_death_count(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, ANADOLU_HAFTANIN)
+    assert (incident.event_type, incident.sub_event_type) == ("Battles", "Armed clash")
+    assert incident.actor1 == "Turkey" and incident.country == "Iraq"
+    assert incident.event_date.isoformat() == "2020-06-16"
+    assert incident.fatalities is None  # "neutralized" may be captured or surrendered

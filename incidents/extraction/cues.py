@@ -76,8 +76,13 @@ _TRIGGER_RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     # armed attack are one side of a battle in ACLED's coding
     ("Battles", "Armed clash",
      _c(rf"\b(?:killed|killing|wounded|wounding|injured|injuring)\s+{_APPROX}(?:{_NUMBER}\s+)?(?:[\w-]+\s+){{0,2}}?"
-        r"(?:soldiers|troops|servicemen|policemen|police officers|officers|border guards|security personnel|members of the security forces|fighters|militiamen|peshmerga)\b"
+        r"(?:soldiers|troops|servicemen|policemen|police officers|officers|border guards|security personnel|fighters|militiamen|peshmerga|"
+        r"members of (?:an? |the )?(?:[\w-]+\s+){0,3}?(?:militia|militias|security forces|forces|police|army|units?|brigades?))\b"
         r"|\battack(?:ed|s)? on (?:an? |the |two |three |several )?(?:[\w-]+ ){0,2}(?:checkpoints?|outposts?|military posts?|patrols?|convoys?|barracks)\b")),
+    # Turkish and other militaries' wording: "neutralized five PKK terrorists" (killed, captured or
+    # surrendered): fighting between the forces and the group, with no death count of its own
+    ("Battles", "Armed clash",
+     _c(rf"\bneutrali[sz](?:ed|ing)\s+{_APPROX}(?:{_NUMBER}\s+)?(?:[\w-]+\s+){{0,2}}?(?:terrorists|militants|fighters|insurgents|members)\b")),
     ("Violence against civilians", "Attack",
      _c(rf"\b(?:militants|gunmen|fighters|insurgents|jihadists|militiamen|assailants|attackers)\b(?:\s+[\w’'-]+){{0,4}}?\s+(?:killed|shot dead|executed|wounded)\s+{_APPROX}(?:{_NUMBER}\s+)?(?:[\w-]+\s+)?(?:civilians|villagers|farmers|shepherds|residents|people|men|women|children)\b")),
     ("Battles", "Armed clash",
