@@ -267,7 +267,10 @@ class Extractor:
                 continue
             for mention in self.places.mentions(sentence.span):
                 if mention.location is not None and mention.locative:
-                    counts[mention.location.raw.get("country_code", "")] += 1
+                    # Provinces and countries are rarely ambiguous; village names often are
+                    # ("al-Rashad" is also in Sudan): the wider place weighs more.
+                    weight = 2 if mention.rank >= 2 else 1
+                    counts[mention.location.raw.get("country_code", "")] += weight
         counts.pop("", None)
         return counts.most_common(1)[0][0] if counts else None
 
@@ -438,7 +441,7 @@ def _pieces(paragraph: str) -> list[str]:
 
 
 _TARGET_CUE = re.compile(
-    r"\b(?:against|targeting|targeted|among|with|killing|killed|wounding|hit|struck|hosting|housing|where|ambushed|attacked|raided|stormed|"
+    r"\b(?:against|targeting|targeted|among|with|killing|killed|wounding|hit|struck|hosting|housing|where|ambushed|attacked|raided|stormed|neutrali[sz]ed|"
     r"convoy of|positions of|members of|headquarters of|base of|on)\s+(?:[\w’'-]+\s+){0,4}$",
     re.IGNORECASE,
 )
@@ -462,7 +465,19 @@ def _agent(sentence: Sentence, trigger: Trigger) -> str:
         # trigger; "a US contractor in a rocket attack" is a victim, not the agent.
         if overlaps_trigger or (end <= trigger.start and len(gap.split()) <= 2 and not _NOT_AGENT_GAP.search(gap)):
             return actor.name
+    # "Islamic State militants attacked the village ..., killing four": the sentence's subject
+    # did it, however far the trigger ("killing") comes after.
+    for start, end, actor in sentence.actors[:1]:
+        if _SUBJECT_OPENING.fullmatch(sentence.text[:start]) and _SUBJECT_ACTION.match(sentence.text[end:]):
+            return actor.name
     return ""
+
+
+_SUBJECT_OPENING = re.compile(r"[\s“\"‘']*(?:(?:The|A|An|Suspected)\s+)?")
+_SUBJECT_ACTION = re.compile(
+    r"\s+(?:(?:militants|fighters|forces|troops|gunmen|members|jets|warplanes|drones|units)\s+)?"
+    r"(?:attacked|ambushed|raided|stormed|fired|launched|shelled|struck|targeted|bombed|killed|shot|overran|neutrali[sz]ed)\b"
+)
 
 
 _NOT_AGENT_GAP = re.compile(r"[,;:]|\b(?:in|on|at|of|by|for|with|against|near|after|before|from|to|and|contractor|"

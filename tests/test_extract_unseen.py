@@ -5,6 +5,8 @@ reports use again, found missed on these articles and fixed in the extractor's m
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from geo import default_geocoder
@@ -149,3 +151,25 @@ def test_neutralized_is_a_battle_without_a_death_count(extractor: Extractor) -> 
     assert incident.actor1 == "Turkey" and incident.country == "Iraq"
     assert incident.event_date.isoformat() == "2020-06-16"
     assert incident.fatalities is None  # "neutralized" may be captured or surrendered
+
+
+def test_the_neutralized_group_is_actor2(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, ANADOLU_HAFTANIN)
+    assert incident.actor2 == "PKK"
+
+
+REUTERS_DIYALA_NO_DATE_LINE = """Islamic State kills four in attack on Diyala village
+BAGHDAD, Sept 3 (Reuters) - Islamic State militants attacked the village of al-Rashad in Diyala province late on Wednesday, killing four members of a tribal militia and wounding two others, police said.
+
+Content retrieved from: https://example.com/reuters-diyala
+"""
+
+
+def test_sentence_subject_is_the_agent_and_the_province_settles_the_country(extractor: Extractor) -> None:
+    article = parse_article_text(REUTERS_DIYALA_NO_DATE_LINE, name="reuters", published=date(2020, 9, 3))
+    (incident,) = extractor.extract(article)
+    assert incident.event_type == "Battles" and incident.event_date == date(2020, 9, 2)
+    assert incident.actor1 == "Islamic State"
+    # "al-Rashad" is also a town in Sudan; "Diyala province" says which country the report is in.
+    assert incident.location == "al-Rashad" and incident.country == "Iraq"
+    assert (incident.fatalities, incident.injuries) == (4, 2)
