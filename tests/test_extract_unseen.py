@@ -173,3 +173,21 @@ def test_sentence_subject_is_the_agent_and_the_province_settles_the_country(extr
     # "al-Rashad" is also a town in Sudan; "Diyala province" says which country the report is in.
     assert incident.location == "al-Rashad" and incident.country == "Iraq"
     assert (incident.fatalities, incident.injuries) == (4, 2)
+
+
+KURDISTAN24_SINJAR = """Drone strike kills Yazidi commander in Sinjar
+Tuesday 17/08/2021
+
+A Turkish drone struck a vehicle near Sinjar's Sikeniye village on Monday, killing a commander of the Sinjar Resistance Units (YBS), local officials told Kurdistan24.
+
+The YBS is affiliated with the PKK, which Ankara considers a terrorist organization.
+
+Content retrieved from: https://example.com/k24-sinjar
+"""
+
+
+def test_owner_town_before_a_village_is_not_part_of_its_name(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, KURDISTAN24_SINJAR)
+    assert incident.location == "Sikeniye" and incident.country == "Iraq"
+    assert incident.actor1 == "Turkey" and incident.sub_event_type == "Air/drone strike"
+    assert incident.event_date == date(2021, 8, 16)

@@ -79,7 +79,8 @@ _VILLAGE_OF = re.compile(
     r"(?P<name>(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+(?:\s+(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+){0,3})"
 )
 _NAMED_VILLAGE = re.compile(
-    r"\b(?:in|near|at|outside)\s+(?:the\s+)?"
+    # "near Sinjar's Sikeniye village": the owner town is a place of its own, not part of the name.
+    r"\b(?:in|near|at|outside)\s+(?:the\s+)?(?:[A-Z][\w-]+['’]s\s+)?"
     r"(?P<name>(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+(?:\s+(?:(?:al|Al|el|El)[- ])?[A-Z][\w'’-]+){0,3})\s+"
     r"(?:village|district|sub-?district|area|neighbou?rhood|(?P<landform>mountains|desert|valley|orchards|farmlands|countryside))\b"
 )
