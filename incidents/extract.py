@@ -403,6 +403,8 @@ class Extractor:
             if cue.kind == "claimed":
                 who = named
             return named, cue.kind, who
+        if stated and _own_report(sentence, stated):
+            return stated, "claimed", stated  # "Turkish jets struck ..., the Turkish Defence Ministry said"
         return stated, "unknown", ""
 
     def _target(self, sentence: Sentence, clause: str, actor1: str) -> str:
@@ -471,6 +473,19 @@ def _agent(sentence: Sentence, trigger: Trigger) -> str:
         if _SUBJECT_OPENING.fullmatch(sentence.text[:start]) and _SUBJECT_ACTION.match(sentence.text[end:]):
             return actor.name
     return ""
+
+
+# "..., the Turkish Defence Ministry said.": the speaker closing the sentence.
+_CLOSING_SPEAKER = re.compile(r",\s*(?:the\s+)?(?P<who>[^,]{2,80}?)\s+(?:said|says|announced|stated|confirmed|reported)\s*[.”\"]*$")
+
+
+def _own_report(sentence: Sentence, actor_name: str) -> bool:
+    """Whether the actor that did it is also who reports it (its own ministry or command): a claim."""
+    speaker = _CLOSING_SPEAKER.search(sentence.text)
+    return bool(speaker) and any(
+        actor.name == actor_name and speaker.start("who") <= start and end <= speaker.end("who")
+        for start, end, actor in sentence.actors
+    )
 
 
 _SUBJECT_OPENING = re.compile(r"[\s“\"‘']*(?:(?:The|A|An|Suspected)\s+)?")

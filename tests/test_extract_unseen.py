@@ -191,3 +191,26 @@ def test_owner_town_before_a_village_is_not_part_of_its_name(extractor: Extracto
     assert incident.location == "Sikeniye" and incident.country == "Iraq"
     assert incident.actor1 == "Turkey" and incident.sub_event_type == "Air/drone strike"
     assert incident.event_date == date(2021, 8, 16)
+
+
+ANADOLU_SINJAR = """Turkish jets strike PKK targets in Sinjar
+15.06.2020 - 10:40
+
+ANKARA (AA) - Turkish warplanes struck PKK terrorist targets in the Sinjar region of northern Iraq on Monday, the Turkish Defence Ministry said.
+
+Ankara has vowed to continue operations until the threat is eliminated.
+
+Content retrieved from: https://example.com/aa-sinjar
+"""
+
+
+def test_a_military_reporting_its_own_strike_claims_it(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, ANADOLU_SINJAR)  # the vow is no incident
+    assert (incident.actor1, incident.actor2) == ("Turkey", "PKK")
+    assert incident.attribution == "claimed"
+    assert incident.location == "Sinjar" and incident.event_date == date(2020, 6, 15)
+
+
+def test_a_report_by_someone_else_is_not_a_claim(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, KURDISTAN24_SINJAR)
+    assert incident.attribution == "unknown"  # "local officials told Kurdistan24"
