@@ -214,3 +214,22 @@ def test_a_military_reporting_its_own_strike_claims_it(extractor: Extractor) -> 
 def test_a_report_by_someone_else_is_not_a_claim(extractor: Extractor) -> None:
     (incident,) = _extract(extractor, KURDISTAN24_SINJAR)
     assert incident.attribution == "unknown"  # "local officials told Kurdistan24"
+
+
+REUTERS_KHAMIS_MUSHAIT = """Saudi says Houthi drone intercepted over Khamis Mushait
+Saturday 06/03/2021
+
+RIYADH (Reuters) - The Saudi-led coalition said on Saturday it had intercepted and destroyed an explosive-laden drone launched by Yemen's Houthis towards the southern city of Khamis Mushait.
+
+Houthi military spokesman Yahya Saree said the group had launched 12 drones and missiles at Aramco facilities in Ras Tanura on Sunday.
+
+Content retrieved from: https://example.com/reuters-khamis
+"""
+
+
+def test_a_spokesman_saying_the_group_launched_is_a_claim(extractor: Extractor) -> None:
+    incidents = _extract(extractor, REUTERS_KHAMIS_MUSHAIT)
+    ras_tanura = [i for i in incidents if i.location == "Ras Tanura"]
+    assert len(ras_tanura) == 1
+    assert (ras_tanura[0].actor1, ras_tanura[0].attribution) == ("Houthis", "claimed")
+    assert ras_tanura[0].event_date == date(2021, 2, 28) and ras_tanura[0].munitions == "12 drones"

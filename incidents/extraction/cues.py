@@ -290,7 +290,7 @@ class AttributionCue:
 
 _UNCLAIMED = _c(r"\b(?:no (?:one|group|party|organi[sz]ation)|nobody|none)\b[^.]{0,30}\bclaim|\b(?:has|have|had) not (?:yet )?claimed|\byet to claim|\bdid not claim|\bdenied (?:any )?(?:involvement|responsibility)")
 _ATTRIBUTION_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("claimed", _c(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|strike|bombing|operation))\b|\btook responsibility\b|\bclaimed by\b|\bsaid (?:it|they) (?:had )?(?:carried out|launched|conducted|targeted|fired|struck)\b"
+    ("claimed", _c(r"\bclaim(?:ed|s|ing)?\s+(?:responsibility|the (?:attack|strike|bombing|operation))\b|\btook responsibility\b|\bclaimed by\b|\bsaid (?:it|they|the (?:group|movement|militia|organi[sz]ation)) (?:had )?(?:carried out|launched|conducted|targeted|fired|struck)\b"
         r"|\bsaid (?:that )?(?:its|their) (?:[\w-]+ ){0,2}(?:jets|warplanes|aircraft|drones|forces|troops|artillery|fighters|units) (?:had )?(?:struck|hit|targeted|destroyed|killed|carried out|attacked)\b")),
     ("accused", _c(r"\b(?:blam(?:ed|es|ing)|accus(?:ed|es|ing)|pointed the finger at|held (?:\w+ ){1,4}responsible)\b")),
     ("suspected", _c(r"\b(?:suspect(?:ed|s)?|believ(?:ed|es|e)|likely|probably|thought to (?:be|have)|good chance that|appears? to have been|presumably|assess(?:ed|es)? that|attributed to)\b")),
