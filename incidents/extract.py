@@ -472,7 +472,14 @@ def _agent(sentence: Sentence, trigger: Trigger) -> str:
     for start, end, actor in sentence.actors[:1]:
         if _SUBJECT_OPENING.fullmatch(sentence.text[:start]) and _SUBJECT_ACTION.match(sentence.text[end:]):
             return actor.name
+    # "a drone launched by Yemen's Houthis": the passive agent of the weapon.
+    for start, end, actor in sentence.actors:
+        if start >= trigger.start and _BY_AGENT.search(sentence.text[max(0, start - 40) : start]) and not _is_modifier(sentence.text, start, end):
+            return actor.name
     return ""
+
+
+_BY_AGENT = re.compile(r"\b(?:launched|fired|carried out|conducted|sent|flown|operated) by\s+(?:[\w’'-]+\s+){0,2}$")
 
 
 # "..., the Turkish Defence Ministry said.": the speaker closing the sentence.
@@ -488,7 +495,9 @@ def _own_report(sentence: Sentence, actor_name: str) -> bool:
     )
 
 
-_SUBJECT_OPENING = re.compile(r"[\s“\"‘']*(?:(?:The|A|An|Suspected)\s+)?")
+_SUBJECT_OPENING = re.compile(
+    r"[\s“\"‘']*(?:(?:The|A|An|Suspected)\s+)?(?:(?:Jihadists|Militants|Fighters|Gunmen|Members|Insurgents) (?:from|of) (?:the\s+)?)?"
+)
 _SUBJECT_ACTION = re.compile(
     r"\s+(?:(?:militants|fighters|forces|troops|gunmen|members|jets|warplanes|drones|units)\s+)?"
     r"(?:attacked|ambushed|raided|stormed|fired|launched|shelled|struck|targeted|bombed|killed|shot|overran|neutrali[sz]ed)\b"

@@ -233,3 +233,30 @@ def test_a_spokesman_saying_the_group_launched_is_a_claim(extractor: Extractor) 
     assert len(ras_tanura) == 1
     assert (ras_tanura[0].actor1, ras_tanura[0].attribution) == ("Houthis", "claimed")
     assert ras_tanura[0].event_date == date(2021, 2, 28) and ras_tanura[0].munitions == "12 drones"
+
+
+def test_the_passive_agent_of_a_weapon_is_actor1(extractor: Extractor) -> None:
+    incidents = _extract(extractor, REUTERS_KHAMIS_MUSHAIT)
+    khamis = [i for i in incidents if i.location == "Khamis Mushait"]
+    assert len(khamis) == 1  # "launched by Yemen's Houthis": not the launch site, the agent
+    assert khamis[0].actor1 == "Houthis" and khamis[0].country == "Saudi Arabia"
+
+
+AFP_BAQUBA = """IS attack kills Hashd fighters in Diyala
+Sunday 03/05/2020
+Hashd al-Shaabi fighters patrol in Diyala province, Iraq, April 2, 2020. REUTERS/Stringer
+
+BAQUBA, Iraq (AFP) - Jihadists from the Islamic State group killed five members of the Hashd al-Shaabi in an ambush north of Baquba on Saturday night, a security source told AFP.
+
+The Hashd has vowed to hunt down the attackers.
+
+Content retrieved from: https://example.com/afp-diyala
+"""
+
+
+def test_fighters_from_a_group_opening_the_sentence_did_it(extractor: Extractor) -> None:
+    (incident,) = _extract(extractor, AFP_BAQUBA)  # not the caption, not the vow
+    assert (incident.actor1, incident.actor2) == ("Islamic State", "Popular Mobilization Forces")
+    assert incident.event_type == "Battles" and incident.fatalities == 5
+    assert incident.location == "Baquba" and incident.geo_precision == GeoPrecision.NEAR
+    assert incident.event_date == date(2020, 5, 2)
