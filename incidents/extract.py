@@ -605,6 +605,9 @@ def _covers(coarse: Incident, fine: Incident) -> bool:
     """Whether `coarse` (a week or month report) is `fine` (a dated one) told less exactly."""
     if coarse.event_type != fine.event_type or coarse.time_precision <= fine.time_precision:
         return False
+    # A drone strike is not a rocket attack told less exactly, nor are eight dead the same as none.
+    if coarse.sub_event_type != fine.sub_event_type or _tolls_differ(coarse, fine):
+        return False
     if coarse.time_precision == TimePrecision.MONTH:
         same_period = (coarse.event_date.year, coarse.event_date.month) == (fine.event_date.year, fine.event_date.month)
     else:
@@ -616,6 +619,10 @@ def _covers(coarse: Incident, fine: Incident) -> bool:
     if None in (coarse.latitude, coarse.longitude, fine.latitude, fine.longitude):
         return False
     return distance((coarse.latitude, coarse.longitude), (fine.latitude, fine.longitude)).km <= _SAME_EVENT_KM
+
+
+def _tolls_differ(first: Incident, second: Incident) -> bool:
+    return first.fatalities is not None and second.fatalities is not None and first.fatalities != second.fatalities
 
 
 def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:

@@ -260,3 +260,30 @@ def test_fighters_from_a_group_opening_the_sentence_did_it(extractor: Extractor)
     assert incident.event_type == "Battles" and incident.fatalities == 5
     assert incident.location == "Baquba" and incident.geo_precision == GeoPrecision.NEAR
     assert incident.event_date == date(2020, 5, 2)
+
+
+ROUNDUP_BAGHDAD = """Rocket attacks continue on US interests
+Thursday 09/01/2020
+
+A Katyusha rocket landed inside Baghdad's Green Zone overnight, a military statement said.
+
+Two mortar rounds struck Balad air base two days ago, wounding two Iraqi airmen, security sources said.
+
+Earlier this month, a drone strike hit a convoy near Baghdad airport, killing eight people.
+
+On the night of Dec. 27, more than 30 rockets hit K-1 base near Kirkuk, killing a US contractor.
+
+Content retrieved from: https://example.com/roundup
+"""
+
+
+def test_a_month_report_of_another_kind_of_attack_nearby_is_its_own_incident(extractor: Extractor) -> None:
+    incidents = _extract(extractor, ROUNDUP_BAGHDAD)
+    assert len(incidents) == 4
+    strike = [i for i in incidents if i.sub_event_type == "Air/drone strike"]
+    assert len(strike) == 1 and strike[0].fatalities == 8
+    assert strike[0].event_date <= date(2020, 1, 9) and strike[0].time_precision == 3
+    balad = next(i for i in incidents if "Balad" in i.location)
+    assert balad.event_date == date(2020, 1, 7) and balad.injuries == 2
+    k1 = next(i for i in incidents if i.location.startswith("K-1"))
+    assert k1.event_date == date(2019, 12, 27) and k1.fatalities == 1
