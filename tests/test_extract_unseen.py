@@ -287,3 +287,11 @@ def test_a_month_report_of_another_kind_of_attack_nearby_is_its_own_incident(ext
     assert balad.event_date == date(2020, 1, 7) and balad.injuries == 2
     k1 = next(i for i in incidents if i.location.startswith("K-1"))
     assert k1.event_date == date(2019, 12, 27) and k1.fatalities == 1
+
+
+def test_one_person_and_his_companion_are_two_dead(extractor: Extractor) -> None:
+    text = KURDISTAN24_SINJAR.replace("Resistance Units (YBS),", "Resistance Units (YBS) and his driver,")
+    (incident,) = _extract(extractor, text)
+    assert incident.fatalities == 2
+    (told_alone,) = _extract(extractor, KURDISTAN24_SINJAR)
+    assert told_alone.fatalities == 1

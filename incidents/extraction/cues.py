@@ -247,6 +247,10 @@ def _lowest(patterns: tuple[re.Pattern[str], ...], sentence: str) -> int | None:
     return min(numbers) if numbers else None
 
 
+_ONE_AND_COMPANION = _c(
+    r"\b(?:killed|killing|shot dead|assassinated)\s+(?:a|an|one)\s+(?:[^,.;]{1,60}?)\s+and (?:his|her|their) "
+    r"(?:driver|bodyguard|guard|companion|son|daughter|brother|wife|aide|deputy|assistant)\b"
+)
 _ONE_KILLED = _c(r"\b(?:shot (?:\w+ )?dead|gunned down|assassinated|assassination of)\b")
 
 
@@ -257,6 +261,8 @@ def find_casualties(sentence: str) -> Casualties:
     fatalities = _lowest((*_FATALITY_COUNTS, _TOLL), sentence)
     if fatalities is None and _ONE_KILLED.search(sentence):
         fatalities = 1  # "shot dead a prominent activist": one death, unless a number says more
+    if fatalities == 1 and _ONE_AND_COMPANION.search(sentence):
+        fatalities = 2  # "killing a commander ... and his driver": two people, one counted by "a"
     injuries = _lowest(_INJURY_COUNTS, sentence)
     reported = fatalities is not None or injuries is not None or bool(_CASUALTIES_WORD.search(sentence))
     return Casualties(fatalities, injuries, reported)
