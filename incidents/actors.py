@@ -14,9 +14,10 @@ from pathlib import Path
 
 from unidecode import unidecode
 
+from geo.sources import DATA_DIR
 from incidents.model import UNIDENTIFIED_GROUP
 
-ACTORS_CSV = Path(__file__).resolve().parent.parent / "data" / "actors.csv"
+ACTORS_CSV = DATA_DIR / "actors.csv"
 
 # The groups the page filters on, in the order it lists them.
 ACTOR_GROUPS: tuple[str, ...] = (

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from geo.sources import DATA_DIR
 from incidents.migrations import LATEST_VERSION, current_version, migrate
 from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source, stable_id
 
 if TYPE_CHECKING:
     import pandas
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "incidents.sqlite"
+DEFAULT_DB_PATH = DATA_DIR / "incidents.sqlite"
 DB_ENV = "INCIDENT_MAP_DB"
 
 # Incident fields stored as columns of their own; `sources` and `extra` are stored apart.
