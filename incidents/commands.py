@@ -16,21 +16,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from incidents.model import Incident, IncidentFilter, TimePrecision, incident_to_record
-from incidents.store import IncidentStore, IngestResult
 
 if TYPE_CHECKING:
     from incidents.extract import Extractor
+    from incidents.store import IncidentStore, IngestResult
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".json")
 _DB_HELP = "database: an SQLite file path or a database URL (default: $INCIDENT_MAP_DB, else data/incidents.sqlite)"
 _TIME_PRECISION_NAMES = {TimePrecision.DAY: "day", TimePrecision.WEEK: "week", TimePrecision.MONTH: "month"}
 
 
+def _empty_result() -> IngestResult:
+    # The store (SQLAlchemy) is imported by the commands that open it: `--help`, `extract` and
+    # `geocode` never do. So are the extractor and the geocoder, by the commands that use them.
+    from incidents.store import IngestResult
+
+    return IngestResult()
+
+
 @dataclass
 class IngestSummary:
     articles: int = 0
     failed: list[str] = field(default_factory=list)  # one message per bad file, naming it
-    result: IngestResult = field(default_factory=IngestResult)
+    result: IngestResult = field(default_factory=_empty_result)
 
 
 def article_files(paths: Iterable[Path], on_error: Callable[[str], None]) -> Iterator[Path]:
@@ -141,6 +149,8 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    from incidents.store import IncidentStore
+
     store = IncidentStore(args.db)
     try:
         summary = ingest_paths(
@@ -196,6 +206,8 @@ def _print_row(cells: Iterable[str], out: TextIO) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from incidents.store import IncidentStore
+
     store = IncidentStore(args.db)
     flt = filter_from_args(args)
     incidents = store.iter_incidents(flt) if args.limit is None else store.query(flt, limit=args.limit)
@@ -233,6 +245,8 @@ def run_resolve(args: argparse.Namespace) -> int:
     except (TypeError, ValueError) as error:
         _error("resolve", str(error))
         return 2
+    from incidents.store import IncidentStore
+
     store = IncidentStore(args.db)
     updated = store.resolve_place(
         place, args.latitude, args.longitude, geo_precision=args.precision, country=country, iso=iso

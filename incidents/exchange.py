@@ -21,8 +21,6 @@ from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Literal, TextIO
 
-from tqdm import tqdm
-
 from incidents.formats import acled, ucdp
 from incidents.formats.acled import ACLED_COLUMNS, EXPORT_COLUMNS, to_acled_row
 from incidents.formats.fields import RowError, RowParser, column_names
@@ -152,6 +150,8 @@ class IncidentReader:
 
     def incidents(self, *, progress: bool = False) -> Iterator[Incident]:
         """The incidents of the good rows, in file order; bad rows are counted and kept in `summary`."""
+        from tqdm import tqdm  # here, not at the top: `incident-map --help` need not load it
+
         summary = self.summary
         reader = self._reader
         parse = self._parse
