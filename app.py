@@ -1,7 +1,7 @@
 """incident-map's page. Thin on purpose: widgets here, the logic in the dashboard package.
 
-Run with `incident-map dashboard` (which ingests seeds/ into an empty store first), or
-`streamlit run app.py` with INCIDENT_MAP_DB pointing at a store.
+Run with `incident-map dashboard` or `streamlit run app.py`: either way an empty store gets the
+articles in seeds/ first; INCIDENT_MAP_DB names the store.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, authoring, basemap, filters, layers, timeline
+from dashboard import assets, authoring, basemap, commands, filters, layers, timeline
 from dashboard.export import export_text, incidents_in_view
 from dashboard.style import COUNTRY_LEVEL_LABEL, PRECISION_LABELS
 from incidents.articles import ArticleError
@@ -64,12 +64,23 @@ prepare_offline_files()
 assets.use_local_assets()
 db_url = default_db_url()
 store = open_store(db_url)
+st.title("incident-map")
 # The cache key changes when another process adds incidents; our own edits clear the cache.
 version = store.count()
+if version == 0:  # a first start: the seed articles, or how to add some
+    if seeds := commands.seed_articles():
+        with st.status(f"The store is empty: reading seeds/ ({len(seeds)} article{'s' if len(seeds) != 1 else ''})…") as seeding:
+            bar = st.progress(0.0)
+            added = commands.ingest_seeds(
+                db_url, on_progress=lambda done, total: bar.progress(done / total, f"{done} of {total} read")
+            )
+            seeding.update(label=f"The store was empty: {added} incidents from seeds/", state="complete")
+        version = store.count()
+    else:
+        st.info(commands.EMPTY_STORE_GUIDANCE)
 frame = load_frame(db_url, version)
 all_groups = sorted(frame["actor_group"].dropna().unique().tolist())
 
-st.title("incident-map")
 if "notice" in st.session_state:  # the outcome of a save or a placement, shown after the rerun
     st.success(st.session_state.pop("notice"))
 

@@ -17,9 +17,11 @@ from pathlib import Path
 import folium
 import folium.plugins
 
+from geo.sources import bundled_path
+
 # Streamlit serves <app dir>/static/<path> at this URL prefix.
 STATIC_URL = "/app/static"
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = bundled_path("app.py").parent / "static"
 
 
 @dataclass(frozen=True)

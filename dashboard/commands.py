@@ -6,14 +6,36 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
-SEEDS = APP.parent / "seeds"
+from geo.sources import bundled_path
+
+APP = bundled_path("app.py")
+SEEDS = bundled_path("seeds")
 
 
-def ingest_seeds(db_url: str, seeds: Path = SEEDS) -> int:
-    """Extract and ingest every article in seeds/ when the store is empty; returns incidents added."""
+# What the page says on an empty store when there are no seed articles to read.
+EMPTY_STORE_GUIDANCE = (
+    "The store is empty. Paste or upload an article under **Add an article** below, or from a "
+    "terminal ingest article files (`incident-map ingest FOLDER`: .txt, .md or .json) or import "
+    "an ACLED or UCDP export (`incident-map import FILE.csv`), then reload this page."
+)
+
+
+def seed_articles(seeds: Path | None = None) -> list[Path]:
+    """The article files in seeds/ (SEEDS unless told), none when the folder is missing."""
+    from incidents.commands import article_files
+
+    folder = SEEDS if seeds is None else seeds
+    return list(article_files([folder], on_error=lambda message: None)) if folder.is_dir() else []
+
+
+def ingest_seeds(
+    db_url: str, seeds: Path | None = None, *, on_progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Extract and ingest every article in seeds/ when the store is empty; returns incidents added.
+    `on_progress` hears (articles done, articles in all)."""
     from incidents.commands import ingest_paths
     from incidents.store import IncidentStore
 
@@ -24,7 +46,8 @@ def ingest_seeds(db_url: str, seeds: Path = SEEDS) -> int:
     def report(message: str) -> None:
         print(f"incident-map dashboard: {message}", file=sys.stderr)
 
-    return ingest_paths([seeds], store, progress=False, on_error=report).result.added
+    files = seed_articles(seeds)
+    return ingest_paths(files, store, progress=False, on_error=report, on_progress=on_progress).result.added
 
 
 def streamlit_command(port: int, *, headless: bool, app: Path = APP, address: str = "localhost") -> list[str]:
@@ -55,11 +78,13 @@ def run_dashboard(args: argparse.Namespace) -> int:
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `incident-map` parser."""
+    from incidents.commands import DB_HELP
+
     parser = subcommands.add_parser(
         "dashboard", help="open the map page (ingests seeds/ when the store is empty)",
         description="Run the Streamlit page on the incident store; an empty store gets the seed articles first.",
     )
-    parser.add_argument("--db", help="store path or database URL (default: $INCIDENT_MAP_DB or data/incidents.sqlite)")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help=DB_HELP)
     parser.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
     parser.add_argument("--address", default="localhost",
                         help="interface to listen on (default localhost; 0.0.0.0 to share on the network)")

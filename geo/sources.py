@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import importlib.resources
 import json
 import math
 import unicodedata
@@ -17,7 +18,37 @@ from pathlib import Path
 
 KINDS: tuple[str, ...] = ("base", "airfield", "site", "city", "admin1", "country", "region")
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# Run from a checkout (an editable install, the scripts, `streamlit run app.py`) or installed from
+# a wheel, where app.py, data/ and seeds/ are the package `incident_map` (see pyproject.toml).
+FROM_CHECKOUT = (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "data").is_dir()
+
+
+def bundled_path(name: str) -> Path:
+    """A file or folder of the project's top level that ships with it: app.py, data, seeds."""
+    if FROM_CHECKOUT:
+        return _CHECKOUT / name
+    return Path(importlib.resources.files("incident_map").joinpath(name))
+
+
+def _user_dirs() -> tuple[Path, Path]:
+    """Where the store, the user's gazetteer and the index cache go unless a setting says:
+    data/ (ignored by git) in a checkout; the per-user folders of the platform when installed
+    (on Linux ~/.local/share/incident-map and ~/.cache/incident-map), never site-packages."""
+    if FROM_CHECKOUT:
+        return DATA_DIR, DATA_DIR / "cache"
+    import platformdirs
+
+    return (
+        Path(platformdirs.user_data_dir("incident-map", appauthor=False)),
+        Path(platformdirs.user_cache_dir("incident-map", appauthor=False)),
+    )
+
+
+# The curated data folder (places, provinces, countries, actors, lexicons): read every data file
+# through this, wherever the project runs from.
+DATA_DIR = bundled_path("data")
+USER_DATA_DIR, USER_CACHE_DIR = _user_dirs()
 PLACES_CSV = DATA_DIR / "places.csv"
 ADMIN1_CSV = DATA_DIR / "admin1_capitals.csv"
 COUNTRY_ALIASES_CSV = DATA_DIR / "country_aliases.csv"

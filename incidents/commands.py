@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from geo.sources import USER_DATA_DIR
 from incidents.model import Incident, IncidentFilter, TimePrecision, incident_to_record
 
 if TYPE_CHECKING:
@@ -22,7 +23,10 @@ if TYPE_CHECKING:
     from incidents.store import IncidentStore, IngestResult
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".json")
-_DB_HELP = "database: an SQLite file path or a database URL (default: $INCIDENT_MAP_DB, else data/incidents.sqlite)"
+DB_HELP = (
+    "database: an SQLite file path or a database URL "
+    f"(default: $INCIDENT_MAP_DB, else {USER_DATA_DIR / 'incidents.sqlite'})"
+)
 _TIME_PRECISION_NAMES = {TimePrecision.DAY: "day", TimePrecision.WEEK: "week", TimePrecision.MONTH: "month"}
 
 
@@ -66,11 +70,13 @@ def ingest_paths(
     published: date | None = None,
     progress: bool = True,
     on_error: Callable[[str], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
     """Read, extract and store every article under `paths`, one transaction per article.
 
     A file that cannot be read or stored is reported through `on_error` (a message naming it)
-    and skipped; the others go on. `published` overrides every article's date.
+    and skipped; the others go on. `published` overrides every article's date. `on_progress`
+    hears (files done, files in all) after each file, for a progress bar other than tqdm's.
     """
     from tqdm import tqdm
 
@@ -86,7 +92,9 @@ def ingest_paths(
             on_error(message)
 
     files = list(article_files(paths, report))
-    for path in tqdm(files, desc="ingest", unit="article", file=sys.stderr, disable=not progress or None):
+    for done, path in enumerate(
+        tqdm(files, desc="ingest", unit="article", file=sys.stderr, disable=not progress or None), start=1
+    ):
         try:
             article = read_article(path, published=published)
             summary.result += store.ingest(article.source(), extractor.extract(article))
@@ -95,6 +103,8 @@ def ingest_paths(
             report(message)
         else:
             summary.articles += 1
+        if on_progress:
+            on_progress(done, len(files))
     return summary
 
 
@@ -283,7 +293,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     ingest.add_argument(
         "--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date of every file (overrides date lines)"
     )
-    ingest.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
+    ingest.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
     ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ingest.set_defaults(handler=run_ingest)
 
@@ -298,7 +308,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     listing.add_argument("--unresolved", action="store_true", help="only incidents whose place has no coordinates")
     listing.add_argument("--format", choices=("table", "jsonl"), default="table")
     listing.add_argument("--limit", type=_positive, default=None, help="at most this many incidents (the newest)")
-    listing.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
+    listing.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
     listing.set_defaults(handler=run_list)
 
     resolve = subcommands.add_parser(
@@ -317,5 +327,5 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     resolve.add_argument("--kind", choices=KINDS, default="site", help="gazetteer kind of the place (default: site)")
     resolve.add_argument("--country", metavar="CC", help="ISO 3166 alpha-2 country code of the place")
-    resolve.add_argument("--db", default=None, metavar="PATH_OR_URL", help=_DB_HELP)
+    resolve.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
     resolve.set_defaults(handler=run_resolve)

@@ -311,6 +311,8 @@ def _run_export(args: argparse.Namespace) -> int:
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `incident-map` parser."""
+    from incidents.commands import DB_HELP
+
     importer = subcommands.add_parser(
         "import",
         help="import ACLED or UCDP GED CSV files into the incident store",
@@ -323,7 +325,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     importer.add_argument("files", nargs="+", metavar="FILE")
     importer.add_argument("--format", choices=("auto", *FORMATS), default="auto", help="default: from the header")
-    importer.add_argument("--db", default=None, help="database URL or SQLite path (default: INCIDENT_MAP_DB or data/incidents.sqlite)")
+    importer.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
     importer.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     importer.set_defaults(handler=_run_import)
 
@@ -335,7 +337,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     exporter.add_argument("--format", choices=("csv", "geojson"), default=None, help="default: from -o's suffix, else csv")
     exporter.add_argument("-o", "--output", default=None, metavar="FILE", help="default: standard output")
-    exporter.add_argument("--db", default=None, help="database URL or SQLite path")
+    exporter.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
     exporter.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD")
     exporter.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD")
     exporter.add_argument("--actor-group", action="append", default=[], metavar="GROUP", help="repeatable")

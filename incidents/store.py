@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from geo.sources import DATA_DIR
+from geo.sources import USER_DATA_DIR
 from incidents.migrations import LATEST_VERSION, current_version, migrate
 from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source, stable_id
 
 if TYPE_CHECKING:
     import pandas
 
-DEFAULT_DB_PATH = DATA_DIR / "incidents.sqlite"
+DEFAULT_DB_PATH = USER_DATA_DIR / "incidents.sqlite"  # data/ in a checkout, per-user when installed
 DB_ENV = "INCIDENT_MAP_DB"
 
 # Incident fields stored as columns of their own; `sources` and `extra` are stored apart.
@@ -125,7 +125,7 @@ class Facets:
 
 
 def default_db_url() -> str:
-    """The database named by INCIDENT_MAP_DB (a path or a URL), else data/incidents.sqlite."""
+    """The database named by INCIDENT_MAP_DB (a path or a URL), else DEFAULT_DB_PATH."""
     return to_db_url(os.environ.get(DB_ENV) or DEFAULT_DB_PATH)
 
 
