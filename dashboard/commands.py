@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -73,7 +74,14 @@ def run_dashboard(args: argparse.Namespace) -> int:
     env = {**os.environ, "INCIDENT_MAP_DB": db_url}
     print(f"incident-map on http://{args.address}:{args.port} (store: {db_url})", file=sys.stderr)
     command = streamlit_command(args.port, headless=args.headless, address=args.address)
-    return subprocess.call(command, cwd=APP.parent, env=env)
+    server = subprocess.Popen(command, cwd=APP.parent, env=env)
+    # Stopping the command stops the server: a SIGTERM (a service manager, `kill PID`) is passed on
+    # rather than leaving Streamlit running on the port. Ctrl-C reaches both processes already.
+    signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return server.wait()
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
