@@ -27,8 +27,7 @@ TABLE_ROWS = 2_000
 @st.cache_resource(show_spinner=False)
 def prepare_offline_files() -> None:
     """Leaflet, plugins and basemap tiles into static/, once per server process."""
-    assets.install_static_assets()
-    basemap.extract_tiles()
+    basemap.install_offline_files()
 
 
 @st.cache_resource(show_spinner=False)

