@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,7 +91,15 @@ def expected_files() -> set[str]:
     return expected
 
 
-def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path) -> None:
+@pytest.fixture()
+def workspace(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path
+    # The new environment holds every dependency (about 1 GB): not kept among pytest's last runs.
+    shutil.rmtree(tmp_path / "venv", ignore_errors=True)
+
+
+def test_the_wheel_installs_and_runs_from_an_empty_folder(workspace: Path) -> None:
+    tmp_path = workspace
     wheel, build_log = build_wheel(tmp_path)
     assert "deprecat" not in build_log.lower(), [line for line in build_log.splitlines() if "eprecat" in line]
 
