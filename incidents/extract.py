@@ -1,13 +1,20 @@
 """Articles to incidents: every incident a report describes, dated and placed as exactly as it
 allows and no more, attributed the way it attributes it, and nothing it does not describe.
 
-A sentence becomes an incident when it has an event trigger told as a fact (not a threat, plan,
-possibility, negation or aggregate), a date phrase (or continues a dated incident sentence of
-its paragraph), and a place: its own most specific locative place, else the country its
-paragraph or article places events in. Photo captions and datelines are never read for incidents.
+The article is split into sentences (photo captions and datelines are never read for incidents);
+the sentences that hold a trigger word are parsed with the spaCy pipeline of
+incidents/extraction/pipeline.py, whose components write the layers read here: actors, dates,
+triggers, places and events with their roles. Each event becomes an incident per place:
 
-The spaCy pipeline (blank English, a sentencizer, and a PhraseMatcher fed from the actor lexicon)
-is built once per process; the place name keys once per geocoder.
+- date: a date phrase of its clause (else of its sentence), else the date of the dated incident
+  sentence it continues, else the report's own date ("as reported") when the event is placed at a
+  town or site of its own and told in the simple past of a single event;
+- place: its place chain resolved in the article's countries and provinces (places.py), else the
+  place of its paragraph's previous incident or the article's country at precision 3;
+- actors: the agent and target of the parse, attribution (claims, blame, suspicion) from the
+  sentence and the ones after it (attribution.py);
+- a sentence that adds to an incident told just before it, without a date or place of its own
+  ("The protesters were dispersed by police", "3 fatalities."), completes that incident.
 """
 
 from __future__ import annotations
@@ -19,41 +26,32 @@ import pickle
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from geopy.distance import distance
-from spacy.util import filter_spans
+from spacy.tokens import Doc, Span, Token
 
 from geo import normalize as geo_normalize
 from geo.normalize import name_key
 from incidents.actors import Actor, actor_group_for, actors
 from incidents.articles import Article, split_dateline
-from incidents.extraction.cues import (
-    Casualties,
-    Trigger,
-    find_attributer,
-    find_attribution,
-    find_casualties,
-    find_munitions,
-    find_trigger,
-    incident_clause,
-    PLURAL_EVENT_NOUN,
-    protest_sub_event_type,
-)
-from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
-from incidents.extraction.places import PlaceFinder, PlaceMention, best_place
+from incidents.extraction.attribution import attribute
+from incidents.extraction.casualties import Casualties, count_casualties
+from incidents.extraction.dates import ResolvedDate, resolve_date
+from incidents.extraction.lexicon import lexicon
+from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
+from incidents.extraction.places import PlaceName, PlaceResolver, ResolvedPlace, demonyms
+from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
-# The gazetteer kinds fed to the place finder; cities only from this population up, because
-# small towns named like common words ("Security", "Hook") would otherwise turn up everywhere.
-# Smaller places are still found through their cue ("the village of X") and the geocoder.
+# The gazetteer kinds whose names the place finder knows by name; cities only from this
+# population up, because small towns named like common words ("Security", "Hook") would
+# otherwise turn up everywhere. Smaller places are still found by their kind word ("X village")
+# or a locative preposition ("in X"), and resolved by the geocoder.
 PLACE_KINDS: tuple[str, ...] = ("base", "airfield", "site", "admin1", "country", "region")
 CITY_MIN_POPULATION = 15_000
 _PLACE_KEYS_FORMAT = 2  # bump when the keys are chosen differently, to rebuild cached key sets
@@ -64,51 +62,37 @@ _CAPTION_CREDIT = re.compile(
     r"(?:AFP|Reuters|AP|EPA)\s*/\s*[\w .]+|Getty Images|\bPhoto(?:graph)?(?: credit)?:.*)\s*$",
     re.IGNORECASE,
 )
-# Attribution is looked for this many sentences after the incident sentence.
-_ATTRIBUTION_WINDOW = 3
-_SHORT_ALIAS = 4
+# spaCy's limit is a million characters a text; paragraphs are cut well below it, between sentences.
+_MAX_PIECE = 20_000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_BATCH = 128
+# Place kinds specific enough to date an undated event by the report ("as reported").
+_SPECIFIC_KINDS = frozenset({"city", "base", "airfield", "site"})
 
 
 @dataclass
 class Sentence:
+    """One sentence of an article, with what the pipeline read in it."""
+
     index: int  # position in the article, counting every sentence read
     paragraph: int
-    span: Any  # spaCy Span
     text: str
-    trigger: Trigger | None = None
-    actors: list[tuple[int, int, Actor]] = field(default_factory=list)  # (start, end, actor) in the sentence
+    actors: list[tuple[int, int, Actor]] = field(default_factory=list)  # (start, end, actor) in the text
+    flagged: bool = False  # holds a trigger or casualty word: parsed
+    doc: Doc | None = None
 
+    @property
+    def events(self) -> list[EventMention]:
+        return self.doc._.events if self.doc is not None else []
 
-@dataclass(frozen=True)
-class _Pipeline:
-    nlp: Language
-    names: PhraseMatcher  # actor names, case-insensitive
-    acronyms: PhraseMatcher  # "IS", "KH", "US": only in capitals, or "us" and "is" would match
-
-
-@lru_cache(maxsize=1)
-def _pipeline() -> _Pipeline:
-    """A blank English pipeline with a sentencizer, and the actor matchers (built once a process)."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    names = PhraseMatcher(nlp.vocab, attr="LOWER")
-    acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
-    for position, actor in enumerate(actors()):
-        long_names: set[str] = set()
-        short_names: set[str] = set()
-        for name in actor.names:
-            target = short_names if len(name) <= _SHORT_ALIAS and name.upper() == name else long_names
-            # Reports write the apostrophe straight, curly or not at all: "Asa’ib", "Asa'ib", "Asaib".
-            target.update({name, name.replace("’", "'"), name.replace("'", "’"), name.replace("'", "")})
-        if long_names:
-            names.add(str(position), list(nlp.tokenizer.pipe(sorted(long_names))))
-        if short_names:
-            acronyms.add(str(position), list(nlp.tokenizer.pipe(sorted(short_names))))
-    return _Pipeline(nlp, names, acronyms)
+    @property
+    def has_event(self) -> bool:
+        """Whether the sentence tells an event of its own (not only refers back to one)."""
+        return any(not event.refers_back for event in self.events)
 
 
 def place_names_for(geocoder: Any) -> tuple[str, ...]:
-    """The gazetteer names the place finder looks for (see PLACE_KINDS)."""
+    """The gazetteer names the place finder knows (see PLACE_KINDS)."""
     names = set(geocoder.place_names(kinds=PLACE_KINDS))
     names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION))
     return tuple(sorted(names))
@@ -120,8 +104,8 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
     Listing and normalising some 225,000 names takes seconds; loading their keys takes
     milliseconds. The cache is keyed by what the keys depend on: the sizes of the gazetteer
     layers, the normaliser's code and our choice of kinds. The user's own aliases are left out
-    of the signature, so that `resolve` does not cost a rebuild: they are found by their cue
-    ("the village of X") or preposition ("in X") and the geocoder's exact look-up.
+    of the signature, so that `resolve` does not cost a rebuild: they are found by their kind
+    word or preposition and the geocoder's exact look-up.
     """
     cache_dir = getattr(geocoder, "cache_dir", None)
     path = Path(cache_dir) / f"extract-place-keys-{_place_keys_signature(geocoder)}.pickle" if cache_dir else None
@@ -161,8 +145,17 @@ def _place_keys_signature(geocoder: Any) -> str:
     return digest.hexdigest()[:16]
 
 
+@dataclass
+class ArticleContext:
+    """Where the article is: the countries it names (most named first) and its provinces."""
+
+    countries: tuple[str, ...]  # ISO codes
+    provinces: tuple[str, ...]
+    country_name: dict[str, str]
+
+
 class Extractor:
-    """Extracts incidents from articles with the offline gazetteer and the actor lexicon."""
+    """Extracts incidents from articles with the offline gazetteer and the lexicons of data/."""
 
     def __init__(self, geocoder: Any | None = None) -> None:
         if geocoder is None:
@@ -170,13 +163,17 @@ class Extractor:
 
             geocoder = default_geocoder()
         self.geocoder = geocoder
-        self._pipeline = _pipeline()
-        self._actor_list = actors()
-        self.places = PlaceFinder(geocoder, place_keys_for(geocoder))
+        self.place_keys = place_keys_for(geocoder)
+        self.places = PlaceResolver(geocoder)
+        self.lexicon = lexicon()
+        self._splitter = sentence_splitter()
+        self._forms = trigger_forms() | _casualty_forms()
+        self._actors = actors()
 
     # -- reading -----------------------------------------------------------------------------
+
     def sentences(self, article: Article) -> list[Sentence]:
-        """The article's body sentences, without photo captions and datelines."""
+        """The article's body sentences, without photo captions and datelines, flagged for parsing."""
         paragraphs = article.text.split("\n\n")
         has_dateline = [bool(split_dateline(p)[0]) for p in paragraphs]
         first_dateline = has_dateline.index(True) if any(has_dateline) else None
@@ -188,172 +185,261 @@ class Extractor:
                 continue
             texts.extend((number, piece) for piece in _pieces(split_dateline(paragraph)[1]))
         sentences: list[Sentence] = []
-        pipeline = self._pipeline
-        for (number, _), doc in zip(texts, pipeline.nlp.pipe(text for _, text in texts), strict=True):
-            matches = [*pipeline.names(doc), *pipeline.acronyms(doc)]
-            spans = filter_spans([doc[start:end] for _, start, end in matches])
-            labels = {(start, end): int(pipeline.nlp.vocab.strings[label]) for label, start, end in matches}
+        for (number, _), doc in zip(texts, self._splitter.pipe(text for _, text in texts), strict=True):
             for sent in doc.sents:
                 # The sentencizer leaves a following quotation's opening mark on the sentence before.
-                sentence = Sentence(len(sentences), number, sent, sent.text.rstrip(" “‘\"'"))
-                sentence.trigger = find_trigger(sentence.text)
-                for span in spans:
-                    if sent.start <= span.start and span.end <= sent.end:
-                        actor = self._actor_list[labels[(span.start, span.end)]]
-                        sentence.actors.append((span.start_char - sent.start_char, span.end_char - sent.start_char, actor))
-                sentences.append(sentence)
+                text = sent.text.rstrip(" “‘\"'")
+                if not text.strip():
+                    continue
+                flagged = any(token.lower_ in self._forms for token in sent)
+                sentences.append(Sentence(len(sentences), number, text, flagged=flagged))
         return sentences
 
     # -- extraction --------------------------------------------------------------------------
+
     def extract(self, article: Article) -> list[Incident]:
-        sentences = self.sentences(article)
-        bias = self._country_bias(sentences)
-        mentions: dict[int, list[PlaceMention]] = {}
+        return self.extract_many([article])[0]
 
-        def places_of(sentence: Sentence) -> list[PlaceMention]:
-            if sentence.index not in mentions:
-                skip = [(p.start, p.end) for p in find_date_phrases(sentence.text)]
-                # Multi-word and acronym actor names are not places; "Iran" may be either.
-                skip += [
-                    (start, end)
-                    for start, end, _ in sentence.actors
-                    if " " in sentence.text[start:end] or sentence.text[start:end].isupper()
-                ]
-                mentions[sentence.index] = self.places.mentions(sentence.span, country_bias=bias, skip=skip)
-            return mentions[sentence.index]
+    def extract_many(self, articles: Iterable[Article]) -> list[list[Incident]]:
+        """Incidents of each article; the flagged sentences of all of them are parsed in batches."""
+        articles = list(articles)
+        read = [self.sentences(article) for article in articles]
+        flagged = [s for sentences in read for s in sentences if s.flagged]
+        nlp = pipeline(self.place_keys)
+        for sentence, doc in zip(flagged, nlp.pipe((s.text for s in flagged), batch_size=_BATCH), strict=True):
+            sentence.doc = doc
+            sentence.actors = [
+                (span.start_char, span.end_char, span[0]._.actor) for span in doc.spans["actors"]
+            ]
+        self._actors_of_unparsed([s for sentences in read for s in sentences if not s.flagged])
+        return [self._extract(article, sentences) for article, sentences in zip(articles, read, strict=True)]
 
-        article_country = self._article_country(sentences, places_of)
+    def _actors_of_unparsed(self, sentences: list[Sentence]) -> None:
+        """Actor names in sentences not parsed (attribution reads them: "X claimed responsibility")."""
+        names = pipeline(self.place_keys).get_pipe("incident_actor_names")
+        for sentence, doc in zip(sentences, self._splitter.pipe(s.text for s in sentences), strict=True):
+            names(doc)
+            sentence.actors = [(span.start_char, span.end_char, span[0]._.actor) for span in doc.spans["actors"]]
+
+    def _extract(self, article: Article, sentences: list[Sentence]) -> list[Incident]:
+        context = self._context(article, sentences)
         incidents: list[Incident] = []
-        previous_dated: dict[int, tuple[int, ResolvedDate]] = {}  # paragraph -> (sentence index, date)
+        last: dict[int, tuple[int, Incident]] = {}  # paragraph -> (sentence index, its last incident)
         for sentence in sentences:
-            trigger = sentence.trigger
-            if trigger is None:
+            if sentence.doc is None:
                 continue
-            when = self._date_of(sentence, trigger, article.published)
-            if when is None:
-                earlier = previous_dated.get(sentence.paragraph)
-                # An undated sentence right after a dated incident sentence continues its story.
-                if earlier is None or earlier[0] != sentence.index - 1:
-                    continue
-                when = earlier[1]
-            previous_dated[sentence.paragraph] = (sentence.index, when)
-            own_place = best_place(places_of(sentence))
-            specific = own_place is not None and own_place.rank <= 1
-            if trigger.definite and not specific:
-                continue  # "the attack" without a place of its own refers back to a told incident
-            if PLURAL_EVENT_NOUN.search(sentence.text[trigger.start : trigger.end]) and not specific:
-                continue  # "rocket attacks on bases in Iraq": many incidents, none told
-            incident = self._incident(article, sentence, trigger, when, own_place, sentences, places_of, article_country)
-            if incident is not None:
-                incidents.append(incident)
+            previous = last.get(sentence.paragraph)
+            follows = previous is not None and previous[0] == sentence.index - 1
+            if not sentence.events:
+                if follows:  # "3 fatalities.": the toll of the incident told just before
+                    _complete(previous[1], count_casualties(sentence.doc, self.lexicon))
+                continue
+            for event in sentence.events:
+                made = self._incidents(article, sentence, event, sentences, context, previous[1] if follows else None)
+                for incident in made:
+                    incidents.append(incident)
+                    last[sentence.paragraph] = (sentence.index, incident)
+                if not made and follows and previous is not None:
+                    last[sentence.paragraph] = (sentence.index, previous[1])
         return _merge_duplicates(incidents)
 
-    def _date_of(self, sentence: Sentence, trigger: Trigger, published: date) -> ResolvedDate | None:
-        """The most precise date phrase of the sentence; among equals, the nearest to the trigger
-        ("Speaking on Friday, he said rockets hit the base on Wednesday")."""
+    # -- the article's whereabouts -----------------------------------------------------------
+
+    def _context(self, article: Article, sentences: list[Sentence]) -> ArticleContext:
+        """The countries the article names, most named first (places "in" a country weigh more),
+        and the provinces it names."""
+        countries: Counter[str] = Counter()
+        provinces: Counter[str] = Counter()
+        names: dict[str, str] = {}
+        texts = [article.title, *(s.text for s in sentences)]
+        for number, doc in enumerate(self._splitter.pipe(texts)):
+            for name, locative in _capitalised_names(doc, self.place_keys):
+                location = self.places.geocode(name, kinds=("country", "admin1"))
+                if location is None or float(location.raw.get("score") or 0) < 100:
+                    continue
+                code = location.raw.get("country_code", "")
+                names[code] = location.raw.get("country", "")
+                # A country "in" which things happen, or in the title, says where; one named in
+                # passing ("Iran said", "suspected Iran") hardly does. A province says it surely.
+                weight = 2.0 if locative or number == 0 else 0.25
+                if location.raw.get("kind") == "admin1" and weight > 1:
+                    provinces[location.raw.get("name", "")] += 1
+                    weight = 3.0
+                countries[code] += weight
+            for hint in _country_hints(doc):
+                countries[hint] += 2
+        countries.pop("", None)
+        return ArticleContext(
+            tuple(code for code, _ in countries.most_common()),
+            tuple(name for name, _ in provinces.most_common()),
+            names,
+        )
+
+    # -- one event ---------------------------------------------------------------------------
+
+    def _incidents(
+        self,
+        article: Article,
+        sentence: Sentence,
+        event: EventMention,
+        sentences: list[Sentence],
+        context: ArticleContext,
+        previous: Incident | None,
+    ) -> list[Incident]:
+        when = self._date_of(sentence, event, article.published)
+        resolved = self._event_places(event, context)
+        specific = [r for r in resolved if r.location is None or r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2)]
+        if previous is not None and when is None and not resolved:
+            _elaborate(previous, event, self._toll(sentence, event, sentences))
+            return []  # "The police dispersed them": more about the incident told just before
+        if event.definite and not specific:
+            if previous is not None:
+                _elaborate(previous, event, self._toll(sentence, event, sentences))
+            return []  # "the attack" refers back to an incident told before
+        if event.plural and not specific:
+            return []  # "rocket attacks on bases in Iraq": many incidents, none told
+        if when is None:
+            if previous is not None and previous.event_date and not resolved:
+                when = ResolvedDate(previous.event_date, TimePrecision(previous.time_precision), "")
+            elif specific and self._as_reported(event):
+                when = ResolvedDate(article.published, TimePrecision.DAY, "as reported")
+            else:
+                return []
+        if not resolved:
+            fallback = self._fallback_place(previous, context)
+            if fallback is None:
+                return []
+            resolved = [fallback]
+        return [
+            self._incident(article, sentence, event, sentences, context, when, place)
+            for place in resolved
+            if place is not None
+        ]
+
+    def _date_of(self, sentence: Sentence, event: EventMention, published: date) -> ResolvedDate | None:
+        """The most precise date phrase of the event (roles.py: its clause's, else its sentence's
+        outside other events' clauses); among equals, the nearest to the trigger."""
+        trigger_start = event.trigger.start_char
         resolved = [
-            (int(r.precision), max(p.start - trigger.end, trigger.start - p.end, 0), r)
-            for p in find_date_phrases(sentence.text)
-            if (r := resolve_date(p.text, published))
+            (int(r.precision), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r)
+            for d in event.dates
+            if (r := resolve_date(d.text, published))
         ]
         return min(resolved, key=lambda item: item[:2])[2] if resolved else None
 
-    def _country_bias(self, sentences: list[Sentence]) -> str | None:
-        """The ISO code of the country the incident sentences place things in most, to settle
-        ambiguous names ("Baghdad" is also a village in Iran)."""
-        counts: Counter[str] = Counter()
-        for sentence in sentences:
-            if sentence.trigger is None:
-                continue
-            for mention in self.places.mentions(sentence.span):
-                if mention.location is not None and mention.locative:
-                    # Provinces and countries are rarely ambiguous; village names often are
-                    # ("al-Rashad" is also in Sudan): the wider place weighs more.
-                    weight = 2 if mention.rank >= 2 else 1
-                    counts[mention.location.raw.get("country_code", "")] += weight
-        counts.pop("", None)
-        return counts.most_common(1)[0][0] if counts else None
+    def _as_reported(self, event: EventMention) -> bool:
+        """An undated event takes the report's date unless told as background: in the perfect
+        ("militias have attacked bases") or as several events."""
+        for trigger in event.triggers:
+            root = trigger.root
+            if any(c.dep_ == "aux" and c.lemma_ == "have" for c in root.children):
+                return False
+        return not event.plural
 
-    def _article_country(self, sentences: list[Sentence], places_of: Any) -> PlaceMention | None:
-        """The country the article's incident sentences place things in most often."""
-        counts: Counter[str] = Counter()
-        example: dict[str, PlaceMention] = {}
-        for sentence in sentences:
-            if sentence.trigger is None:
-                continue
-            for mention in places_of(sentence):
-                if mention.locative and mention.country:
-                    counts[mention.country] += 1
-                    if mention.kind == "country" or mention.country not in example:
-                        example[mention.country] = mention
-        if not counts:
+    def _event_places(self, event: EventMention, context: ArticleContext) -> list[ResolvedPlace]:
+        """The event's places: the most specific group of coordinated places (one incident each),
+        the other places of its clause then serving as containers ("Balad Airbase north of
+        Baghdad", "the Qayyarah Airbase in northern Iraq")."""
+        if not event.places:
+            return []
+        ranked = []
+        for position, group in enumerate(event.places):
+            first = group[0]
+            resolved = self._resolve([first, *first.containers], context)
+            ranked.append((_specificity(resolved, first), position, group))
+        ranked.sort(key=lambda item: item[:2])
+        chosen = ranked[0][2]
+        extra = [ref for _, _, group in ranked[1:] for ref in (group[0], *group[0].containers)]
+        places = [self._resolve([ref, *ref.containers, *extra], context) for ref in chosen]
+        return [p for p in places if p is not None]
+
+    def _resolve(self, chain: list[PlaceRef], context: ArticleContext) -> ResolvedPlace | None:
+        names = [
+            PlaceName(ref.span._.place_name, ref.span._.place_kind, ref.near)
+            for ref in chain
+            if ref.span._.place_name
+        ]
+        hints = tuple(ref.span._.country_hint for ref in chain if ref.span._.country_hint)
+        countries = (*hints, *[c for c in context.countries if c not in hints])
+        resolved = self.places.resolve(names, countries)
+        if resolved is None:
             return None
-        return self._country_of(example[counts.most_common(1)[0][0]])
+        if resolved.location is None:
+            # an unresolved village keeps the country the article is about
+            code = hints[0] if hints else (context.countries[0] if context.countries else "")
+            resolved.iso = code
+            resolved.country = context.country_name.get(code, "") or _country_name(self.places, code)
+        return resolved
+
+    def _fallback_place(self, previous: Incident | None, context: ArticleContext) -> ResolvedPlace | None:
+        """No place of its own: the country of the paragraph's previous incident or of the article."""
+        code = previous.iso if previous is not None and previous.iso else (context.countries[0] if context.countries else "")
+        if not code:
+            return None
+        location = self.places.geocode(code, kinds=("country",)) or self.places.geocode(
+            context.country_name.get(code, code), kinds=("country",)
+        )
+        if location is None:
+            return None
+        return ResolvedPlace(location.raw.get("name", ""), location, int(GeoPrecision.REGION), location.raw.get("country", ""), code, "")
+
+    def _toll(self, sentence: Sentence, event: EventMention, sentences: list[Sentence]) -> Casualties:
+        """The event's casualties, completed by the next sentence of its paragraph when that one
+        tells a toll and no event of its own ("Two soldiers were wounded.")."""
+        toll = event.casualties
+        following = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
+        if following is None or following.paragraph != sentence.paragraph or following.doc is None or following.has_event:
+            return toll
+        return toll.completed_by(count_casualties(following.doc, self.lexicon))
 
     def _incident(
         self,
         article: Article,
         sentence: Sentence,
-        trigger: Trigger,
-        when: ResolvedDate,
-        own_place: PlaceMention | None,
+        event: EventMention,
         sentences: list[Sentence],
-        places_of: Any,
-        article_country: PlaceMention | None,
-    ) -> Incident | None:
-        place, precision_floor = own_place, None
-        if place is None:
-            # No place of its own: the country its paragraph (the sentence before) or the article is about.
-            before = sentences[sentence.index - 1] if sentence.index > 0 else None
-            context_place = best_place(places_of(before)) if before and before.paragraph == sentence.paragraph else None
-            place = self._country_of(context_place) or article_country
-            precision_floor = int(GeoPrecision.REGION)
-            if place is None:
-                return None  # nowhere at all: nothing to map or resolve
-
-        actor1, attribution, attributed_by = self._perpetrator(sentence, trigger, sentences)
-        # An unresolved village keeps the country the article's incidents are in.
-        country = place.country or (article_country.country if article_country else "")
-        if not actor1 or actor1 == "Unidentified Armed Group":
-            actor1 = _unidentified_actor(trigger, country)  # ACLED's "Unidentified Armed Group (Iraq)"
-        clause = incident_clause(sentence.text, trigger)
-        actor2 = self._target(sentence, clause, actor1)
-        if trigger.sub_event_type == "Excessive force against protesters":
+        context: ArticleContext,
+        when: ResolvedDate,
+        place: ResolvedPlace,
+    ) -> Incident:
+        country = place.country
+        stated = _actor_name(event.agent, country, self.lexicon) if event.agent is not None else ""
+        actor1, attribution, attributed_by = attribute(sentence, stated, sentences)
+        if not actor1:
+            actor1 = _default_actor(event.event_type, country)
+        actor2 = _actor_name(event.patient, country, self.lexicon) if event.patient is not None else ""
+        if actor2 == actor1:
+            actor2 = ""
+        if event.sub_event_type == "Excessive force against protesters" or (event.event_type == PROTESTS and actor2 and not actor1.startswith("Protesters")):
             # ACLED codes force used on a protest with the protesters as actor 1 and the force as actor 2.
-            force = "" if actor1.startswith(("Unidentified", "Protesters")) else actor1
-            actor1, actor2 = _unidentified_actor(trigger, country), force or actor2
-        casualties = _toll(sentence, clause, sentences)
-        munitions = find_munitions(clause) if trigger.event_type == "Explosions/Remote violence" else ""
+            force = actor1 if not actor1.startswith(("Unidentified", "Protesters")) else actor2
+            actor1, actor2 = _default_actor(PROTESTS, country), "" if force.startswith("Protesters") else force
+        toll = self._toll(sentence, event, sentences)
         location = place.location
-        geo_precision = place.geo_precision
-        if precision_floor is not None and geo_precision is not None:
-            geo_precision = max(geo_precision, precision_floor)
-        location_text = place.text if precision_floor is None else (location.raw.get("name", place.text) if location else place.text)
-        place_name = location.raw.get("name", "") if location is not None else ""
-        location_key = place_name or location_text.lower()
+        location_key = place.name or place.text.lower()
         incident = Incident(
-            event_id=stable_id(article.source_id, when.day.isoformat(), location_key, trigger.event_type, sentence.index),
+            event_id=stable_id(article.source_id, when.day.isoformat(), location_key, event.event_type, sentence.index, event.trigger.start),
             event_date=when.day,
             time_precision=int(when.precision),
-            event_type=trigger.event_type,
-            sub_event_type=protest_sub_event_type(clause) if trigger.event_type == "Protests" else trigger.sub_event_type,
+            event_type=event.event_type,
+            sub_event_type=event.sub_event_type,
             actor1=actor1,
             actor2=actor2,
             actor_group=actor_group_for(actor1),
             attribution=attribution,
             attributed_by=attributed_by,
-            location=location_text,
-            place_name=place_name,
+            location=place.text,
+            place_name=place.name,
             latitude=location.latitude if location is not None else None,
             longitude=location.longitude if location is not None else None,
-            geo_precision=geo_precision,
+            geo_precision=place.geo_precision,
             country=country,
-            iso=location.raw.get("country_code", "") if location is not None else "",
-            admin1=location.raw.get("admin1", "") or "" if location is not None else "",
-            fatalities=casualties.fatalities,
-            injuries=casualties.injuries,
-            casualties_reported=casualties.reported,
-            munitions=munitions,
+            iso=place.iso,
+            admin1=place.admin1,
+            fatalities=toll.fatalities,
+            injuries=toll.injuries,
+            casualties_reported=toll.reported,
+            munitions=event.munitions,
             source_sentence=sentence.text,
             source_kind="article",
             sources=[article.source(sentence.text)],
@@ -361,66 +447,168 @@ class Extractor:
         incident.notes = _summary(incident, when)
         return incident
 
-    def _country_of(self, mention: PlaceMention | None) -> PlaceMention | None:
-        if mention is None or not mention.country:
-            return None
-        if mention.kind == "country":
-            return mention
-        location = self.places.resolve(mention.country)
-        if location is None:
-            return None
-        return PlaceMention(mention.country, mention.start, mention.end, location, True, False)
 
-    def _perpetrator(self, sentence: Sentence, trigger: Trigger, sentences: list[Sentence]) -> tuple[str, str, str]:
-        """(actor1, attribution, attributed_by) from the sentence and the ones that follow it."""
-        stated = _agent(sentence, trigger)
-        window = [sentence]
-        neighbours = sentences[max(0, sentence.index - 1) : sentence.index + 2]
-        paragraph_size = sum(1 for s in neighbours if s.paragraph == sentence.paragraph)
-        for later in sentences[sentence.index + 1 : sentence.index + 1 + _ATTRIBUTION_WINDOW]:
-            same_paragraph = later.paragraph == sentence.paragraph
-            # Wire copy puts one sentence in each paragraph: then the next paragraphs may attribute.
-            next_wire_paragraph = paragraph_size == 1 and later.paragraph == window[-1].paragraph + 1
-            if later.trigger is not None or not (same_paragraph or next_wire_paragraph):
-                break
-            window.append(later)
-        # A claim outranks blame and suspicion told before it ("Biden blamed ...; X claimed responsibility").
-        window.sort(key=lambda candidate: (cue := find_attribution(candidate.text)) is None or cue.kind != "claimed")
-        for candidate in window:
-            cue = find_attribution(candidate.text)
-            if cue is None:
-                continue
-            if cue.kind == "unclaimed":
-                return stated, "unknown", ""
-            who = find_attributer(candidate.text)
-            named = _attributed_actor(candidate, cue.kind, cue.start, cue.end, who)
-            if named is None and cue.kind == "claimed":
-                named = _claimant_outside_lexicon(candidate.text, cue.start)
-            if named is None and stated and candidate is sentence:
-                named = stated
-            if named is None:
-                continue
-            if cue.kind == "claimed":
-                who = named
-            return named, cue.kind, who
-        if stated and _own_report(sentence, stated):
-            return stated, "claimed", stated  # "Turkish jets struck ..., the Turkish Defence Ministry said"
-        return stated, "unknown", ""
+# Specificity of a place (lower is more exact): a named village the gazetteer lacks is as exact as
+# the report gets; an unknown name without a kind word may be a person, less sure than a town.
+_KIND_SPECIFICITY = {"base": 0, "airfield": 0, "site": 0, "city": 1, "admin1": 3, "region": 3, "country": 4}
+_NAMED_KINDS = frozenset({"settlement", "site", "part", "district", "area", "near"})
 
-    def _target(self, sentence: Sentence, clause: str, actor1: str) -> str:
-        """The actor the incident was aimed at: "against X", "among X", "hosting X"..."""
-        for start, end, actor in sentence.actors:
-            if end > len(clause) or actor.name == actor1 or _is_modifier(sentence.text, start, end):
-                continue
-            before = sentence.text[max(0, start - 45) : start]
-            if _TARGET_CUE.search(before):
-                return actor.name
+
+def _specificity(resolved: ResolvedPlace | None, ref: PlaceRef) -> float:
+    if resolved is None:
+        return 9
+    if resolved.location is None:
+        return 0 if ref.span._.place_kind in _NAMED_KINDS else 2
+    rank = _KIND_SPECIFICITY.get(resolved.location.raw.get("kind", ""), 1)
+    return rank + (0.5 if resolved.fallback else 0)
+
+
+# -- actors ---------------------------------------------------------------------------------
+
+
+def _actor_name(token: Token, country: str, lexicon_: Any) -> str:
+    """The actor a noun phrase names: a lexicon actor in it ("Houthi forces", "members of the
+    PKK"), else what its head noun says ("gunmen", "protesters", "soldiers") in the country."""
+    named = _named_actor(token)
+    if named is not None:
+        return named.name
+    lemma = token.lemma_.lower()
+    nationality = next((demonyms().get(c.text, "") for c in token.children if c.dep_ in ("amod", "compound") and c.text in demonyms()), "")
+    if lexicon_.has("protester", lemma):
+        return f"Protesters{_suffix(country)}"
+    if lexicon_.has("rioter", lemma):
+        return f"Rioters{_suffix(country)}"
+    armed = lexicon_.value("armed", lemma)
+    if armed in ("state", "police"):
+        where = _country_name_of(nationality) or country
+        kind = "Police Forces" if armed == "police" else "Military Forces"
+        return f"{kind} of {where}" if where else ""
+    if armed is not None:
+        return f"Unidentified Armed Group{_suffix(country)}"
+    if lexicon_.has("civilian", lemma):
+        return f"Civilians{_suffix(country)}"
+    for child in token.children:  # "dozens of protesters", "a group of gunmen"
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for noun in child.children:
+                if noun.dep_ == "pobj":
+                    return _actor_name(noun, country, lexicon_)
+    return ""
+
+
+def _named_actor(token: Token) -> Actor | None:
+    if token._.actor is not None:
+        return token._.actor
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "nmod", "poss") and child._.actor is not None:
+            return child._.actor
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for noun in child.children:
+                if noun.dep_ == "pobj" and noun._.actor is not None:
+                    return noun._.actor
+    return None
+
+
+def _suffix(country: str) -> str:
+    return f" ({country})" if country else ""
+
+
+_COUNTRY_NAMES: dict[str, str] = {}
+
+
+def _country_name_of(code: str) -> str:
+    if not code:
         return ""
+    if code not in _COUNTRY_NAMES:
+        import pycountry
+
+        found = pycountry.countries.get(alpha_2=code)
+        _COUNTRY_NAMES[code] = getattr(found, "common_name", None) or getattr(found, "name", "") if found else ""
+    return _COUNTRY_NAMES[code]
 
 
-# spaCy's limit is a million characters a text; paragraphs are cut well below it, between sentences.
-_MAX_PIECE = 20_000
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+def _country_name(places: PlaceResolver, code: str) -> str:
+    location = places.geocode(code, kinds=("country",)) if code else None
+    return location.raw.get("country", "") if location is not None else _country_name_of(code)
+
+
+def _default_actor(event_type: str, country: str) -> str:
+    """ACLED's names for unnamed agents: "Protesters (Iraq)", "Unidentified Armed Group (Iraq)"."""
+    if event_type == PROTESTS:
+        return f"Protesters{_suffix(country)}"
+    if event_type == RIOTS:
+        return f"Rioters{_suffix(country)}"
+    return f"Unidentified Armed Group{_suffix(country)}"
+
+
+# -- the article's countries ----------------------------------------------------------------
+
+_MAX_NAME_WORDS = 4
+
+
+def _capitalised_names(doc: Doc, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
+    """Names the gazetteer knows in a sentence without a parse (longest first, within runs of
+    capitalised words), and whether a locative preposition precedes them."""
+    tokens = list(doc)
+    i = 0
+    while i < len(tokens):
+        end = i
+        while end < len(tokens) and end - i < _MAX_NAME_WORDS and (tokens[end].text[:1].isupper() or (end > i and tokens[end].text == "-")):
+            end += 1
+        if end == i:
+            i += 1
+            continue
+        for width in range(end - i, 0, -1):
+            text = doc[i : i + width].text
+            if text in demonyms() or not name_key(text).key in keys:
+                continue
+            before = tokens[i - 1].lower_ if i > 0 else ""
+            yield text, before in ("in", "across", "inside", "throughout")
+            i += width
+            break
+        else:
+            i += 1
+
+
+def _country_hints(doc: Doc) -> Iterator[str]:
+    """"the Syrian town of X": the country by its adjective."""
+    tokens = list(doc)
+    for i, token in enumerate(tokens[:-3]):
+        code = demonyms().get(token.text, "")
+        if code and tokens[i + 2].lower_ == "of" and lexicon().has("place_kind", tokens[i + 1].lower_):
+            yield code
+
+
+# -- completing an incident -----------------------------------------------------------------
+
+
+def _complete(incident: Incident, toll: Casualties) -> None:
+    if incident.fatalities is None and toll.fatalities is not None:
+        incident.fatalities = toll.fatalities
+    if incident.injuries is None and toll.injuries is not None:
+        incident.injuries = toll.injuries
+    incident.casualties_reported = incident.casualties_reported or toll.reported
+
+
+def _elaborate(incident: Incident, event: EventMention, toll: Casualties) -> None:
+    """A later sentence about the same incident: its toll, and what it says of a protest
+    ("police dispersed the protesters": with intervention; "the protesters threw stones": a riot)."""
+    _complete(incident, toll)
+    if incident.event_type == PROTESTS:
+        if event.event_type == RIOTS:
+            incident.event_type, incident.sub_event_type = RIOTS, "Violent demonstration"
+            incident.actor1 = incident.actor1.replace("Protesters", "Rioters", 1)
+            incident.actor_group = actor_group_for(incident.actor1)
+        elif event.sub_event_type == "Excessive force against protesters" or (incident.fatalities or 0) > 0:
+            incident.sub_event_type = "Excessive force against protesters"
+        elif event.event_type == "Strategic developments" or event.sub_event_type == "Protest with intervention":
+            if incident.sub_event_type == "Peaceful protest":
+                incident.sub_event_type = "Protest with intervention"
+
+
+def _casualty_forms() -> frozenset[str]:
+    """Word forms that flag a sentence for its toll ("3 fatalities.")."""
+    nouns = lexicon().terms["casualty_noun"]
+    return frozenset(form for (word,) in (k for k in nouns if len(k) == 1) for form in (word, word + "s", word[:-1] + "ies"))
 
 
 def _pieces(paragraph: str) -> list[str]:
@@ -440,140 +628,6 @@ def _pieces(paragraph: str) -> list[str]:
     if current:
         pieces.append(current)
     return pieces
-
-
-_TARGET_CUE = re.compile(
-    r"\b(?:against|targeting|targeted|among|with|killing|killed|wounding|hit|struck|hosting|housing|where|ambushed|attacked|raided|stormed|neutrali[sz]ed|"
-    r"convoy of|positions of|members of|headquarters of|base of|on)\s+(?:[\w’'-]+\s+){0,4}$",
-    re.IGNORECASE,
-)
-_MODIFIER_BEFORE = re.compile(r"(?:\bpro-?\s*|\b(?:close|loyal|linked|allied|aligned|affiliated) (?:to|with)\s+|\bbacked by\s+|\bblacklisted by\s+)$", re.IGNORECASE)
-_MODIFIER_AFTER = re.compile(r"^-?(?:backed|aligned|allied|linked|affiliated|based|supported)\b", re.IGNORECASE)
-
-
-def _is_modifier(text: str, start: int, end: int) -> bool:
-    """"pro-Iran", "Iran-backed", "close to Tehran": the actor qualifies someone else."""
-    return bool(_MODIFIER_BEFORE.search(text[max(0, start - 25) : start]) or _MODIFIER_AFTER.search(text[end : end + 12]))
-
-
-def _agent(sentence: Sentence, trigger: Trigger) -> str:
-    """The actor the sentence itself names as doing it: "US operations", "Kataib Hezbollah fired"."""
-    for start, end, actor in sentence.actors:
-        if _is_modifier(sentence.text, start, end):
-            continue
-        overlaps_trigger = start < trigger.end and trigger.start < end
-        gap = sentence.text[end : trigger.start]
-        # "US drone strike", "Iranian ballistic missiles", "Kataib Hezbollah fired": next to the
-        # trigger; "a US contractor in a rocket attack" is a victim, not the agent.
-        if overlaps_trigger or (end <= trigger.start and len(gap.split()) <= 2 and not _NOT_AGENT_GAP.search(gap)):
-            return actor.name
-    # "Islamic State militants attacked the village ..., killing four": the sentence's subject
-    # did it, however far the trigger ("killing") comes after.
-    for start, end, actor in sentence.actors[:1]:
-        if _SUBJECT_OPENING.fullmatch(sentence.text[:start]) and _SUBJECT_ACTION.match(sentence.text[end:]):
-            return actor.name
-    # "a drone launched by Yemen's Houthis": the passive agent of the weapon.
-    for start, end, actor in sentence.actors:
-        if start >= trigger.start and _BY_AGENT.search(sentence.text[max(0, start - 40) : start]) and not _is_modifier(sentence.text, start, end):
-            return actor.name
-    return ""
-
-
-_BY_AGENT = re.compile(r"\b(?:launched|fired|carried out|conducted|sent|flown|operated) by\s+(?:[\w’'-]+\s+){0,2}$")
-
-
-# "..., the Turkish Defence Ministry said.": the speaker closing the sentence.
-_CLOSING_SPEAKER = re.compile(r",\s*(?:the\s+)?(?P<who>[^,]{2,80}?)\s+(?:said|says|announced|stated|confirmed|reported)\s*[.”\"]*$")
-
-
-def _own_report(sentence: Sentence, actor_name: str) -> bool:
-    """Whether the actor that did it is also who reports it (its own ministry or command): a claim."""
-    speaker = _CLOSING_SPEAKER.search(sentence.text)
-    return bool(speaker) and any(
-        actor.name == actor_name and speaker.start("who") <= start and end <= speaker.end("who")
-        for start, end, actor in sentence.actors
-    )
-
-
-_SUBJECT_OPENING = re.compile(
-    r"[\s“\"‘']*(?:(?:The|A|An|Suspected)\s+)?(?:(?:Jihadists|Militants|Fighters|Gunmen|Members|Insurgents) (?:from|of) (?:the\s+)?)?"
-)
-_SUBJECT_ACTION = re.compile(
-    r"\s+(?:(?:militants|fighters|forces|troops|gunmen|members|jets|warplanes|drones|units)\s+)?"
-    r"(?:attacked|ambushed|raided|stormed|fired|launched|shelled|struck|targeted|bombed|killed|shot|overran|neutrali[sz]ed)\b"
-)
-
-
-_NOT_AGENT_GAP = re.compile(r"[,;:]|\b(?:in|on|at|of|by|for|with|against|near|after|before|from|to|and|contractor|"
-                            r"contractors|civilians?|soldiers?|troops|personnel|convoy|base|embassy)\b", re.IGNORECASE)
-
-
-_APPOSITIVE_BEFORE_VERB = re.compile(r",\s+(?:an?|the|one)\s+[^,]*,\s*(?:has |have |had )?$", re.IGNORECASE)
-
-
-def _attributed_actor(sentence: Sentence, kind: str, cue_start: int, cue_end: int, attributer: str) -> str | None:
-    """The actor an attribution cue points at: after "suspected/blamed/claimed by", before "claimed"."""
-    speaker = sentence.text.find(attributer) if attributer else -1
-    if kind == "claimed":
-        # "X, an umbrella group of Iran-aligned militias, claimed": the claimant is the subject, not its description.
-        appositive = _APPOSITIVE_BEFORE_VERB.search(sentence.text[:cue_start])
-        if appositive:
-            cue_start = appositive.start()
-    usable = [
-        (start, end, actor)
-        for start, end, actor in sentence.actors
-        if not _is_modifier(sentence.text, start, end)
-        # Who suspects or blames is not the suspect; a claimant is both.
-        and not (kind != "claimed" and speaker >= 0 and speaker <= start and end <= speaker + len(attributer))
-    ]
-    after = [actor for start, _, actor in usable if start >= cue_end]
-    before = [actor for _, end, actor in usable if end <= cue_start]
-    claimed_by = kind == "claimed" and sentence.text[cue_start:cue_end].lower().endswith("claimed by")
-    if kind == "claimed" and not claimed_by:
-        return before[-1].name if before else (after[0].name if after else None)
-    if after:
-        return after[0].name
-    return before[-1].name if before else None
-
-
-# "a group calling itself Saraya Awliya al-Dam claimed": facade groups appear faster than any lexicon.
-_CALLING_ITSELF = re.compile(
-    r"\b(?:calling itself|known as|named|called)\s+(?P<name>[A-Z][\w'’-]*(?:\s+(?:(?:al|el|of|the)[- ])?[A-Z][\w'’-]*){0,5})"
-)
-_NAME_BEFORE_CLAIM = re.compile(r"(?P<name>[A-Z][\w'’-]*(?:\s+(?:(?:al|el|of|the)[- ])?[A-Z][\w'’-]*){1,5})\s+(?:has |have |had )?$")
-
-
-def _claimant_outside_lexicon(text: str, cue_start: int) -> str | None:
-    """The name of a claimant the lexicon does not know, when the sentence spells it out."""
-    before = text[:cue_start]
-    match = _CALLING_ITSELF.search(before) or _NAME_BEFORE_CLAIM.search(before)
-    if not match or match.group("name").split()[0] in ("The", "A", "An", "No", "It", "They"):
-        return None
-    return match.group("name")
-
-
-def _toll(sentence: Sentence, clause: str, sentences: list[Sentence]) -> Casualties:
-    """The incident clause's casualties, completed by the next sentence of its paragraph when that
-    one tells a toll and no incident of its own ("Two soldiers were wounded.")."""
-    casualties = find_casualties(clause)
-    following = sentences[sentence.index + 1] if sentence.index + 1 < len(sentences) else None
-    if following is None or following.paragraph != sentence.paragraph or following.trigger is not None:
-        return casualties
-    told = find_casualties(following.text)
-    return Casualties(
-        casualties.fatalities if casualties.fatalities is not None else told.fatalities,
-        casualties.injuries if casualties.injuries is not None else told.injuries,
-        casualties.reported or told.reported,
-    )
-
-
-def _unidentified_actor(trigger: Trigger, country: str) -> str:
-    suffix = f" ({country})" if country else ""
-    if trigger.event_type in ("Protests",):
-        return f"Protesters{suffix}"
-    if trigger.event_type == "Riots":
-        return f"Rioters{suffix}"
-    return f"Unidentified Armed Group{suffix}"
 
 
 def _summary(incident: Incident, when: ResolvedDate) -> str:
@@ -642,8 +696,5 @@ def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
         for name in ("actor2", "munitions"):
             if not getattr(first, name):
                 setattr(first, name, getattr(incident, name))
-        for name in ("fatalities", "injuries"):
-            if getattr(first, name) is None:
-                setattr(first, name, getattr(incident, name))
-        first.casualties_reported = first.casualties_reported or incident.casualties_reported
+        _complete(first, Casualties(incident.fatalities, incident.injuries, incident.casualties_reported))
     return list(merged.values())

@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from incidents.model import TimePrecision
 
@@ -32,6 +34,8 @@ _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 # Ordered from the most to the least precise; a span already taken is not matched again.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(rf"\b{_YEAR}-\d\d-\d\d\b")),
+    # "04/19/2012", "19.04.2012": the order is settled by a day above 12, else the nearest past reading
+    ("numeric", re.compile(rf"\b\d{{1,2}}([/.])\d{{1,2}}\1{_YEAR}\b")),
     ("day", re.compile(rf"\b{_MONTH}\s+{_ORDINAL}\b(?:,?\s+{_YEAR}\b)?(?!\s*(?:-|–)\s*\d)")),
     ("day", re.compile(rf"\b{_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
     ("weekday", re.compile(rf"\b(?:(?:last|early|late|on|next|this coming)\s+)?{_WEEKDAY}{_PART_OF_DAY}\b")),
@@ -106,6 +110,9 @@ def resolve_date(phrase: str, published: date) -> ResolvedDate | None:
     """
     text = re.sub(r"^(?:on|in|during)\s+", "", phrase.strip(), flags=re.I)
     lowered = text.lower()
+    if _NUMERIC.fullmatch(text):
+        day = _numeric(text, published)
+        return ResolvedDate(day, TimePrecision.DAY, phrase) if day is not None else None
     if _FUTURE_WORDS.search(lowered):
         return None
     if lowered in {"today", "tonight", "overnight"}:
@@ -130,6 +137,23 @@ def resolve_date(phrase: str, published: date) -> ResolvedDate | None:
     if parsed > published and not _HAS_YEAR.search(core):
         return None
     return ResolvedDate(parsed, TimePrecision.DAY, phrase)
+
+
+_NUMERIC = re.compile(rf"(\d{{1,2}})[/.](\d{{1,2}})[/.]({_YEAR})")
+
+
+def _numeric(text: str, published: date) -> date | None:
+    """A numeric date in either order: a part above 12 is the day; when both could be, the
+    reading on or before publication and nearest to it."""
+    first, second, year = (int(part) for part in _NUMERIC.fullmatch(text).groups())  # type: ignore[union-attr]
+    readings = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    past = [d for d in readings if d <= published]
+    return max(past) if past else (min(readings) if readings else None)
 
 
 def _parse(text: str, published: date) -> tuple[date, str] | None:
@@ -164,3 +188,23 @@ def _week(lowered: str, published: date, phrase: str) -> ResolvedDate:
         monday -= timedelta(days=7)
     middle = min(monday + timedelta(days=3), published)
     return ResolvedDate(middle, TimePrecision.WEEK, phrase)
+
+
+class DatePhrases:
+    """spaCy component `incident_dates`: the date phrases of find_date_phrases as
+    `doc.spans["dates"]` (label: the phrase's kind). Resolving them needs the report's date,
+    which the extractor knows."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for phrase in find_date_phrases(doc.text):
+            span = doc.char_span(phrase.start, phrase.end, label=phrase.kind, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["dates"] = spans
+        return doc
+
+
+@Language.factory("incident_dates")
+def make_date_phrases(nlp: Language, name: str) -> DatePhrases:
+    return DatePhrases()

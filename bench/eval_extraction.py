@@ -1,0 +1,343 @@
+"""Score the extractor on a gold set of real reports: incident precision and recall, and agreement.
+
+    .venv/bin/python bench/eval_extraction.py ../shared/devsets/acled-2022-me
+    .venv/bin/python bench/eval_extraction.py DIR --errors          # the misses, by kind
+    .venv/bin/python bench/eval_extraction.py DIR --system naive    # the trigger-word baseline
+    PYTHONPATH=/tmp/old .venv/bin/python bench/eval_extraction.py DIR   # another checkout's extractor
+
+DIR holds `gold.jsonl` (one object per article: `file`, `published`, `incidents` with ACLED's
+fields plus `date`, `lat`, `lon` and `tolerance_km`) and the article files it names. The folder
+is read at run time and never copied into the project; without it the script says so and exits 0.
+
+A predicted incident matches a gold one of its article when its date is the gold date and its
+point lies within the gold tolerance (10 / 25 / 150 km for ACLED geo_precision 1 / 2 / 3); each
+gold incident is matched at most once, nearest first. Precision = matched / predicted, recall =
+matched / gold, summed over articles. On matched pairs: agreement of event type, sub-event type,
+actor 1's group (both names through our actor lexicon; an actor the lexicon lacks is "Other"),
+actor 1's name, geo and time precision, and fatalities (an unstated toll counts as 0, as ACLED
+codes it). "Foreign country" counts predicted incidents placed in a country that is not the
+country of any gold incident of the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from incidents.actors import actor_group_for, canonical_actor
+from incidents.articles import Article, read_article
+from incidents.model import Incident
+
+Extract = Callable[[list[Article]], list[list[Incident]]]
+
+
+@dataclass
+class GoldIncident:
+    day: date
+    latitude: float
+    longitude: float
+    tolerance_km: float
+    record: dict
+
+
+@dataclass
+class Pair:
+    gold: GoldIncident
+    found: Incident
+    km: float
+
+
+@dataclass
+class Scored:
+    """One article's outcome."""
+
+    file: str
+    article: Article
+    gold: list[GoldIncident]
+    found: list[Incident]
+    pairs: list[Pair] = field(default_factory=list)
+
+    @property
+    def missed(self) -> list[GoldIncident]:
+        matched = {id(p.gold) for p in self.pairs}
+        return [g for g in self.gold if id(g) not in matched]
+
+    @property
+    def spurious(self) -> list[Incident]:
+        matched = {id(p.found) for p in self.pairs}
+        return [f for f in self.found if id(f) not in matched]
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def load_gold(folder: Path, limit: int | None = None) -> list[tuple[str, Article, list[GoldIncident]]]:
+    rows: list[tuple[str, Article, list[GoldIncident]]] = []
+    with (folder / "gold.jsonl").open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if limit is not None and len(rows) >= limit:
+                break
+            record = json.loads(line)
+            try:
+                article = read_article(folder / record["file"])
+            except (OSError, ValueError) as error:
+                raise SystemExit(f"{folder / 'gold.jsonl'}:{number}: {error}") from error
+            gold = [
+                GoldIncident(date.fromisoformat(i["date"]), float(i["lat"]), float(i["lon"]), float(i["tolerance_km"]), i)
+                for i in record["incidents"]
+            ]
+            rows.append((record["file"], article, gold))
+    return rows
+
+
+def match(scored: Scored) -> None:
+    """Pair predictions with gold incidents: same date, within tolerance, nearest pairs first."""
+    options = []
+    for gold in scored.gold:
+        for found in scored.found:
+            if found.event_date != gold.day or found.latitude is None or found.longitude is None:
+                continue
+            km = haversine_km((gold.latitude, gold.longitude), (found.latitude, found.longitude))
+            if km <= gold.tolerance_km:
+                options.append((km, id(gold), id(found), gold, found))
+    used: set[int] = set()
+    for km, gold_id, found_id, gold, found in sorted(options, key=lambda o: o[0]):
+        if gold_id in used or found_id in used:
+            continue
+        used.update((gold_id, found_id))
+        scored.pairs.append(Pair(gold, found, km))
+
+
+def _same_actor(gold: str, found: str) -> bool:
+    return bool(gold) and (canonical_actor(gold) or gold.lower()) == (canonical_actor(found) or found.lower())
+
+
+AGREEMENTS: tuple[tuple[str, Callable[[Pair], bool]], ...] = (
+    ("event_type", lambda p: p.found.event_type == p.gold.record["event_type"]),
+    ("sub_event_type", lambda p: p.found.sub_event_type == p.gold.record["sub_event_type"]),
+    ("actor group", lambda p: actor_group_for(p.found.actor1) == actor_group_for(p.gold.record["actor1"] or "")),
+    ("actor1 name", lambda p: _same_actor(p.gold.record["actor1"] or "", p.found.actor1)),
+    ("geo_precision", lambda p: p.found.geo_precision == p.gold.record["geo_precision"]),
+    ("time_precision", lambda p: int(p.found.time_precision) == p.gold.record["time_precision"]),
+    ("fatalities", lambda p: (p.found.fatalities or 0) == (p.gold.record["fatalities"] or 0)),
+)
+
+
+def foreign(scored: Scored) -> list[Incident]:
+    countries = {g.record["country"] for g in scored.gold}
+    return [f for f in scored.found if f.country and f.country not in countries]
+
+
+def report(results: list[Scored], seconds: float, label: str) -> list[str]:
+    gold = sum(len(s.gold) for s in results)
+    found = sum(len(s.found) for s in results)
+    pairs = [p for s in results for p in s.pairs]
+    matched = len(pairs)
+    precision = matched / found if found else 0.0
+    recall = matched / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    lines = [
+        f"system: {label}; {len(results):,} articles in {seconds:.1f} s ({len(results) / max(seconds, 1e-9):,.0f} articles/s)",
+        "",
+        "| measure | value | count |",
+        "|---|---:|---:|",
+        f"| incident precision (date equal, point within tolerance) | {precision:.3f} | {matched:,} / {found:,} |",
+        f"| incident recall | {recall:.3f} | {matched:,} / {gold:,} |",
+        f"| F1 | {f1:.3f} | |",
+    ]
+    for name, agrees in AGREEMENTS:
+        agreeing = sum(agrees(p) for p in pairs)
+        lines.append(f"| {name} agreement, matched pairs | {agreeing / matched if matched else 0:.3f} | {agreeing:,} / {matched:,} |")
+    placed_abroad = sum(len(foreign(s)) for s in results)
+    lines.append(f"| incidents placed in a country the gold does not name | {placed_abroad / max(found, 1):.3f} | {placed_abroad:,} / {found:,} |")
+    no_incident = sum(1 for s in results if not s.found)
+    lines.append(f"| articles with no incident at all | {no_incident / len(results):.3f} | {no_incident:,} / {len(results):,} |")
+    return lines
+
+
+def miss_kind(scored: Scored, gold: GoldIncident) -> tuple[str, str]:
+    """Why a gold incident was not matched, and a short detail."""
+    if not scored.found:
+        return "no incident from the report", ""
+    same_day = [f for f in scored.found if f.event_date == gold.day]
+    if not same_day:
+        got = ", ".join(sorted({f.event_date.isoformat() for f in scored.found}))
+        return "wrong date", f"gold {gold.day}, found {got}"
+    placed = [f for f in same_day if f.latitude is not None]
+    if not placed:
+        return "place unresolved", "; ".join(f.location for f in same_day)
+    nearest = min(placed, key=lambda f: haversine_km((gold.latitude, gold.longitude), (f.latitude, f.longitude)))
+    km = haversine_km((gold.latitude, gold.longitude), (nearest.latitude, nearest.longitude))
+    kind = "wrong place, another country" if nearest.country and nearest.country != gold.record["country"] else "wrong place"
+    if any(p.found is nearest for p in scored.pairs):
+        kind = "one incident found where the gold has several"
+    return kind, f"{km:,.0f} km: found {nearest.place_name or nearest.location!r} (precision {nearest.geo_precision}), gold {gold.record['location']!r} (precision {gold.record['geo_precision']})"
+
+
+def errors(results: list[Scored], per_kind: int) -> list[str]:
+    by_kind: dict[str, list[str]] = {}
+    for scored in results:
+        for gold in scored.missed:
+            kind, detail = miss_kind(scored, gold)
+            body = " ".join(scored.article.text.split())
+            by_kind.setdefault(f"missed: {kind}", []).append(f"{scored.file}: {detail}\n      {body[:300]}")
+        for found in scored.spurious:
+            detail = f"{found.event_date} {found.event_type}/{found.sub_event_type} at {found.place_name or found.location!r}"
+            by_kind.setdefault("spurious (matches no gold incident)", []).append(f"{scored.file}: {detail}\n      {found.source_sentence[:300]}")
+        for pair in scored.pairs:
+            for name, agrees in AGREEMENTS:
+                if not agrees(pair):
+                    gold_value = {
+                        "event_type": pair.gold.record["event_type"],
+                        "sub_event_type": pair.gold.record["sub_event_type"],
+                        "actor group": actor_group_for(pair.gold.record["actor1"] or ""),
+                        "actor1 name": pair.gold.record["actor1"],
+                        "geo_precision": pair.gold.record["geo_precision"],
+                        "time_precision": pair.gold.record["time_precision"],
+                        "fatalities": pair.gold.record["fatalities"],
+                    }[name]
+                    found_value = {
+                        "event_type": pair.found.event_type,
+                        "sub_event_type": pair.found.sub_event_type,
+                        "actor group": pair.found.actor_group,
+                        "actor1 name": pair.found.actor1,
+                        "geo_precision": pair.found.geo_precision,
+                        "time_precision": int(pair.found.time_precision),
+                        "fatalities": pair.found.fatalities,
+                    }[name]
+                    by_kind.setdefault(f"disagrees: {name}", []).append(
+                        f"{scored.file}: gold {gold_value!r}, found {found_value!r}\n      {pair.found.source_sentence[:300]}"
+                    )
+    lines: list[str] = []
+    for kind, examples in sorted(by_kind.items(), key=lambda item: -len(item[1])):
+        lines.append(f"\n## {kind}: {len(examples):,}")
+        lines.extend(f"  {example}" for example in examples[:per_kind])
+    return lines
+
+
+# -- the systems -------------------------------------------------------------------------------
+
+
+def extractor_system() -> Extract:
+    from incidents.extract import Extractor
+
+    extractor = Extractor()
+    many = getattr(extractor, "extract_many", None)
+    if many is not None:
+        return lambda articles: list(many(articles))
+    return lambda articles: [extractor.extract(article) for article in articles]
+
+
+# The baseline a first afternoon would write: a trigger word makes a sentence an incident, dated
+# by the first date dateparser finds in it (else the report's date), placed at the first
+# capitalised name after "in/near/at/of" that the geocoder knows, by the first lexicon actor named.
+_NAIVE_TRIGGERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    ("Protests", "Peaceful protest", re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ied))\b", re.I)),
+    ("Riots", "Violent demonstration", re.compile(r"\briot\w*\b", re.I)),
+    ("Explosions/Remote violence", "Air/drone strike", re.compile(r"\b(?:air ?strikes?|drones?|warplanes?)\b", re.I)),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack", re.compile(r"\b(?:shell\w*|rockets?|missiles?|mortars?|artillery)\b", re.I)),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED", re.compile(r"\b(?:IEDs?|bombs?|explo\w+|landmines?|mines?)\b", re.I)),
+    ("Battles", "Armed clash", re.compile(r"\b(?:clash\w*|fight\w*|attack\w*)\b", re.I)),
+    ("Violence against civilians", "Attack", re.compile(r"\b(?:kill\w*|shot|shoot\w*|murder\w*)\b", re.I)),
+    ("Strategic developments", "Arrests", re.compile(r"\b(?:arrest\w*|detain\w*)\b", re.I)),
+)
+_PLACE_AFTER_PREPOSITION = re.compile(r"\b(?:in|near|at|of)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+(?:al-|Al-|Al\s)?[A-Z][\w'’-]+)*)")
+
+
+def naive_system() -> Extract:
+    from dateparser.search import search_dates
+
+    from geo import default_geocoder
+    from incidents.actors import actors
+    from incidents.model import stable_id
+
+    geocoder = default_geocoder()
+    names = sorted(((name, actor) for actor in actors() for name in actor.names), key=lambda item: -len(item[0]))
+
+    def one(article: Article) -> list[Incident]:
+        found: list[Incident] = []
+        for number, sentence in enumerate(re.split(r"(?<=[.!?])\s+", article.text)):
+            trigger = next(((t, s) for t, s, pattern in _NAIVE_TRIGGERS if pattern.search(sentence)), None)
+            if trigger is None:
+                continue
+            base = {"RELATIVE_BASE": __import__("datetime").datetime(article.published.year, article.published.month, article.published.day)}
+            dates = search_dates(sentence, languages=["en"], settings=base) or []
+            day = dates[0][1].date() if dates else article.published
+            location = None
+            for run in _PLACE_AFTER_PREPOSITION.findall(sentence):
+                location = geocoder.geocode(run)
+                if location is not None:
+                    break
+            actor = next((a.name for name, a in names if name in sentence), "")
+            found.append(
+                Incident(
+                    event_id=stable_id(article.source_id, number),
+                    event_date=day,
+                    event_type=trigger[0],
+                    sub_event_type=trigger[1],
+                    actor1=actor,
+                    actor_group=actor_group_for(actor),
+                    latitude=location.latitude if location else None,
+                    longitude=location.longitude if location else None,
+                    location=location.raw["name"] if location else "",
+                    place_name=location.raw["name"] if location else "",
+                    geo_precision=location.raw["geo_precision"] if location else None,
+                    country=location.raw["country"] if location else "",
+                    source_sentence=sentence,
+                )
+            )
+        return found
+
+    return lambda articles: [one(article) for article in articles]
+
+
+SYSTEMS: dict[str, Callable[[], Extract]] = {"extractor": extractor_system, "naive": naive_system}
+
+
+def evaluate(folder: Path, system: str = "extractor", limit: int | None = None) -> tuple[list[Scored], float]:
+    rows = load_gold(folder, limit)
+    extract = SYSTEMS[system]()
+    start = time.perf_counter()
+    predictions = extract([article for _, article, _ in rows])
+    seconds = time.perf_counter() - start
+    results = []
+    for (file, article, gold), found in zip(rows, predictions, strict=True):
+        scored = Scored(file, article, gold, found)
+        match(scored)
+        results.append(scored)
+    return results, seconds
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="a folder with gold.jsonl and the article files it names")
+    parser.add_argument("--system", choices=sorted(SYSTEMS), default="extractor")
+    parser.add_argument("--errors", action="store_true", help="list the misses and disagreements by kind")
+    parser.add_argument("--examples", type=int, default=15, help="examples per kind with --errors")
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    args = parser.parse_args(None if argv is None else list(argv))
+    if not (args.folder / "gold.jsonl").is_file():
+        print(f"skipped: no gold set at {args.folder} (expected {args.folder / 'gold.jsonl'})")
+        return 0
+    results, seconds = evaluate(args.folder, args.system, args.limit)
+    if args.errors:
+        print("\n".join(errors(results, args.examples)))
+        print()
+    print("\n".join(report(results, seconds, args.system)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""spaCy component `incident_actor_names`: known actor names become single proper-noun tokens.
+
+It runs first, before the tagger and parser: each name of the actor lexicon (data/actors.csv)
+found in the text is merged into one token whose NORM is the actor's canonical name, so the
+parser sees "IS militants" as a name and a noun, not the verb "is". Layer written:
+`doc.spans["actors"]` (label: the canonical name) and `token._.actor` (the lexicon entry).
+Acronyms ("IS", "KH", "US") match only in capitals, or "is" and "us" would match.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from incidents.actors import Actor, actors
+
+_SHORT_ALIAS = 4
+
+if not Token.has_extension("actor"):
+    Token.set_extension("actor", default=None)
+
+
+class ActorNames:
+    def __init__(self, nlp: Language) -> None:
+        self.actors: tuple[Actor, ...] = actors()
+        self.names = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
+        # match ids are string hashes, the same in every vocabulary (the sentence splitter has its own)
+        self.by_label = {nlp.vocab.strings.add(str(position)): actor for position, actor in enumerate(self.actors)}
+        for position, actor in enumerate(self.actors):
+            long_names: set[str] = set()
+            short_names: set[str] = set()
+            for name in actor.names:
+                target = short_names if len(name) <= _SHORT_ALIAS and name.upper() == name else long_names
+                # Reports write the apostrophe straight, curly or not at all: "Asa’ib", "Asa'ib", "Asaib".
+                target.update({name, name.replace("’", "'"), name.replace("'", "’"), name.replace("'", "")})
+            if long_names:
+                self.names.add(str(position), list(nlp.tokenizer.pipe(sorted(long_names))))
+            if short_names:
+                self.acronyms.add(str(position), list(nlp.tokenizer.pipe(sorted(short_names))))
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = [*self.names(doc), *self.acronyms(doc)]
+        labels = {(start, end): self.by_label[label] for label, start, end in matches}
+        spans = filter_spans([doc[start:end] for _, start, end in matches])
+        found: list[tuple[int, Actor]] = []
+        with doc.retokenize() as retokenizer:
+            for span in spans:
+                actor = labels[(span.start, span.end)]
+                retokenizer.merge(span, attrs={"NORM": actor.name.lower(), "TAG": "NNP", "POS": "PROPN"})
+                found.append((span.start, actor))
+        # After merging, each name is one token; token indices shift left by the merged widths.
+        shift = 0
+        names = []
+        for (start, actor), span in zip(found, spans, strict=True):
+            token = doc[start - shift]
+            token._.actor = actor
+            names.append(Span(doc, token.i, token.i + 1, label=actor.name))
+            shift += len(span) - 1
+        doc.spans["actors"] = names
+        return doc
+
+
+@Language.factory("incident_actor_names")
+def make_actor_names(nlp: Language, name: str) -> ActorNames:
+    return ActorNames(nlp)

@@ -1,0 +1,630 @@
+"""spaCy component `incident_roles`: events from the triggers, with their roles read off the parse.
+
+Triggers told as facts (`incident_triggers`) that the parse links ("shot and killed", "carried out
+airstrikes ..., killing four", "wounded in an IED explosion") are one event; a coordinated clause
+with a subject of its own is another. For each event:
+
+- agent (actor 1): the subject of the active verb, "by X" of the passive, the possessor or the
+  name modifying an event noun ("Turkish airstrikes"), the subject of a support verb ("carried
+  out airstrikes", "staged a protest"); the target (actor 2): the object, the passive subject,
+  "on / against / at / with X";
+- places: place names the event's clause puts it at ("in / near / at X", or the object of a
+  strike: "shelled Saida village"), each with the names that contain it ("X village in Y district
+  (Z)"); coordinated places ("in A, B and C") are one event each, as ACLED codes them;
+- the date phrase of its clause; the weapon (data/lexicon.csv, class weapon) as instrument:
+  an event noun's modifier ("rocket attack"), the subject ("a drone struck"), the object of
+  "fired / launched", "with X"; the casualties (casualties.py);
+- the event type: the trigger's, refined by its frame (data/triggers.csv): a weapon makes an
+  attack remote violence, an armed target a battle, a civilian one violence against civilians,
+  protesters as agents a riot, protesters as targets a protest met with force.
+
+Clauses that lead to another event ("days after a US strike killed ...", "in retaliation for
+attacks on ...") are outside the event. Layer written: `doc._.events`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from incidents.extraction.casualties import Casualties, count_casualties
+from incidents.extraction.lexicon import Lexicon, lexicon
+
+if not Doc.has_extension("events"):
+    Doc.set_extension("events", default=[])
+
+PROTESTS, RIOTS, BATTLES = "Protests", "Riots", "Battles"
+REMOTE = "Explosions/Remote violence"
+CIVILIANS = "Violence against civilians"
+STRATEGIC = "Strategic developments"
+# When several weapons are in a clause, the kind that decides: "a drone fired missiles" is a drone strike.
+_WEAPON_PRIORITY = (
+    "Suicide bomb", "Chemical weapon", "Air/drone strike", "Remote explosive/landmine/IED", "Grenade",
+    "Shelling/artillery/missile attack",
+)
+# Frames whose event a weapon turns into remote violence.
+_ARMED_FRAMES = frozenset({"attack", "remote", "strike", "clash"})
+# How strongly a frame decides the type of an event of several triggers.
+_FRAME_RANK = {
+    "remote": 0, "strike": 1, "protest": 2, "riot": 3, "territory": 4, "abduct": 5, "clash": 6, "capture": 7,
+    "arrest": 8, "attack": 9, "disrupt": 10, "destroy": 11, "deploy": 12,
+}
+# Links by which a trigger belongs to the event of the word it hangs from.
+_SAME_EVENT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "dobj", "nsubj", "nsubjpass", "pobj", "prep", "appos", "pcomp", "relcl", "compound", "agent"})
+_LINK_DEPTH = 3
+_PERSON_PRONOUNS = frozenset({"him", "her", "them", "he", "she", "they", "people"})
+
+
+@dataclass
+class PlaceRef:
+    span: Span
+    near: bool = False  # "near X", "north of X", "X countryside"
+    containers: list[PlaceRef] = field(default_factory=list)  # "X village in Y district (Z)": Y, Z
+
+
+@dataclass
+class EventMention:
+    trigger: Span  # the trigger that decides the event's frame
+    triggers: list[Span]
+    event_type: str
+    sub_event_type: str
+    agent: Token | None = None
+    patient: Token | None = None
+    places: list[list[PlaceRef]] = field(default_factory=list)  # groups of coordinated places, in text order
+    dates: list[Span] = field(default_factory=list)
+    weapon: Token | None = None
+    munitions: str = ""
+    casualties: Casualties = Casualties()
+    definite: bool = False  # "the attack": refers back to an event told before
+    plural: bool = False  # "attacks": many events unless placed and dated
+    scope: frozenset[int] = frozenset()  # token indices of the event's clause
+
+    @property
+    def refers_back(self) -> bool:
+        """"behind the attack": an event told before, named again without a place of its own."""
+        return self.definite and not self.places
+
+
+class EventRoles:
+    def __init__(self, nlp: Language, lexicon_: Lexicon | None = None) -> None:
+        self.lexicon = lexicon_ or lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        denied = {t.root.i for t in doc.spans.get("triggers", []) if not t._.asserted}
+        triggers = [
+            t for t in doc.spans.get("triggers", [])
+            if t._.asserted and not self._other_event(t.root) and not _under(t.root, denied) and self._meets(t)
+        ]
+        groups = self._group(triggers)
+        tops = [self._top(group) for group in groups]
+        scopes = [
+            self._scope(top, group, [o.root for o in tops if o is not top and top.root.is_ancestor(o.root)])
+            for group, top in zip(groups, tops, strict=True)
+        ]
+        # Clauses about other events, and triggers that tell no event: their dates are not ours.
+        elsewhere = {t.i for token in doc if self._leads_elsewhere(token) for t in token.subtree}
+        elsewhere |= {t.i for span in doc.spans.get("triggers", []) if span.root.i in denied for t in span.root.subtree}
+        events: list[EventMention] = []
+        for group, scope in zip(groups, scopes, strict=True):
+            event = self._event(doc, group, scope)
+            if not event.dates:
+                others = set().union(*(other for other in scopes if other is not scope))
+                event.dates = [d for d in doc.spans.get("dates", []) if d.root.i not in elsewhere and d.root.i not in others]
+            events.append(event)
+        doc._.events = events
+        return doc
+
+    # -- which triggers are one event -------------------------------------------------------
+
+    def _group(self, triggers: list[Span]) -> list[list[Span]]:
+        by_token = {t.root.i: n for n, t in enumerate(triggers)}
+        parent = list(range(len(triggers)))
+
+        def find(n: int) -> int:
+            while parent[n] != n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
+
+        for n, trigger in enumerate(triggers):
+            token = trigger.root
+            for _ in range(_LINK_DEPTH):
+                if token.dep_ not in _SAME_EVENT_DEPS or token.head is token:
+                    break
+                if token.dep_ == "conj" and _subject(token) is not None and _subject(token.head) is not None:
+                    break  # "X shelled A and Y clashed with Z": another event
+                token = token.head
+                other = by_token.get(token.i)
+                if other is not None:
+                    parent[find(n)] = find(other)
+                    break
+        groups: dict[int, list[Span]] = {}
+        for n, trigger in enumerate(triggers):
+            groups.setdefault(find(n), []).append(trigger)
+        return list(groups.values())
+
+    @staticmethod
+    def _top(group: list[Span]) -> Span:
+        """The trigger highest in the parse (its clause holds the others)."""
+        return min(group, key=lambda t: (_depth(t.root), t.start))
+
+    def _scope(self, top: Span, group: list[Span], other_tops: list[Token]) -> frozenset[int]:
+        """Token indices of the event's clause: the subtree of its highest verb (or of the
+        support verb of its event noun), minus other events' clauses and clauses about another event."""
+        head = top.root
+        support = self._support_verb(head)
+        if support is not None:
+            head = support
+        # an event noun that is (part of) the subject or object of its clause's verb: the whole clause
+        if head.pos_ in ("NOUN", "PROPN"):
+            head = _clause_verb(head) or head
+        excluded: set[int] = set()
+        for token in head.subtree:
+            if token is not head and self._leads_elsewhere(token):
+                excluded.update(t.i for t in token.subtree)
+        for other in other_tops:
+            excluded.update(t.i for t in other.subtree)
+        for trigger in group:
+            excluded.difference_update(range(trigger.start, trigger.end))
+        return frozenset(t.i for t in head.subtree if t.i not in excluded)
+
+    def _leads_elsewhere(self, token: Token) -> bool:
+        """A connective heading a clause about another event: "after ...", "in retaliation for ..."."""
+        if token.dep_ not in ("prep", "mark", "advcl", "pobj", "npadvmod", "agent"):
+            return False
+        words = (token.lower_, token.lemma_.lower())
+        if token.dep_ == "advcl":
+            return any(c.dep_ == "mark" and self.lexicon.has("other_event", c.lower_) for c in token.children)
+        return any(self.lexicon.has("other_event", w) for w in words) and token.dep_ != "pobj" or (
+            token.dep_ == "pobj" and token.head.lower_ in ("in", "for") and self.lexicon.has("other_event", token.lemma_.lower())
+        )
+
+    def _other_event(self, token: Token) -> bool:
+        """Whether a trigger sits in a clause that leads to another event than its sentence's own."""
+        current = token
+        for _ in range(8):
+            if current is not token and self._leads_elsewhere(current):
+                return True
+            if current.dep_ == "advcl" and self._leads_elsewhere(current):
+                return True
+            if current.head is current:
+                return False
+            current = current.head
+        return False
+
+    def _support_verb(self, token: Token) -> Token | None:
+        """"carried out airstrikes": the verb whose object is the event noun."""
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "pobj", "nsubjpass") :
+            verb = token.head if token.dep_ != "pobj" else token.head.head
+            if verb.pos_ in ("VERB", "AUX") and self.lexicon.has("support", verb.lemma_.lower()):
+                return verb
+            # "came under attack": the verb and its particle
+            if token.dep_ == "pobj" and self.lexicon.has("support", (verb.lemma_.lower(), token.head.lower_)):
+                return verb
+        return None
+
+    # -- requirements -----------------------------------------------------------------------
+
+    def _meets(self, trigger: Span) -> bool:
+        requirement = trigger._.trigger.requires
+        if not requirement:
+            return True
+        token = trigger.root
+        if requirement == "weapon":
+            return self._weapon([trigger], frozenset(t.i for t in _clause(token).subtree)) is not None
+        if requirement == "casualties":
+            clause = _clause(token)
+            toll = count_casualties(clause.subtree, self.lexicon)
+            return toll.reported or toll.fatalities is not None or toll.injuries is not None
+        agent, patient = self._agent(token), self._patient(token)
+        if requirement == "protest_agent":
+            return agent is not None and any(self._party(t) == "protester" for t in agent.subtree)
+        if requirement == "person_patient":
+            return patient is not None and self._party(patient) in ("civilian", "armed", "person", "protester")
+        if requirement == "place_patient":
+            return patient is not None and self._party(patient) == "place"
+        if requirement == "intransitive":
+            return not any(c.dep_ == "dobj" for c in token.children)
+        return True
+
+    # -- one event ---------------------------------------------------------------------------
+
+    def _event(self, doc: Doc, group: list[Span], scope: frozenset[int]) -> EventMention:
+        group = sorted(group, key=lambda t: (_FRAME_RANK.get(t._.trigger.frame, 99), t.start))
+        decisive = group[0]
+        roots = [t.root for t in group]
+        agent = next((a for a in (self._agent(r) for r in sorted(roots, key=_depth)) if a is not None), None)
+        patient = next((p for p in (self._patient(r) for r in sorted(roots, key=_depth)) if p is not None), None)
+        if patient is None:  # "resulted in casualties among X", "a campaign against X"
+            patient = next(
+                (g for i in sorted(scope) for g in doc[i].children
+                 if doc[i].dep_ == "prep" and doc[i].lower_ in ("among", "against", "targeting") and g.dep_ == "pobj"),
+                None,
+            )
+        weapon = self._weapon(group, scope, agent)
+        event_type, sub_event_type = self._type(group, decisive, agent, patient, weapon, doc, scope)
+        tokens = [doc[i] for i in sorted(scope)]
+        return EventMention(
+            trigger=decisive,
+            triggers=group,
+            event_type=event_type,
+            sub_event_type=sub_event_type,
+            agent=agent,
+            patient=patient,
+            places=self._places(doc, scope, roots),
+            dates=[d for d in doc.spans.get("dates", []) if d.root.i in scope],
+            weapon=weapon,
+            munitions=_munitions(weapon) if weapon is not None and event_type == REMOTE else "",
+            casualties=count_casualties(tokens, self.lexicon),
+            definite=all(t._.definite for t in group),
+            plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) for t in group),
+            scope=scope,
+        )
+
+    def _agent(self, token: Token) -> Token | None:
+        """Who did it."""
+        support = self._support_verb(token)
+        if support is not None:
+            if self.lexicon.value("support", support.lemma_.lower()) == "patient" or self.lexicon.value(
+                "support", (support.lemma_.lower(), "under")
+            ) == "patient":
+                return None
+            return self._agent(support)
+        if token.pos_ in ("NOUN", "PROPN"):
+            for child in token.children:
+                if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and child._.actor is not None):
+                    return child
+                if child.dep_ == "prep" and child.lower_ == "by":
+                    return next((g for g in child.children if g.dep_ == "pobj"), None)
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+                return None  # "an explosion killed ...": no agent named
+            return None
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        for child in token.children:
+            if passive and child.dep_ == "agent":
+                return next((g for g in child.children if g.dep_ == "pobj"), None)
+            if not passive and child.dep_ == "nsubj":
+                return child
+        if token.dep_ in ("acl", "amod"):  # "a drone launched by X": the passive agent only
+            return None
+        if token.dep_ in ("conj", "xcomp", "advcl") and token.head is not token:
+            return self._agent(token.head)  # "shot and killed", "clashed ..., killing"
+        return None
+
+    def _patient(self, token: Token) -> Token | None:
+        """What or whom it was aimed at."""
+        support = self._support_verb(token)
+        if support is not None and self.lexicon.value("support", support.lemma_.lower()) == "patient":
+            return _subject(support)
+        candidates: list[Token] = []
+        for child in token.children:
+            if child.dep_ in ("dobj", "nsubjpass"):
+                candidates.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "with", "targeting", "upon", "of"):
+                candidates.extend(g for g in child.children if g.dep_ == "pobj")
+            elif child.dep_ in ("acl", "advcl") and child.lemma_.lower() in ("target", "hit", "kill"):
+                candidates.extend(g for g in child.children if g.dep_ == "dobj")
+        if not candidates and token.dep_ in ("acl",) and token.head.pos_ in ("NOUN", "PROPN"):
+            candidates.append(token.head)  # "civilians killed by ..."
+        if not candidates:
+            for conj in token.conjuncts:  # "shot and injured a driver"
+                candidates.extend(c for c in conj.children if c.dep_ in ("dobj", "nsubjpass"))
+        # a party (someone hit) before a place (where)
+        candidates.sort(key=lambda t: self._party(t) in ("place", ""))
+        return candidates[0] if candidates else None
+
+    def _party(self, token: Token) -> str:
+        """What kind of party a noun phrase's head names: civilian, armed, protester, rioter,
+        person (a named or pronoun person), place, or ""."""
+        if token._.actor is not None:
+            group = token._.actor.group
+            return {"Protesters": "protester", "Civilians": "civilian"}.get(group, "armed")
+        if any(token.i >= span.start and token.i < span.end for span in token.doc.spans.get("places", [])):
+            return "place"
+        lemma = token.lemma_.lower()
+        for word_class in ("protester", "rioter", "armed", "civilian"):
+            if self.lexicon.has(word_class, lemma) or self.lexicon.has(word_class, token.lower_):
+                # a modifier may name who it is: "Houthi fighters", "regime forces"
+                return word_class
+        if lemma in _PERSON_PRONOUNS or token.lower_ in _PERSON_PRONOUNS:
+            return "person"
+        if self.lexicon.has("place_kind", lemma):
+            return "place"
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":  # "dozens of civilians", "members of X"
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        return self._party(grandchild)
+        if token.pos_ == "PROPN":
+            return "person"
+        return ""
+
+    def _weapon(self, group: list[Span], scope: frozenset[int], agent: Token | None = None) -> Token | None:
+        """The weapon used: an instrument of the event, not its target."""
+        places: list[Token] = []
+        for trigger in group:
+            head = trigger.root
+            places.extend(trigger)
+            places.extend(c for c in head.children if c.dep_ in ("compound", "amod", "nmod", "nsubj"))
+            for child in head.children:
+                if child.dep_ == "dobj" and self.lexicon.has("instrument_verb", head.lemma_.lower()):
+                    places.extend(child.subtree)  # "fired rockets", "planted a bomb"
+                if child.dep_ == "prep" and child.lower_ in ("with", "by", "in", "using"):
+                    places.extend(child.subtree)  # "attacked with drones", "killed by a landmine"
+                if child.dep_ in ("agent",):
+                    places.extend(child.subtree)
+            if head.dep_ in ("pobj",) and head.head.lower_ in ("in", "by"):
+                places.append(head)
+            support = self._support_verb(head)
+            if support is not None:
+                places.extend(c for c in support.subtree if c.dep_ == "dobj" or c in trigger)
+        if agent is not None:
+            places.extend(agent.subtree)
+        found: list[tuple[int, Token]] = []
+        for token in places:
+            if token.i not in scope and not any(token in t for t in group):
+                continue
+            lemmas = [t.lemma_.lower() for t in token.doc[max(0, token.i - 2) : token.i + 1]]
+            match = self.lexicon.longest("weapon", lemmas, len(lemmas) - 1)
+            if match is None and token.lower_ != token.lemma_.lower():
+                match = self.lexicon.longest("weapon", [*lemmas[:-1], token.lower_], len(lemmas) - 1)
+            if match is not None:
+                while token.dep_ == "compound" and token.head.i == token.i + 1:
+                    token = token.head  # "Katyusha rockets": the phrase's head
+                found.append((_WEAPON_PRIORITY.index(match[1]) if match[1] in _WEAPON_PRIORITY else 99, token))
+        return min(found, key=lambda item: (item[0], item[1].i))[1] if found else None
+
+    def _weapon_type(self, weapon: Token) -> str:
+        lemmas = [t.lemma_.lower() for t in weapon.doc[max(0, weapon.i - 2) : weapon.i + 1]]
+        match = self.lexicon.longest("weapon", lemmas, len(lemmas) - 1) or self.lexicon.longest(
+            "weapon", [*lemmas[:-1], weapon.lower_], len(lemmas) - 1
+        )
+        return match[1] if match else ""
+
+    def _type(
+        self, group: list[Span], decisive: Span, agent: Token | None, patient: Token | None, weapon: Token | None,
+        doc: Doc, scope: frozenset[int],
+    ) -> tuple[str, str]:
+        entry = decisive._.trigger
+        frame = entry.frame
+        agent_party = self._party(agent) if agent is not None else ""
+        patient_party = self._party(patient) if patient is not None else ""
+        frames = {t._.trigger.frame for t in group}
+        if frame in ("protest",) or (frames & {"protest"} and agent_party == "protester"):
+            if frames & {"riot", "destroy"} or (frames & {"attack", "clash"} and agent_party == "protester"):
+                return RIOTS, "Violent demonstration"
+            return PROTESTS, self._protest_sub_type(doc, scope)
+        if frame in ("riot", "destroy", "attack", "clash") and agent_party == "protester":
+            return RIOTS, "Violent demonstration"
+        if frame in ("riot", "attack", "destroy") and agent_party == "rioter":
+            return RIOTS, "Mob violence"
+        if frame == "riot":
+            return RIOTS, entry.sub_event_type
+        if weapon is not None and frame in _ARMED_FRAMES:
+            return REMOTE, self._weapon_type(weapon)
+        if frame == "strike":
+            if agent_party in ("civilian", "protester") or patient_party == "":
+                if agent_party in ("civilian", "protester"):
+                    return PROTESTS, "Peaceful protest"  # a labour strike
+            return entry.event_type, entry.sub_event_type
+        if frame in ("attack", "clash") and patient_party == "protester":
+            return PROTESTS, "Excessive force against protesters" if self._protest_sub_type(doc, scope) != "Protest with intervention" else "Protest with intervention"
+        if frame == "attack":
+            if patient_party == "armed" or (patient_party == "" and agent_party == "armed" and patient is None):
+                return BATTLES, "Armed clash"
+            return CIVILIANS, "Attack"
+        if frame == "capture":
+            if patient_party == "place":
+                return BATTLES, self._territory(agent)
+            if patient_party in ("civilian", "person") and agent_party == "armed" and self._state(agent) is False:
+                return CIVILIANS, "Abduction/forced disappearance"
+            return STRATEGIC, "Arrests" if entry.lemmas[0] == "capture" or patient_party else entry.sub_event_type
+        if frame == "territory":
+            return BATTLES, self._territory(agent)
+        if frame == "remote" and weapon is None:
+            return entry.event_type, entry.sub_event_type
+        return entry.event_type, entry.sub_event_type
+
+    def _territory(self, agent: Token | None) -> str:
+        return "Government regains territory" if agent is not None and self._state(agent) else "Non-state actor overtakes territory"
+
+    def _state(self, token: Token) -> bool | None:
+        """Whether an agent is a state's force: True, False, or None when unknown."""
+        if token._.actor is not None:
+            return token._.actor.group not in ("Iran-aligned militias", "Islamic State", "Kurdish forces", "Other", "Unidentified", "Protesters", "Civilians")
+        value = self.lexicon.value("armed", token.lemma_.lower())
+        if value in ("state", "police"):
+            return True
+        if value == "nonstate":
+            return False
+        for child in token.children:
+            if child._.actor is not None or child.dep_ in ("compound", "amod"):
+                found = self._state(child) if child._.actor is not None else None
+                if found is not None:
+                    return found
+        return None
+
+    def _protest_sub_type(self, doc: Doc, scope: frozenset[int]) -> str:
+        """ACLED's protest sub-types: lethal or live-fire force, other intervention, or peaceful."""
+        found = ""
+        tokens = [doc[i] for i in sorted(scope)] or list(doc)
+        for index, token in enumerate(tokens):
+            pair = (token.lemma_.lower(), tokens[index + 1].lemma_.lower()) if index + 1 < len(tokens) else ()
+            value = (self.lexicon.value("intervention", pair) if pair else None) or self.lexicon.value("intervention", token.lemma_.lower())
+            if value == "excessive" and token.lemma_.lower() in ("kill", "shoot") and not self._aimed_at_protesters(token):
+                continue
+            if value == "excessive":
+                return "Excessive force against protesters"
+            if value == "intervention":
+                found = "Protest with intervention"
+        return found or "Peaceful protest"
+
+    def _aimed_at_protesters(self, token: Token) -> bool:
+        patient = self._patient(token)
+        return patient is not None and self._party(patient) == "protester"
+
+    # -- places ------------------------------------------------------------------------------
+
+    def _places(self, doc: Doc, scope: frozenset[int], roots: list[Token]) -> list[list[PlaceRef]]:
+        """Where the event happened: groups of coordinated places ("in A, B and C": one event
+        each), each place with the places written as containing it."""
+        spans = [s for s in doc.spans.get("places", []) if s.root.i in scope or s.start in scope]
+        located = [s for s in spans if self._locative(s, roots)]
+        groups: list[list[PlaceRef]] = []
+        used: set[int] = set()
+        for span in located:
+            if span.start in used:
+                continue
+            members = [span] + [s for s in located if s is not span and s.start not in used and _coordinated(span, s)]
+            shared = _containers(doc, members[-1], spans)
+            for taken in (*members, *shared):
+                used.add(taken.start)
+            group = []
+            for member in members:
+                own = _containers(doc, member, spans) if member is not members[-1] else []
+                used.update(c.start for c in own)
+                containers = [PlaceRef(c, self._near(c)) for c in (own or shared)]
+                group.append(PlaceRef(member, self._near(member), containers))
+            groups.append(group)
+        return groups
+
+    def _locative(self, span: Span, roots: list[Token]) -> bool:
+        """Whether the event happened at (or near) the place: governed by a locative word, or
+        the place is what a strike hit."""
+        head = span.root
+        if head.dep_ == "pobj" or (head.dep_ in ("compound", "amod") and head.head.dep_ == "pobj"):
+            prep = head.head if head.dep_ == "pobj" else head.head.head
+            if self.lexicon.has("locative", prep.lower_):
+                return True
+            if prep.lower_ == "of" and (self.lexicon.has("locative", prep.head.lower_) or self.lexicon.value("place_kind", prep.head.lemma_.lower()) is not None):
+                return True  # "north of X", "the outskirts of X", "the village of X"
+            return False
+        if head.dep_ in ("dobj", "nsubjpass") and head.head in roots:
+            return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
+        if head.dep_ in ("conj", "appos"):
+            first = head.head
+            spans = [s for s in span.doc.spans.get("places", []) if s.root is first]
+            return bool(spans) and self._locative(spans[0], roots)
+        if head.dep_ in ("npadvmod",) and head.head.dep_ == "pobj":
+            return True
+        return span._.place_kind != "" and head.dep_ not in ("nsubj", "poss") and self._locative_word_before(span)
+
+    def _locative_word_before(self, span: Span) -> bool:
+        doc = span.doc
+        i = span.start - 1
+        while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
+            i -= 1
+        return i >= 0 and self.lexicon.has("locative", doc[i].lower_)
+
+    def _near(self, span: Span) -> bool:
+        if span._.place_kind == "near":
+            return True
+        head = span.root
+        governor = head.head if head.dep_ == "pobj" else None
+        if governor is None:
+            return False
+        if self.lexicon.value("locative", governor.lower_) == "near":
+            return True
+        if governor.lower_ == "of":
+            word = governor.head
+            return self.lexicon.value("locative", word.lower_) == "near" or self.lexicon.value("place_kind", word.lemma_.lower()) == "near"
+        return False
+
+
+def _under(token: Token, heads: set[int]) -> bool:
+    """Whether the token hangs (closely) from one of `heads`: "attacks, targeting bases, have
+    averaged ...": a trigger below a trigger that is no event is none either."""
+    current = token
+    for _ in range(_LINK_DEPTH):
+        if current.dep_ not in _SAME_EVENT_DEPS or current.head is current:
+            return False
+        current = current.head
+        if current.i in heads:
+            return True
+    return False
+
+
+def _one_of(noun: Token) -> bool:
+    """"one of the operations": one instance of a plural."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in ("one", "another", "latest", "last", "first")
+
+
+def _clause_verb(noun: Token) -> Token | None:
+    """The verb of the clause an event noun is a part of: "one of the operations, carried out
+    November 26, resulted in casualties" -> "carried"."""
+    current = noun
+    for _ in range(5):
+        if current.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and current.head.pos_ in ("VERB", "AUX"):
+            return current.head
+        if current.dep_ not in ("pobj", "prep", "compound", "appos") or current.head is current:
+            return None
+        current = current.head
+    return None
+
+
+def _subject(token: Token) -> Token | None:
+    return next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head is not token and depth < 50:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _clause(token: Token) -> Token:
+    """The verb whose clause holds the token (itself when it is one)."""
+    current = token
+    for _ in range(4):
+        if current.pos_ in ("VERB", "AUX") or current.head is current:
+            return current
+        current = current.head
+    return current
+
+
+def _coordinated(first: Span, other: Span) -> bool:
+    """"in Avashin, Basyan and Zakho": the parse joins them by conj."""
+    return other.root.dep_ == "conj" and (other.root.head == first.root or other.root.head in [c for c in first.root.conjuncts])
+
+
+def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
+    """The places that contain `span`, written after it ("X village in Y district (Z)", "X, Y
+    province") or before it as owner ("Baghdad's Sadr City")."""
+    found: list[Span] = []
+    ordered = sorted(spans, key=lambda s: s.start)
+    current = span
+    for other in ordered:
+        if other.start < current.end:
+            continue
+        gap = doc[current.end : other.start]
+        if len(gap) > 3 or any(t.lower_ not in (",", "(", ")", "in", "of", "the", "-", "–", "province", "governorate", "district") for t in gap):
+            break
+        if other.root.dep_ == "conj" and "," in gap.text and not any(t.lower_ in ("(", "in", "of") for t in gap):
+            if other.root.head == current.root:
+                break  # a list of places, not a container
+        found.append(other)
+        current = other
+    for other in ordered:
+        if other.end <= span.start and other.root.dep_ == "poss" and other.root.head.i in range(span.start, span.end):
+            found.append(other)  # "Baghdad's Sadr City"
+    return found
+
+
+def _munitions(weapon: Token) -> str:
+    """The weapons as the report words them: "Two Katyusha rockets", "More than a dozen rockets"."""
+    left = [t for t in weapon.subtree if t.i <= weapon.i]
+    start = weapon.i
+    for token in sorted(left, key=lambda t: -t.i):
+        if token.i == start - 1 and token.dep_ in ("det", "nummod", "quantmod", "amod", "compound", "advmod", "cc", "prep", "pobj", "punct") or token.i == start - 1 and token.like_num:
+            start = token.i
+    text = weapon.doc[start : weapon.i + 1].text
+    return text if len(text.split()) > 1 or weapon.tag_ in ("NNS", "NNPS") else text
+
+
+@Language.factory("incident_roles")
+def make_event_roles(nlp: Language, name: str) -> EventRoles:
+    return EventRoles(nlp)
