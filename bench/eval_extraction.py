@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from incidents.actors import actor_group_for, canonical_actor
@@ -135,9 +136,18 @@ AGREEMENTS: tuple[tuple[str, Callable[[Pair], bool]], ...] = (
 )
 
 
+@lru_cache(maxsize=256)
+def country_code(name: str) -> str:
+    """ISO code of a country as ACLED names it ("Palestine" -> "PS"), through our gazetteer."""
+    from geo import default_geocoder
+
+    found = default_geocoder().geocode(name, kinds=["country"])
+    return found.raw["country_code"] if found is not None else name
+
+
 def foreign(scored: Scored) -> list[Incident]:
-    countries = {g.record["country"] for g in scored.gold}
-    return [f for f in scored.found if f.country and f.country not in countries]
+    countries = {country_code(g.record["country"]) for g in scored.gold}
+    return [f for f in scored.found if f.iso and f.iso not in countries]
 
 
 def report(results: list[Scored], seconds: float, label: str) -> list[str]:
@@ -180,7 +190,7 @@ def miss_kind(scored: Scored, gold: GoldIncident) -> tuple[str, str]:
         return "place unresolved", "; ".join(f.location for f in same_day)
     nearest = min(placed, key=lambda f: haversine_km((gold.latitude, gold.longitude), (f.latitude, f.longitude)))
     km = haversine_km((gold.latitude, gold.longitude), (nearest.latitude, nearest.longitude))
-    kind = "wrong place, another country" if nearest.country and nearest.country != gold.record["country"] else "wrong place"
+    kind = "wrong place, another country" if nearest.iso and nearest.iso != country_code(gold.record["country"]) else "wrong place"
     if any(p.found is nearest for p in scored.pairs):
         kind = "one incident found where the gold has several"
     return kind, f"{km:,.0f} km: found {nearest.place_name or nearest.location!r} (precision {nearest.geo_precision}), gold {gold.record['location']!r} (precision {gold.record['geo_precision']})"

@@ -475,6 +475,10 @@ class OfflineGeocoder(Geocoder):
                 self._grid = grid
             return self._grid
 
+    def country_name(self, code: str) -> str:
+        """The gazetteer's everyday name of a country ("RU" -> "Russia"), "" when unknown."""
+        return self._country_names.get(code.upper(), "") if isinstance(code, str) else ""
+
     # -- the user's own places --------------------------------------------------------------
 
     def add_alias(

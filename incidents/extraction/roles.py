@@ -90,6 +90,7 @@ class EventMention:
 class EventRoles:
     def __init__(self, nlp: Language, lexicon_: Lexicon | None = None) -> None:
         self.lexicon = lexicon_ or lexicon()
+        self.protest_words = frozenset(e.lemmas[0] for e in self.lexicon.triggers if e.frame == "protest" and len(e.lemmas) == 1)
 
     def __call__(self, doc: Doc) -> Doc:
         denied = {t.root.i for t in doc.spans.get("triggers", []) if not t._.asserted}
@@ -120,6 +121,10 @@ class EventRoles:
 
     def _group(self, triggers: list[Span]) -> list[list[Span]]:
         by_token = {t.root.i: n for n, t in enumerate(triggers)}
+        for n, trigger in enumerate(triggers):  # "launched attacks ... and gained control": via "launched"
+            support = self._support_verb(trigger.root)
+            if support is not None:
+                by_token.setdefault(support.i, n)
         parent = list(range(len(triggers)))
 
         def find(n: int) -> int:
@@ -137,7 +142,7 @@ class EventRoles:
                     break  # "X shelled A and Y clashed with Z": another event
                 token = token.head
                 other = by_token.get(token.i)
-                if other is not None:
+                if other is not None and other != n:
                     parent[find(n)] = find(other)
                     break
         groups: dict[int, list[Span]] = {}
@@ -175,6 +180,8 @@ class EventRoles:
         if token.dep_ not in ("prep", "mark", "advcl", "pobj", "npadvmod", "agent"):
             return False
         words = (token.lower_, token.lemma_.lower())
+        if token.dep_ == "prep" and token.lower_ in ("against", "over", "at", "about") and token.head.lemma_.lower() in self.protest_words:
+            return True  # "in protest against the airstrikes": what is protested is another event
         if token.dep_ == "advcl":
             return any(c.dep_ == "mark" and self.lexicon.has("other_event", c.lower_) for c in token.children)
         return any(self.lexicon.has("other_event", w) for w in words) and token.dep_ != "pobj" or (
@@ -232,7 +239,9 @@ class EventRoles:
     # -- one event ---------------------------------------------------------------------------
 
     def _event(self, doc: Doc, group: list[Span], scope: frozenset[int]) -> EventMention:
-        group = sorted(group, key=lambda t: (_FRAME_RANK.get(t._.trigger.frame, 99), t.start))
+        # A trigger that modifies another names its kind ("arson attack"); else the frame ranks.
+        modifiers = {t.start for t in group if t.root.dep_ in ("compound", "amod") and any(t.root.head == o.root for o in group)}
+        group = sorted(group, key=lambda t: (t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
         decisive = group[0]
         roots = [t.root for t in group]
         agent = next((a for a in (self._agent(r) for r in sorted(roots, key=_depth)) if a is not None), None)
@@ -423,6 +432,8 @@ class EventRoles:
             return STRATEGIC, "Arrests" if entry.lemmas[0] == "capture" or patient_party else entry.sub_event_type
         if frame == "territory":
             return BATTLES, self._territory(agent)
+        if frame == "arrest" and agent is not None and self._state(agent) is False:
+            return CIVILIANS, "Abduction/forced disappearance"  # ACLED: detention by a non-state group
         if frame == "remote" and weapon is None:
             return entry.event_type, entry.sub_event_type
         return entry.event_type, entry.sub_event_type
@@ -498,8 +509,12 @@ class EventRoles:
             prep = head.head if head.dep_ == "pobj" else head.head.head
             if self.lexicon.has("locative", prep.lower_):
                 return True
-            if prep.lower_ == "of" and (self.lexicon.has("locative", prep.head.lower_) or self.lexicon.value("place_kind", prep.head.lemma_.lower()) is not None):
-                return True  # "north of X", "the outskirts of X", "the village of X"
+            if prep.lower_ == "of":
+                part = prep.head
+                if self.lexicon.has("locative", part.lower_) or self.lexicon.value("place_kind", part.lemma_.lower()) is not None:
+                    return True  # "north of X", "the outskirts of X", "the village of X"
+                # "at the entrance of X", "in front of X", "in the yard of X": a part of the place
+                return part.dep_ == "pobj" and self.lexicon.has("locative", part.head.lower_)
             return False
         if head.dep_ in ("dobj", "nsubjpass") and head.head in roots:
             return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
@@ -558,6 +573,8 @@ def _clause_verb(noun: Token) -> Token | None:
     for _ in range(5):
         if current.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and current.head.pos_ in ("VERB", "AUX"):
             return current.head
+        if current.dep_ == "prep" and current.head.pos_ in ("VERB", "AUX"):
+            return current.head  # "gathered ... in protest", "were wounded in an explosion"
         if current.dep_ not in ("pobj", "prep", "compound", "appos") or current.head is current:
             return None
         current = current.head
