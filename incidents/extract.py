@@ -298,7 +298,7 @@ class Extractor:
             if previous is not None:
                 _elaborate(previous, event, self._toll(sentence, event, sentences))
             return []  # "the attack" refers back to an incident told before
-        if event.plural and not specific:
+        if event.plural and not specific and when is None:
             return []  # "rocket attacks on bases in Iraq": many incidents, none told
         if when is None:
             if previous is not None and previous.event_date and not resolved:

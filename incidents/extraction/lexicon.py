@@ -34,7 +34,10 @@ TRIGGERS_CSV = DATA_DIR / "triggers.csv"
 LEXICON_CSV = DATA_DIR / "lexicon.csv"
 
 FRAMES = ("attack", "remote", "strike", "clash", "protest", "riot", "arrest", "capture", "abduct", "destroy", "disrupt", "territory", "deploy")
-REQUIREMENTS = ("", "weapon", "casualties", "protest_agent", "person_patient", "place_patient", "intransitive")
+REQUIREMENTS = (
+    "weapon", "casualties", "protest_agent", "person_patient", "place_patient", "intransitive", "armed_agent",
+    "armed_patient",
+)
 CLASSES = (
     "weapon", "civilian", "armed", "protester", "rioter", "support", "hedge", "modal", "aggregate",
     "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm",
@@ -94,7 +97,7 @@ def load_lexicon(triggers_path: Path = TRIGGERS_CSV, lexicon_path: Path = LEXICO
             tuple(row["pattern"].lower().split()), row["pos"].upper().replace("ANY", ""), row["frame"],
             row["event_type"], row["sub_event_type"], row["requires"],
         )
-        if not entry.lemmas or entry.frame not in FRAMES or entry.requires not in REQUIREMENTS:
+        if not entry.lemmas or entry.frame not in FRAMES or any(r not in REQUIREMENTS for r in entry.requires.split("|") if entry.requires):
             raise ValueError(f"{triggers_path}:{line}: bad trigger row {row!r}")
         triggers.append(entry)
     terms: dict[str, dict[tuple[str, ...], str]] = {name: {} for name in CLASSES}

@@ -59,6 +59,7 @@ _BEFORE_NAME = frozenset({
 })
 _MAX_NAME_TOKENS = 8
 _MISSIONS = frozenset({"embassy", "consulate"})
+_CHAIN_SEPARATORS = frozenset({"(", ",", "-", "–"})
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +83,7 @@ class PlaceNames:
             if end == i:
                 i += 1
                 continue
-            span = self._place(doc, i, end)
+            span = self._place(doc, i, end, found[-1] if found else None)
             if span is not None:
                 found.append(span)
                 i = span.end
@@ -160,7 +161,7 @@ class PlaceNames:
 
     # -- deciding places --------------------------------------------------------------------
 
-    def _place(self, doc: Doc, start: int, end: int) -> Span | None:
+    def _place(self, doc: Doc, start: int, end: int, previous: Span | None) -> Span | None:
         kind = ""
         stop = end
         after = doc[end] if end < len(doc) else None
@@ -184,7 +185,9 @@ class PlaceNames:
         name = doc[start:end].text
         key = name_key(name).key
         known = bool(key) and key in self.keys
-        if not (known or kind or self._locative_before(doc, start)):
+        # "X (Y, Z)", "X town, Y": a name written right after a place is the place containing it
+        contained = previous is not None and all(t.text in _CHAIN_SEPARATORS for t in doc[previous.end : start]) and start - previous.end <= 2
+        if not (known or kind or contained or self._locative_before(doc, start)):
             return None
         if not key or (len(key) < 3 and not any(c.isdigit() for c in key)):
             return None

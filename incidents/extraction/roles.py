@@ -202,22 +202,35 @@ class EventRoles:
         return False
 
     def _support_verb(self, token: Token) -> Token | None:
-        """"carried out airstrikes": the verb whose object is the event noun."""
-        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "pobj", "nsubjpass") :
+        """"carried out airstrikes", "staged a protest", "came under attack": the verb whose
+        object is the event noun."""
+        if token.pos_ in ("NOUN", "PROPN") and token.dep_ in ("dobj", "pobj", "nsubjpass"):
             verb = token.head if token.dep_ != "pobj" else token.head.head
-            if verb.pos_ in ("VERB", "AUX") and self.lexicon.has("support", verb.lemma_.lower()):
-                return verb
-            # "came under attack": the verb and its particle
-            if token.dep_ == "pobj" and self.lexicon.has("support", (verb.lemma_.lower(), token.head.lower_)):
+            if verb.pos_ in ("VERB", "AUX") and self._support_value(verb, token) is not None:
                 return verb
         return None
+
+    def _support_value(self, verb: Token, noun: Token | None = None) -> str | None:
+        """The support class's value for a verb with its particle ("carry out") or the
+        preposition before its event noun ("come under")."""
+        lemma = verb.lemma_.lower()
+        words = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+        if noun is not None and noun.dep_ == "pobj":
+            words.append(noun.head.lower_)
+        for word in words:
+            value = self.lexicon.value("support", (lemma, word))
+            if value is not None:
+                return value
+        return self.lexicon.value("support", lemma)
 
     # -- requirements -----------------------------------------------------------------------
 
     def _meets(self, trigger: Span) -> bool:
+        """Whether the trigger's clause meets its lexicon requirement (any of "a|b")."""
         requirement = trigger._.trigger.requires
-        if not requirement:
-            return True
+        return not requirement or any(self._meets_one(trigger, one) for one in requirement.split("|"))
+
+    def _meets_one(self, trigger: Span, requirement: str) -> bool:
         token = trigger.root
         if requirement == "weapon":
             return self._weapon([trigger], frozenset(t.i for t in _clause(token).subtree)) is not None
@@ -234,6 +247,10 @@ class EventRoles:
             return patient is not None and self._party(patient) == "place"
         if requirement == "intransitive":
             return not any(c.dep_ == "dobj" for c in token.children)
+        if requirement == "armed_agent":
+            return agent is not None and self._party(agent) == "armed"
+        if requirement == "armed_patient":
+            return patient is not None and self._party(patient) == "armed"
         return True
 
     # -- one event ---------------------------------------------------------------------------
@@ -276,9 +293,7 @@ class EventRoles:
         """Who did it."""
         support = self._support_verb(token)
         if support is not None:
-            if self.lexicon.value("support", support.lemma_.lower()) == "patient" or self.lexicon.value(
-                "support", (support.lemma_.lower(), "under")
-            ) == "patient":
+            if self._support_value(support, token) == "patient":
                 return None
             return self._agent(support)
         if token.pos_ in ("NOUN", "PROPN"):
@@ -305,7 +320,7 @@ class EventRoles:
     def _patient(self, token: Token) -> Token | None:
         """What or whom it was aimed at."""
         support = self._support_verb(token)
-        if support is not None and self.lexicon.value("support", support.lemma_.lower()) == "patient":
+        if support is not None and self._support_value(support, token) == "patient":
             return _subject(support)
         candidates: list[Token] = []
         for child in token.children:
@@ -504,7 +519,7 @@ class EventRoles:
     def _locative(self, span: Span, roots: list[Token]) -> bool:
         """Whether the event happened at (or near) the place: governed by a locative word, or
         the place is what a strike hit."""
-        head = span.root
+        head = _head_token(span)
         if head.dep_ == "pobj" or (head.dep_ in ("compound", "amod") and head.head.dep_ == "pobj"):
             prep = head.head if head.dep_ == "pobj" else head.head.head
             if self.lexicon.has("locative", prep.lower_):
@@ -536,7 +551,7 @@ class EventRoles:
     def _near(self, span: Span) -> bool:
         if span._.place_kind == "near":
             return True
-        head = span.root
+        head = _head_token(span)
         governor = head.head if head.dep_ == "pobj" else None
         if governor is None:
             return False
@@ -546,6 +561,15 @@ class EventRoles:
             word = governor.head
             return self.lexicon.value("locative", word.lower_) == "near" or self.lexicon.value("place_kind", word.lemma_.lower()) == "near"
         return False
+
+
+def _head_token(span: Span) -> Token:
+    """The token by which a place name hangs in the parse: "Sanaa - As Siyana" hangs by "Sanaa"
+    (the span's root may be the hyphen)."""
+    for token in span:
+        if not (span.start <= token.head.i < span.end) and token.dep_ != "punct":
+            return token
+    return span.root
 
 
 def _under(token: Token, heads: set[int]) -> bool:

@@ -57,14 +57,14 @@ class EventTriggers:
             taken.update(range(start, end))
             trigger = Span(doc, start, end, label=entry.event_type or entry.frame)
             trigger._.trigger = entry
-            trigger._.asserted = is_asserted(head, self.lexicon)
+            trigger._.asserted = is_asserted(head, self.lexicon, protest=entry.frame == "protest")
             trigger._.definite = is_definite(head)
             found.append(trigger)
         doc.spans["triggers"] = sorted(found, key=lambda s: s.start)
         return doc
 
 
-def is_asserted(token: Token, lexicon_: Lexicon) -> bool:
+def is_asserted(token: Token, lexicon_: Lexicon, protest: bool = False) -> bool:
     """Whether the parse tells the event at `token` as having happened."""
     if _negated(token) or _aggregate(token, lexicon_):
         return False
@@ -75,8 +75,9 @@ def is_asserted(token: Token, lexicon_: Lexicon) -> bool:
         if current is not token and lexicon_.has("hedge", current.lemma_.lower()):
             return False
         if current.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and any(c.tag_ == "TO" for c in current.children):
-            # "to defend against attacks", "plans to strike": a purpose or an intention; "began to shell" is not
-            if not lexicon_.has("support", current.head.lemma_.lower()):
+            # "to defend against attacks", "plans to strike": a purpose or an intention; "began to
+            # shell" is not, nor is a protest purpose of people who gathered ("stood on the road to block it")
+            if not lexicon_.has("support", current.head.lemma_.lower()) and not (protest and current.head.tag_ == "VBD"):
                 return False
         if current.dep_ not in _GOVERNED or current.head is current:
             break
