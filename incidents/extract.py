@@ -288,6 +288,8 @@ class Extractor:
         context: ArticleContext,
         previous: Incident | None,
     ) -> list[Incident]:
+        if event.background and not event.own_date:
+            return []  # "the students who were arrested during earlier demonstrations"
         when = self._date_of(sentence, event, article.published)
         resolved = self._event_places(event, context)
         specific = [r for r in resolved if r.location is None or r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2)]

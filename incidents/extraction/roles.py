@@ -73,7 +73,9 @@ class EventMention:
     agent: Token | None = None
     patient: Token | None = None
     places: list[list[PlaceRef]] = field(default_factory=list)  # groups of coordinated places, in text order
-    dates: list[Span] = field(default_factory=list)
+    dates: list[Span] = field(default_factory=list)  # its clause's date phrases, else its sentence's
+    own_date: bool = False  # a date phrase in its own clause
+    background: bool = False  # told in a relative clause about someone ("students who were arrested")
     weapon: Token | None = None
     munitions: str = ""
     casualties: Casualties = Casualties()
@@ -110,6 +112,8 @@ class EventRoles:
         events: list[EventMention] = []
         for group, scope in zip(groups, scopes, strict=True):
             event = self._event(doc, group, scope)
+            event.own_date = bool(event.dates)
+            event.background = _in_relative_clause(self._top(group).root)
             if not event.dates:
                 others = set().union(*(other for other in scopes if other is not scope))
                 event.dates = [d for d in doc.spans.get("dates", []) if d.root.i not in elsewhere and d.root.i not in others]
@@ -165,6 +169,10 @@ class EventRoles:
         # an event noun that is (part of) the subject or object of its clause's verb: the whole clause
         if head.pos_ in ("NOUN", "PROPN"):
             head = _clause_verb(head) or head
+        # a protest told as the purpose of an act ("gathered in front of X to protest", "stood on
+        # the road to block it"): the act's clause is the event's
+        if top._.trigger.frame == "protest" and head.dep_ in ("xcomp", "advcl") and head.head.pos_ == "VERB":
+            head = head.head
         excluded: set[int] = set()
         for token in head.subtree:
             if token is not head and self._leads_elsewhere(token):
@@ -327,7 +335,7 @@ class EventRoles:
             if child.dep_ in ("dobj", "nsubjpass"):
                 candidates.append(child)
             elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "with", "targeting", "upon", "of"):
-                candidates.extend(g for g in child.children if g.dep_ == "pobj")
+                candidates.extend(g for g in child.children if g.dep_ == "pobj" and not _is_date(g))
             elif child.dep_ in ("acl", "advcl") and child.lemma_.lower() in ("target", "hit", "kill"):
                 candidates.extend(g for g in child.children if g.dep_ == "dobj")
         if not candidates and token.dep_ in ("acl",) and token.head.pos_ in ("NOUN", "PROPN"):
@@ -561,6 +569,23 @@ class EventRoles:
             word = governor.head
             return self.lexicon.value("locative", word.lower_) == "near" or self.lexicon.value("place_kind", word.lemma_.lower()) == "near"
         return False
+
+
+def _in_relative_clause(token: Token) -> bool:
+    """"the students who were arrested", "a house that was shelled last year": said of a person or
+    thing named in another clause."""
+    current = token
+    for _ in range(_LINK_DEPTH):
+        if current.dep_ == "relcl":
+            return True
+        if current.dep_ not in ("conj", "xcomp") or current.head is current:
+            return False
+        current = current.head
+    return False
+
+
+def _is_date(token: Token) -> bool:
+    return any(span.start <= token.i < span.end for span in token.doc.spans.get("dates", []))
 
 
 def _head_token(span: Span) -> Token:

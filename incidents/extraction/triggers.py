@@ -72,7 +72,9 @@ def is_asserted(token: Token, lexicon_: Lexicon, protest: bool = False) -> bool:
     for _ in range(_HEDGE_DEPTH):
         if _modal(current, lexicon_):
             return False
-        if current is not token and lexicon_.has("hedge", current.lemma_.lower()):
+        # a governor that threatens, plans or denies comes before what it governs ("vowed to
+        # attack"); one after the trigger is a misparse ("staged a demonstration ... to demand")
+        if current is not token and current.i < token.i and lexicon_.has("hedge", current.lemma_.lower()):
             return False
         if current.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and any(c.tag_ == "TO" for c in current.children):
             # "to defend against attacks", "plans to strike": a purpose or an intention; "began to
