@@ -210,7 +210,7 @@ class Extractor:
         for sentence, doc in zip(flagged, nlp.pipe((s.text for s in flagged), batch_size=_BATCH), strict=True):
             sentence.doc = doc
             sentence.actors = [
-                (span.start_char, span.end_char, span[0]._.actor) for span in doc.spans["actors"]
+                (span.start_char, span.end_char, span[-1]._.actor) for span in doc.spans["actors"]
             ]
         self._actors_of_unparsed([s for sentences in read for s in sentences if not s.flagged])
         return [self._extract(article, sentences) for article, sentences in zip(articles, read, strict=True)]
@@ -220,7 +220,7 @@ class Extractor:
         names = pipeline(self.place_keys).get_pipe("incident_actor_names")
         for sentence, doc in zip(sentences, self._splitter.pipe(s.text for s in sentences), strict=True):
             names(doc)
-            sentence.actors = [(span.start_char, span.end_char, span[0]._.actor) for span in doc.spans["actors"]]
+            sentence.actors = [(span.start_char, span.end_char, span[-1]._.actor) for span in doc.spans["actors"]]
 
     def _extract(self, article: Article, sentences: list[Sentence]) -> list[Incident]:
         context = self._context(article, sentences)

@@ -45,20 +45,26 @@ class ActorNames:
         matches = [*self.names(doc), *self.acronyms(doc)]
         labels = {(start, end): self.by_label[label] for label, start, end in matches}
         spans = filter_spans([doc[start:end] for _, start, end in matches])
-        found: list[tuple[int, Actor]] = []
+        # Proper names ("Kataib Hezbollah", "IS") become one proper-noun token; a common-noun
+        # phrase ("unknown gunmen", "regime forces") is left to the parser, its head noun marked.
+        merged = [span for span in spans if all(t.text[:1].isupper() or not t.is_alpha for t in span)]
         with doc.retokenize() as retokenizer:
-            for span in spans:
+            for span in merged:
                 actor = labels[(span.start, span.end)]
                 retokenizer.merge(span, attrs={"NORM": actor.name.lower(), "TAG": "NNP", "POS": "PROPN"})
-                found.append((span.start, actor))
-        # After merging, each name is one token; token indices shift left by the merged widths.
-        shift = 0
         names = []
-        for (start, actor), span in zip(found, spans, strict=True):
-            token = doc[start - shift]
-            token._.actor = actor
-            names.append(Span(doc, token.i, token.i + 1, label=actor.name))
-            shift += len(span) - 1
+        shift = 0  # after merging, token indices shift left by the merged widths
+        merged_starts = {span.start for span in merged}
+        for span in spans:
+            actor = labels[(span.start, span.end)]
+            start = span.start - shift
+            if span.start in merged_starts:
+                end = start + 1
+                shift += len(span) - 1
+            else:
+                end = start + len(span)
+            doc[end - 1]._.actor = actor
+            names.append(Span(doc, start, end, label=actor.name))
         doc.spans["actors"] = names
         return doc
 

@@ -15,6 +15,7 @@ data/lexicon.csv puts words in classes:
 - intervention: how force met a protest (intervention, or excessive: lethal or live fire)
 - number: counts written as words, with ACLED's lowest reading of vague ones ("several" 3)
 - casualty_noun, harm: the words casualties are counted by ("3 fatalities"; "killing two")
+- speech: verbs of saying; an event's clause does not extend to them
 
 Entries are lemmas, so "kill / killed / killing / were killed" is one entry. Rows whose first
 cell starts with "#" are comments.
@@ -40,7 +41,7 @@ REQUIREMENTS = (
 )
 CLASSES = (
     "weapon", "civilian", "armed", "protester", "rioter", "support", "hedge", "modal", "aggregate",
-    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm",
+    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech",
 )
 MAX_TERM_WORDS = 3
 

@@ -141,6 +141,8 @@ class PlaceNames:
         token = doc[start]
         if token.lower_ in _CONNECTORS and start + 2 < len(doc) and doc[start + 1].text == "-" and self._starts(doc[start + 2], dates):
             end = start + 3  # "al-Qaim", "ad-Dawr"
+        elif token.text[:1].isupper() and token.lower_ in _CONNECTORS and start + 1 < len(doc) and self._starts(doc[start + 1], dates):
+            end = start + 2  # "As Saqiyah", "Al Bab": the article, whatever the tagger made of it
         elif self._starts(token, dates):
             end = start + 1
         else:

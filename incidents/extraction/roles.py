@@ -54,6 +54,7 @@ _FRAME_RANK = {
 # Links by which a trigger belongs to the event of the word it hangs from.
 _SAME_EVENT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "dobj", "nsubj", "nsubjpass", "pobj", "prep", "appos", "pcomp", "relcl", "compound", "agent"})
 _LINK_DEPTH = 3
+_ARTICLE_WORDS = frozenset({"as", "al", "an", "at", "ad", "ar", "ash", "az", "el"})
 _PERSON_PRONOUNS = frozenset({"him", "her", "them", "he", "she", "they", "people"})
 
 
@@ -170,8 +171,11 @@ class EventRoles:
         if head.pos_ in ("NOUN", "PROPN"):
             head = _clause_verb(head) or head
         # a protest told as the purpose of an act ("gathered in front of X to protest", "stood on
-        # the road to block it"): the act's clause is the event's
-        if top._.trigger.frame == "protest" and head.dep_ in ("xcomp", "advcl") and head.head.pos_ == "VERB":
+        # the road to block it"), or an event told by a participle of the clause's verb ("shot at
+        # a prosecutor in X, injuring one"): the verb's clause is the event's
+        purpose = top._.trigger.frame == "protest" and head.dep_ in ("xcomp", "advcl")
+        participle = head.dep_ in ("advcl", "acl", "xcomp") and head.tag_ == "VBG"
+        if (purpose or participle) and head.head.pos_ in ("VERB", "NOUN") and not self.lexicon.has("speech", head.head.lemma_.lower()):
             head = head.head
         excluded: set[int] = set()
         for token in head.subtree:
@@ -188,7 +192,9 @@ class EventRoles:
         if token.dep_ not in ("prep", "mark", "advcl", "pobj", "npadvmod", "agent"):
             return False
         words = (token.lower_, token.lemma_.lower())
-        if token.dep_ == "prep" and token.lower_ in ("against", "over", "at", "about") and token.head.lemma_.lower() in self.protest_words:
+        if token.dep_ == "prep" and token.head.lemma_.lower() in self.protest_words and (
+            token.lower_ in ("against", "over", "about") or (token.lower_ == "at" and token.head.pos_ == "NOUN")
+        ):
             return True  # "in protest against the airstrikes": what is protested is another event
         if token.dep_ == "advcl":
             return any(c.dep_ == "mark" and self.lexicon.has("other_event", c.lower_) for c in token.children)
@@ -506,6 +512,11 @@ class EventRoles:
         each), each place with the places written as containing it."""
         spans = [s for s in doc.spans.get("places", []) if s.root.i in scope or s.start in scope]
         located = [s for s in spans if self._locative(s, roots)]
+        # "teachers organized by the syndicates in Iran protested in X": a place inside who did it
+        # says where the event was only when nothing else does
+        agents = {t.i for root in roots if (a := self._agent(root)) is not None for t in a.subtree}
+        outside = [s for s in located if s.start not in agents]
+        located = outside or located
         groups: list[list[PlaceRef]] = []
         used: set[int] = set()
         for span in located:
@@ -528,7 +539,10 @@ class EventRoles:
         """Whether the event happened at (or near) the place: governed by a locative word, or
         the place is what a strike hit."""
         head = _head_token(span)
-        if head.dep_ == "pobj" or (head.dep_ in ("compound", "amod") and head.head.dep_ == "pobj"):
+        dep = head.dep_
+        if dep == "prep" and head.lower_ in _ARTICLE_WORDS and head.head in roots:
+            return True  # "targeted As Saqiyah": the Arabic article read as a preposition
+        if dep == "pobj" or (dep in ("compound", "amod") and head.head.dep_ == "pobj"):
             prep = head.head if head.dep_ == "pobj" else head.head.head
             if self.lexicon.has("locative", prep.lower_):
                 return True
