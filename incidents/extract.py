@@ -355,10 +355,11 @@ class Extractor:
         for position, group in enumerate(event.places):
             first = group[0]
             resolved = self._resolve([first, *first.containers], context)
-            ranked.append((_specificity(resolved, first), position, group))
-        ranked.sort(key=lambda item: item[:2])
-        chosen = ranked[0][2]
-        extra = [ref for _, _, group in ranked[1:] for ref in (group[0], *group[0].containers)]
+            # among places as exact, one the report calls a village, town or district
+            ranked.append((_specificity(resolved, first), not first.span._.place_kind, position, group))
+        ranked.sort(key=lambda item: item[:3])
+        chosen = ranked[0][3]
+        extra = [ref for *_, group in ranked[1:] for ref in (group[0], *group[0].containers)]
         places = [self._resolve([ref, *ref.containers, *extra], context) for ref in chosen]
         return [p for p in places if p is not None]
 

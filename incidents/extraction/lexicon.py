@@ -28,6 +28,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 from geo.sources import DATA_DIR
 
@@ -78,6 +82,19 @@ class Lexicon:
             if value is not None:
                 return width, value
         return None
+
+
+def lemmas_of(token: "Token") -> tuple[str, ...]:
+    """A token's lemma, and the stems of its form where the lemmatizer is known to slip
+    ("staged" -> "stag"): lexicon look-ups try them all."""
+    lemma = token.lemma_.lower()
+    form = token.lower_
+    stems = [lemma]
+    if form.endswith("ed"):
+        stems += [form[:-1], form[:-2]]
+    elif form.endswith("ing"):
+        stems += [form[:-3] + "e", form[:-3]]
+    return tuple(dict.fromkeys(stems))
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from geopy.distance import distance
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -134,7 +135,7 @@ class PlaceNames:
         if token.i in dates or token._.actor is not None:
             return False
         if token.text[:1].isupper():
-            return token.lower_ not in _MONTHS_AND_DAYS and token.text not in demonyms()
+            return token.lower_ not in _MONTHS_AND_DAYS  # "Ain al Arab": a demonym inside a name is part of it
         return token.is_digit and token.i > 0 and token.nbor(-1).text[:1].isupper()  # "Tower 22"
 
     def _run_end(self, doc: Doc, start: int, dates: set[int]) -> int:
@@ -337,9 +338,23 @@ class PlaceResolver:
             if found is not None and _same_province(found, province):
                 return found
         found = self.in_countries(element.name, countries, kinds)
-        if found is not None and province and found.raw.get("admin1") and not _same_province(found, province) and found.raw.get("kind") != "admin1":
-            return None  # a homonym in another province than the report names
+        if found is None or not province or found.raw.get("kind") == "admin1":
+            return found
+        if found.raw.get("admin1"):
+            return found if _same_province(found, province) else None  # a homonym in another province
+        # the gazetteer does not say its province: far from the province's capital is another place
+        capital = self.in_countries(province, countries, ("admin1",))
+        if capital is not None and _km((found.latitude, found.longitude), (capital.latitude, capital.longitude)) > _PROVINCE_RADIUS_KM:
+            return None
         return found
+
+
+# Farther than this from a province's capital, a place the gazetteer gives no province for is not in it.
+_PROVINCE_RADIUS_KM = 300.0
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return distance(a, b).km
 
 
 def _same_province(location: Any, province: str) -> bool:

@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from incidents.extraction.casualties import Casualties, count_casualties
-from incidents.extraction.lexicon import Lexicon, lexicon
+from incidents.extraction.lexicon import Lexicon, lemmas_of, lexicon
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=[])
@@ -174,7 +174,7 @@ class EventRoles:
         # the road to block it"), or an event told by a participle of the clause's verb ("shot at
         # a prosecutor in X, injuring one"): the verb's clause is the event's
         purpose = top._.trigger.frame == "protest" and head.dep_ in ("xcomp", "advcl")
-        participle = head.dep_ in ("advcl", "acl", "xcomp") and head.tag_ == "VBG"
+        participle = head.dep_ in ("advcl", "acl", "xcomp") and head.tag_ in ("VBG", "VBN")
         if (purpose or participle) and head.head.pos_ in ("VERB", "NOUN") and not self.lexicon.has("speech", head.head.lemma_.lower()):
             head = head.head
         excluded: set[int] = set()
@@ -227,15 +227,18 @@ class EventRoles:
     def _support_value(self, verb: Token, noun: Token | None = None) -> str | None:
         """The support class's value for a verb with its particle ("carry out") or the
         preposition before its event noun ("come under")."""
-        lemma = verb.lemma_.lower()
         words = [c.lower_ for c in verb.children if c.dep_ == "prt"]
         if noun is not None and noun.dep_ == "pobj":
             words.append(noun.head.lower_)
-        for word in words:
-            value = self.lexicon.value("support", (lemma, word))
+        for lemma in lemmas_of(verb):
+            for word in words:
+                value = self.lexicon.value("support", (lemma, word))
+                if value is not None:
+                    return value
+            value = self.lexicon.value("support", lemma)
             if value is not None:
                 return value
-        return self.lexicon.value("support", lemma)
+        return None
 
     # -- requirements -----------------------------------------------------------------------
 
@@ -546,6 +549,8 @@ class EventRoles:
             prep = head.head if head.dep_ == "pobj" else head.head.head
             if self.lexicon.has("locative", prep.lower_):
                 return True
+            if prep.lower_ == "to" and prep.head in roots and prep.head.pos_ == "VERB":
+                return True  # "deployed fighters to X", "moved to X": where the event went
             if prep.lower_ == "of":
                 part = prep.head
                 if self.lexicon.has("locative", part.lower_) or self.lexicon.value("place_kind", part.lemma_.lower()) is not None:
