@@ -506,6 +506,8 @@ def _actor_name(token: Token, country: str, lexicon_: Any, country_name: Any) ->
     if word_class("rioter") is not None:
         return f"Rioters{_suffix(country)}"
     armed = word_class("armed")
+    if armed == "tribal":
+        return f"Unidentified Tribal Militia{_suffix(country)}"
     if armed in ("state", "police"):
         where = country_name(nationality) if nationality else country
         kind = "Police Forces" if armed == "police" else "Military Forces"

@@ -16,6 +16,7 @@ data/lexicon.csv puts words in classes:
 - number: counts written as words, with ACLED's lowest reading of vague ones ("several" 3)
 - casualty_noun, harm: the words casualties are counted by ("3 fatalities"; "killing two")
 - speech: verbs of saying; an event's clause does not extend to them
+- riot_marker: what demonstrators use that makes a protest a riot ("burning tires", "stones")
 
 Entries are lemmas, so "kill / killed / killing / were killed" is one entry. Rows whose first
 cell starts with "#" are comments.
@@ -45,7 +46,7 @@ REQUIREMENTS = (
 )
 CLASSES = (
     "weapon", "civilian", "armed", "protester", "rioter", "support", "hedge", "modal", "aggregate",
-    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech",
+    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech", "riot_marker",
 )
 MAX_TERM_WORDS = 3
 

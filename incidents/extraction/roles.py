@@ -433,8 +433,9 @@ class EventRoles:
         agent_party = self._party(agent) if agent is not None else ""
         patient_party = self._party(patient) if patient is not None else ""
         frames = {t._.trigger.frame for t in group}
-        if frame in ("protest",) or (frames & {"protest"} and agent_party == "protester"):
-            if frames & {"riot", "destroy"} or (frames & {"attack", "clash"} and agent_party == "protester"):
+        crowd = agent_party in ("protester", "rioter")
+        if frame in ("protest",) or (frames & {"protest"} and crowd):
+            if frames & {"riot", "destroy"} or (frames & {"attack", "clash"} and crowd) or agent_party == "rioter" or self._riot_marker(doc, scope):
                 return RIOTS, "Violent demonstration"
             return PROTESTS, self._protest_sub_type(doc, scope)
         if frame in ("riot", "destroy", "attack", "clash") and agent_party == "protester":
@@ -503,6 +504,10 @@ class EventRoles:
             if value == "intervention":
                 found = "Protest with intervention"
         return found or "Peaceful protest"
+
+    def _riot_marker(self, doc: Doc, scope: frozenset[int]) -> bool:
+        """"blocked the road with burning tires", "threw stones": violence by the demonstrators."""
+        return any(self.lexicon.has("riot_marker", doc[i].lemma_.lower()) for i in scope)
 
     def _aimed_at_protesters(self, token: Token) -> bool:
         patient = self._patient(token)
