@@ -45,7 +45,7 @@ from incidents.extraction.dates import ResolvedDate, resolve_date
 from incidents.extraction.lexicon import lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import PlaceName, PlaceResolver, ResolvedPlace, demonyms
-from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef
+from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, phrase_value
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
 # The gazetteer kinds whose names the place finder knows by name; cities only from this
@@ -494,11 +494,8 @@ def _actor_name(token: Token, country: str, lexicon_: Any, country_name: Any) ->
     named = _named_actor(token)
     if named is not None:
         return named.name
-    lemmas = [c.lemma_.lower() for c in token.children if c.dep_ == "compound" and c.i < token.i] + [token.lemma_.lower()]
-
     def word_class(name: str) -> str | None:
-        found = lexicon_.longest(name, lemmas, len(lemmas) - 1)
-        return found[1] if found is not None else None
+        return phrase_value(token, name, lexicon_)
 
     nationality = next((demonyms().get(c.text, "") for c in token.children if c.dep_ in ("amod", "compound") and c.text in demonyms()), "")
     if word_class("protester") is not None:

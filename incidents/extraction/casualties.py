@@ -102,7 +102,7 @@ def _without(token: Token) -> bool:
     for _ in range(5):
         if current.lower_ == "without":
             return True
-        if current.head is current:
+        if current.head.i == current.i:
             return False
         current = current.head
     return False

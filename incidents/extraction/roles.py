@@ -113,6 +113,8 @@ class EventRoles:
         events: list[EventMention] = []
         for group, scope in zip(groups, scopes, strict=True):
             event = self._event(doc, group, scope)
+            if event.agent is not None and self.lexicon.has("aggregate", event.agent.lemma_.lower()):
+                continue  # "hit by a string of rocket attacks": many events, none told
             event.own_date = bool(event.dates)
             event.background = _in_relative_clause(self._top(group).root)
             if not event.dates:
@@ -141,7 +143,7 @@ class EventRoles:
         for n, trigger in enumerate(triggers):
             token = trigger.root
             for _ in range(_LINK_DEPTH):
-                if token.dep_ not in _SAME_EVENT_DEPS or token.head is token:
+                if token.dep_ not in _SAME_EVENT_DEPS or token.head.i == token.i:
                     break
                 if token.dep_ == "conj" and _subject(token) is not None and _subject(token.head) is not None:
                     break  # "X shelled A and Y clashed with Z": another event
@@ -179,7 +181,7 @@ class EventRoles:
             head = head.head
         excluded: set[int] = set()
         for token in head.subtree:
-            if token is not head and self._leads_elsewhere(token):
+            if token.i != head.i and self._leads_elsewhere(token):
                 excluded.update(t.i for t in token.subtree)
         for other in other_tops:
             excluded.update(t.i for t in other.subtree)
@@ -206,11 +208,11 @@ class EventRoles:
         """Whether a trigger sits in a clause that leads to another event than its sentence's own."""
         current = token
         for _ in range(8):
-            if current is not token and self._leads_elsewhere(current):
+            if current.i != token.i and self._leads_elsewhere(current):
                 return True
             if current.dep_ == "advcl" and self._leads_elsewhere(current):
                 return True
-            if current.head is current:
+            if current.head.i == current.i:
                 return False
             current = current.head
         return False
@@ -288,6 +290,8 @@ class EventRoles:
             )
         weapon = self._weapon(group, scope, agent)
         event_type, sub_event_type = self._type(group, decisive, agent, patient, weapon, doc, scope)
+        triggers = {i for t in group for i in range(t.start, t.end)}
+        nouns = [t for t in group if t.root.pos_ in ("NOUN", "PROPN")]
         tokens = [doc[i] for i in sorted(scope)]
         return EventMention(
             trigger=decisive,
@@ -298,10 +302,10 @@ class EventRoles:
             patient=patient,
             places=self._places(doc, scope, roots),
             dates=[d for d in doc.spans.get("dates", []) if d.root.i in scope],
-            weapon=weapon,
-            munitions=_munitions(weapon) if weapon is not None and event_type == REMOTE else "",
+            weapon=weapon[0] if weapon is not None else None,
+            munitions=_munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
             casualties=count_casualties(tokens, self.lexicon),
-            definite=all(t._.definite for t in group),
+            definite=bool(nouns) and all(t._.definite for t in nouns),
             plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) for t in group),
             scope=scope,
         )
@@ -323,14 +327,15 @@ class EventRoles:
                 return None  # "an explosion killed ...": no agent named
             return None
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
-        for child in token.children:
-            if passive and child.dep_ == "agent":
+        for child in (*token.children, *(c for conj in token.conjuncts for c in conj.children)):
+            if child.dep_ == "agent":  # "shot and killed by gunmen"
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
+        for child in token.children:
             if not passive and child.dep_ == "nsubj":
                 return child
         if token.dep_ in ("acl", "amod"):  # "a drone launched by X": the passive agent only
             return None
-        if token.dep_ in ("conj", "xcomp", "advcl") and token.head is not token:
+        if token.dep_ in ("conj", "xcomp", "advcl") and token.head.i != token.i:
             return self._agent(token.head)  # "shot and killed", "clashed ..., killing"
         return None
 
@@ -359,16 +364,18 @@ class EventRoles:
     def _party(self, token: Token) -> str:
         """What kind of party a noun phrase's head names: civilian, armed, protester, rioter,
         person (a named or pronoun person), place, or ""."""
+        for word_class in ("protester", "rioter"):
+            if phrase_value(token, word_class, self.lexicon) is not None:
+                return word_class  # "settlers", "rioters": whatever group the lexicon puts them in
         if token._.actor is not None:
             group = token._.actor.group
             return {"Protesters": "protester", "Civilians": "civilian"}.get(group, "armed")
         if any(token.i >= span.start and token.i < span.end for span in token.doc.spans.get("places", [])):
             return "place"
-        lemma = token.lemma_.lower()
-        for word_class in ("protester", "rioter", "armed", "civilian"):
-            if self.lexicon.has(word_class, lemma) or self.lexicon.has(word_class, token.lower_):
-                # a modifier may name who it is: "Houthi fighters", "regime forces"
+        for word_class in ("armed", "civilian"):
+            if phrase_value(token, word_class, self.lexicon) is not None:
                 return word_class
+        lemma = token.lemma_.lower()
         if lemma in _PERSON_PRONOUNS or token.lower_ in _PERSON_PRONOUNS:
             return "person"
         if self.lexicon.has("place_kind", lemma):
@@ -382,15 +389,16 @@ class EventRoles:
             return "person"
         return ""
 
-    def _weapon(self, group: list[Span], scope: frozenset[int], agent: Token | None = None) -> Token | None:
-        """The weapon used: an instrument of the event, not its target."""
+    def _weapon(self, group: list[Span], scope: frozenset[int], agent: Token | None = None) -> tuple[Token, str] | None:
+        """The weapon used, an instrument of the event and not its target: (its word, its
+        sub-event type)."""
         places: list[Token] = []
         for trigger in group:
             head = trigger.root
             places.extend(trigger)
             places.extend(c for c in head.children if c.dep_ in ("compound", "amod", "nmod", "nsubj"))
             for child in head.children:
-                if child.dep_ == "dobj" and self.lexicon.has("instrument_verb", head.lemma_.lower()):
+                if child.dep_ == "dobj" and any(self.lexicon.has("instrument_verb", lemma) for lemma in lemmas_of(head)):
                     places.extend(child.subtree)  # "fired rockets", "planted a bomb"
                 if child.dep_ == "prep" and child.lower_ in ("with", "by", "in", "using"):
                     places.extend(child.subtree)  # "attacked with drones", "killed by a landmine"
@@ -403,29 +411,29 @@ class EventRoles:
                 places.extend(c for c in support.subtree if c.dep_ == "dobj" or c in trigger)
         if agent is not None:
             places.extend(agent.subtree)
-        found: list[tuple[int, Token]] = []
+        found: list[tuple[int, int, Token, str]] = []
         for token in places:
             if token.i not in scope and not any(token in t for t in group):
                 continue
-            lemmas = [t.lemma_.lower() for t in token.doc[max(0, token.i - 2) : token.i + 1]]
-            match = self.lexicon.longest("weapon", lemmas, len(lemmas) - 1)
-            if match is None and token.lower_ != token.lemma_.lower():
-                match = self.lexicon.longest("weapon", [*lemmas[:-1], token.lower_], len(lemmas) - 1)
+            match = self._weapon_word(token)
             if match is not None:
-                while token.dep_ == "compound" and token.head.i == token.i + 1:
-                    token = token.head  # "Katyusha rockets": the phrase's head
-                found.append((_WEAPON_PRIORITY.index(match[1]) if match[1] in _WEAPON_PRIORITY else 99, token))
-        return min(found, key=lambda item: (item[0], item[1].i))[1] if found else None
+                rank = _WEAPON_PRIORITY.index(match) if match in _WEAPON_PRIORITY else 99
+                found.append((rank, token.i, token, match))
+        if not found:
+            return None
+        _, _, token, kind = min(found, key=lambda item: item[:2])
+        return token, kind
 
-    def _weapon_type(self, weapon: Token) -> str:
-        lemmas = [t.lemma_.lower() for t in weapon.doc[max(0, weapon.i - 2) : weapon.i + 1]]
-        match = self.lexicon.longest("weapon", lemmas, len(lemmas) - 1) or self.lexicon.longest(
-            "weapon", [*lemmas[:-1], weapon.lower_], len(lemmas) - 1
-        )
-        return match[1] if match else ""
+    def _weapon_word(self, token: Token) -> str | None:
+        """The weapon sub-event type of a word with the words compounded before it ("roadside bomb")."""
+        lemmas = [t.lemma_.lower() for t in token.doc[max(0, token.i - 2) : token.i + 1]]
+        match = self.lexicon.longest("weapon", lemmas, len(lemmas) - 1)
+        if match is None and token.lower_ != token.lemma_.lower():
+            match = self.lexicon.longest("weapon", [*lemmas[:-1], token.lower_], len(lemmas) - 1)
+        return match[1] if match is not None else None
 
     def _type(
-        self, group: list[Span], decisive: Span, agent: Token | None, patient: Token | None, weapon: Token | None,
+        self, group: list[Span], decisive: Span, agent: Token | None, patient: Token | None, weapon: tuple[Token, str] | None,
         doc: Doc, scope: frozenset[int],
     ) -> tuple[str, str]:
         entry = decisive._.trigger
@@ -445,7 +453,7 @@ class EventRoles:
         if frame == "riot":
             return RIOTS, entry.sub_event_type
         if weapon is not None and frame in _ARMED_FRAMES:
-            return REMOTE, self._weapon_type(weapon)
+            return REMOTE, weapon[1]
         if frame == "strike":
             if agent_party in ("civilian", "protester") or patient_party == "":
                 if agent_party in ("civilian", "protester"):
@@ -478,7 +486,7 @@ class EventRoles:
         """Whether an agent is a state's force: True, False, or None when unknown."""
         if token._.actor is not None:
             return token._.actor.group not in ("Iran-aligned militias", "Islamic State", "Kurdish forces", "Other", "Unidentified", "Protesters", "Civilians")
-        value = self.lexicon.value("armed", token.lemma_.lower())
+        value = phrase_value(token, "armed", self.lexicon)
         if value in ("state", "police"):
             return True
         if value == "nonstate":
@@ -567,7 +575,7 @@ class EventRoles:
             return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
         if head.dep_ in ("conj", "appos"):
             first = head.head
-            spans = [s for s in span.doc.spans.get("places", []) if s.root is first]
+            spans = [s for s in span.doc.spans.get("places", []) if _head_token(s).i == first.i]
             return bool(spans) and self._locative(spans[0], roots)
         if head.dep_ in ("npadvmod",) and head.head.dep_ == "pobj":
             return True
@@ -602,7 +610,7 @@ def _in_relative_clause(token: Token) -> bool:
     for _ in range(_LINK_DEPTH):
         if current.dep_ == "relcl":
             return True
-        if current.dep_ not in ("conj", "xcomp") or current.head is current:
+        if current.dep_ not in ("conj", "xcomp") or current.head.i == current.i:
             return False
         current = current.head
     return False
@@ -626,7 +634,7 @@ def _under(token: Token, heads: set[int]) -> bool:
     averaged ...": a trigger below a trigger that is no event is none either."""
     current = token
     for _ in range(_LINK_DEPTH):
-        if current.dep_ not in _SAME_EVENT_DEPS or current.head is current:
+        if current.dep_ not in _SAME_EVENT_DEPS or current.head.i == current.i:
             return False
         current = current.head
         if current.i in heads:
@@ -648,9 +656,21 @@ def _clause_verb(noun: Token) -> Token | None:
             return current.head
         if current.dep_ == "prep" and current.head.pos_ in ("VERB", "AUX"):
             return current.head  # "gathered ... in protest", "were wounded in an explosion"
-        if current.dep_ not in ("pobj", "prep", "compound", "appos") or current.head is current:
+        if current.dep_ not in ("pobj", "prep", "compound", "appos") or current.head.i == current.i:
             return None
         current = current.head
+    return None
+
+
+def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None:
+    """The class's value for a noun with the compounds before it ("security forces", "police
+    officers"), the longest term first."""
+    before = [c.lemma_.lower() for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    # the lemma, else the form: a capitalised first word may be tagged a name ("Settlers")
+    for last in dict.fromkeys((token.lemma_.lower(), token.lower_, token.lower_.removesuffix("s"))):
+        found = lexicon_.longest(word_class, [*before, last], len(before))
+        if found is not None:
+            return found[1]
     return None
 
 
@@ -660,7 +680,7 @@ def _subject(token: Token) -> Token | None:
 
 def _depth(token: Token) -> int:
     depth = 0
-    while token.head is not token and depth < 50:
+    while token.head.i != token.i and depth < 50:
         token = token.head
         depth += 1
     return depth
@@ -670,7 +690,7 @@ def _clause(token: Token) -> Token:
     """The verb whose clause holds the token (itself when it is one)."""
     current = token
     for _ in range(4):
-        if current.pos_ in ("VERB", "AUX") or current.head is current:
+        if current.pos_ in ("VERB", "AUX") or current.head.i == current.i:
             return current
         current = current.head
     return current
@@ -678,7 +698,8 @@ def _clause(token: Token) -> Token:
 
 def _coordinated(first: Span, other: Span) -> bool:
     """"in Avashin, Basyan and Zakho": the parse joins them by conj."""
-    return other.root.dep_ == "conj" and (other.root.head == first.root or other.root.head in [c for c in first.root.conjuncts])
+    head, other_head = _head_token(first), _head_token(other)
+    return other_head.dep_ == "conj" and (other_head.head == head or other_head.head in head.conjuncts)
 
 
 def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
@@ -693,9 +714,8 @@ def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
         gap = doc[current.end : other.start]
         if len(gap) > 3 or any(t.lower_ not in (",", "(", ")", "in", "of", "the", "-", "–", "province", "governorate", "district") for t in gap):
             break
-        if other.root.dep_ == "conj" and "," in gap.text and not any(t.lower_ in ("(", "in", "of") for t in gap):
-            if other.root.head == current.root:
-                break  # a list of places, not a container
+        if _head_token(other).dep_ == "conj" and not any(t.lower_ in ("(", "in", "of") for t in gap):
+            break  # a list of places, not a container
         found.append(other)
         current = other
     for other in ordered:
@@ -704,8 +724,13 @@ def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
     return found
 
 
-def _munitions(weapon: Token) -> str:
-    """The weapons as the report words them: "Two Katyusha rockets", "More than a dozen rockets"."""
+def _munitions(weapon: Token, triggers: set[int]) -> str:
+    """The weapons as the report words them: "Two Katyusha rockets", "More than a dozen rockets";
+    none when the weapon only names the kind of an event noun ("a drone strike")."""
+    while weapon.dep_ == "compound" and weapon.head.i > weapon.i:
+        weapon = weapon.head  # "Katyusha rockets": the phrase's head
+    if weapon.i in triggers:
+        return ""
     left = [t for t in weapon.subtree if t.i <= weapon.i]
     start = weapon.i
     for token in sorted(left, key=lambda t: -t.i):

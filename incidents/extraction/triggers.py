@@ -74,16 +74,16 @@ def is_asserted(token: Token, lexicon_: Lexicon, protest: bool = False) -> bool:
             return False
         # a governor that threatens, plans or denies comes before what it governs ("vowed to
         # attack"); one after the trigger is a misparse ("staged a demonstration ... to demand")
-        if current is not token and current.i < token.i and lexicon_.has("hedge", current.lemma_.lower()):
+        if current.i != token.i and current.i < token.i and lexicon_.has("hedge", current.lemma_.lower()):
             return False
         if current.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and any(c.tag_ == "TO" for c in current.children):
             # "to defend against attacks", "plans to strike": a purpose or an intention; "began to
             # shell" is not, nor is a protest purpose of people who gathered ("stood on the road to block it")
             if not lexicon_.has("support", current.head.lemma_.lower()) and not (protest and current.head.tag_ == "VBD"):
                 return False
-        if current.dep_ not in _GOVERNED or current.head is current:
+        if current.dep_ not in _GOVERNED or current.head.i == current.i:
             break
-        if current.dep_ == "conj" and current is token:
+        if current.dep_ == "conj" and current.i == token.i:
             # a coordinated verb shares its head's modality ("could hit and kill"), no more
             current = current.head
             continue
