@@ -45,7 +45,7 @@ from incidents.extraction.dates import ResolvedDate, resolve_date
 from incidents.extraction.lexicon import lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import PlaceName, PlaceResolver, ResolvedPlace, demonyms
-from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, phrase_value
+from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, phrase_value
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
 # The gazetteer kinds whose names the place finder knows by name; cities only from this
@@ -235,13 +235,15 @@ class Extractor:
                 if follows:  # "3 fatalities.": the toll of the incident told just before
                     _complete(previous[1], count_casualties(sentence.doc, self.lexicon))
                 continue
+            told = previous[1] if follows else None
             for event in sentence.events:
-                made = self._incidents(article, sentence, event, sentences, context, previous[1] if follows else None)
-                for incident in made:
-                    incidents.append(incident)
-                    last[sentence.paragraph] = (sentence.index, incident)
-                if not made and follows and previous is not None:
-                    last[sentence.paragraph] = (sentence.index, previous[1])
+                # the incident told just before: in the sentence before, or earlier in this one
+                made = self._incidents(article, sentence, event, sentences, context, told)
+                if made:
+                    incidents.extend(made)
+                    told = made[-1]
+            if told is not None:
+                last[sentence.paragraph] = (sentence.index, told)
         return _merge_duplicates(incidents)
 
     # -- the article's whereabouts -----------------------------------------------------------
@@ -293,12 +295,12 @@ class Extractor:
         when = self._date_of(sentence, event, article.published)
         resolved = self._event_places(event, context)
         specific = [r for r in resolved if r.location is None or r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2)]
-        if previous is not None and when is None and not resolved:
-            _elaborate(previous, event, self._toll(sentence, event, sentences))
-            return []  # "The police dispersed them": more about the incident told just before
+        if previous is not None and (when is None and not resolved or event.definite and not specific):
+            # "The police dispersed them", "the attack killed two": more about the incident just told
+            force = _actor_name(event.agent, previous.country, self.lexicon, self.places.country_name) if event.agent is not None else ""
+            _elaborate(previous, event, self._toll(sentence, event, sentences), force)
+            return []
         if event.definite and not specific:
-            if previous is not None:
-                _elaborate(previous, event, self._toll(sentence, event, sentences))
             return []  # "the attack" refers back to an incident told before
         if event.plural and not specific and when is None:
             return []  # "rocket attacks on bases in Iraq": many incidents, none told
@@ -338,7 +340,10 @@ class Extractor:
 
     def _as_reported(self, event: EventMention) -> bool:
         """An undated event takes the report's date unless told as background: in the perfect
-        ("militias have attacked bases") or as several events."""
+        ("militias have attacked bases"), as several events, or by a definite noun ("the attack on
+        Balad"), which names an event told elsewhere."""
+        if event.definite:
+            return False
         for trigger in event.triggers:
             root = trigger.root
             if any(c.dep_ == "aux" and c.lemma_ == "have" for c in root.children):
@@ -491,9 +496,10 @@ def _actor_name(token: Token, country: str, lexicon_: Any, country_name: Any) ->
     """The actor a noun phrase names: a lexicon actor in it ("Houthi forces", "members of the
     PKK"), else what its head noun says ("gunmen", "protesters", "police officers") in the country
     (of its nationality adjective: "Syrian soldiers")."""
-    named = _named_actor(token)
+    named = named_actor(token)
     if named is not None:
-        return named.name
+        # ACLED's generic actors are named with their country: "Unidentified Armed Group (Iraq)"
+        return f"{named.name}{_suffix(country)}" if named.name in _GENERIC_ACTORS else named.name
     def word_class(name: str) -> str | None:
         return phrase_value(token, name, lexicon_)
 
@@ -521,17 +527,7 @@ def _actor_name(token: Token, country: str, lexicon_: Any, country_name: Any) ->
     return ""
 
 
-def _named_actor(token: Token) -> Actor | None:
-    if token._.actor is not None:
-        return token._.actor
-    for child in token.children:
-        if child.dep_ in ("compound", "amod", "nmod", "poss") and child._.actor is not None:
-            return child._.actor
-        if child.dep_ == "prep" and child.lower_ == "of":
-            for noun in child.children:
-                if noun.dep_ == "pobj" and noun._.actor is not None:
-                    return noun._.actor
-    return None
+_GENERIC_ACTORS = frozenset({"Unidentified Armed Group", "Protesters", "Rioters", "Civilians"})
 
 
 def _suffix(country: str) -> str:
@@ -596,11 +592,14 @@ def _complete(incident: Incident, toll: Casualties) -> None:
     incident.casualties_reported = incident.casualties_reported or toll.reported
 
 
-def _elaborate(incident: Incident, event: EventMention, toll: Casualties) -> None:
-    """A later sentence about the same incident: its toll, and what it says of a protest
-    ("police dispersed the protesters": with intervention; "the protesters threw stones": a riot)."""
+def _elaborate(incident: Incident, event: EventMention, toll: Casualties, agent: str) -> None:
+    """More about an incident just told: its toll, and what it says of a protest ("police
+    dispersed the protesters": with intervention, the police actor 2; "the protesters threw
+    stones": a riot)."""
     _complete(incident, toll)
     if incident.event_type == PROTESTS:
+        if agent and not incident.actor2 and not agent.startswith(("Protesters", "Rioters", "Civilians")):
+            incident.actor2 = agent
         if event.event_type == RIOTS:
             incident.event_type, incident.sub_event_type = RIOTS, "Violent demonstration"
             incident.actor1 = incident.actor1.replace("Protesters", "Rioters", 1)

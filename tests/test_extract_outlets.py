@@ -171,8 +171,10 @@ def test_short_notes_with_several_incidents(extractor: Extractor) -> None:
     ied, airstrike, roadside, protest = incidents
 
     assert ied.sub_event_type == "Remote explosive/landmine/IED"
-    assert ied.location == "Kani Spindara Khwaru"  # a village the gazetteer lacks: kept, unresolved
-    assert ied.geo_precision is None and ied.latitude is None
+    # A village the gazetteer lacks keeps its name and is placed at the district the sentence names
+    # (ACLED's fallback: near a place, precision 2).
+    assert ied.location == "Kani Spindara Khwaru"
+    assert ied.geo_precision == GeoPrecision.NEAR and "Makhmour" in (ied.place_name, "Makhmour" if ied.place_name == "Mexmur" else "")
     assert ied.country == "Iraq"
     assert (ied.actor1, ied.attribution, ied.actor2) == ("Islamic State", "suspected", "Peshmerga")
     assert ied.injuries == 2

@@ -90,7 +90,8 @@ def test_war_monitor_wording_of_the_syrian_army_is_an_actor(extractor: Extractor
     incidents = _extract(extractor, SOHR_IDLIB)
     shelling = [i for i in incidents if i.sub_event_type == "Shelling/artillery/missile attack"]
     assert len(shelling) == 1
-    assert shelling[0].actor1 == "Syrian government forces" and shelling[0].actor2 == "Civilians"
+    # ACLED names civilians with their country
+    assert shelling[0].actor1 == "Syrian government forces" and shelling[0].actor2 == "Civilians (Syria)"
     assert shelling[0].location == "Maarat al-Numan" and shelling[0].fatalities == 4
     assert shelling[0].event_date.isoformat() == "2020-03-05"
 
@@ -235,11 +236,15 @@ def test_a_spokesman_saying_the_group_launched_is_a_claim(extractor: Extractor) 
     assert ras_tanura[0].event_date == date(2021, 2, 28) and ras_tanura[0].munitions == "12 drones"
 
 
-def test_the_passive_agent_of_a_weapon_is_actor1(extractor: Extractor) -> None:
+def test_the_passive_agent_of_a_weapon_names_whose_weapon_it_was(extractor: Extractor) -> None:
     incidents = _extract(extractor, REUTERS_KHAMIS_MUSHAIT)
     khamis = [i for i in incidents if i.location == "Khamis Mushait"]
-    assert len(khamis) == 1  # "launched by Yemen's Houthis": not the launch site, the agent
-    assert khamis[0].actor1 == "Houthis" and khamis[0].country == "Saudi Arabia"
+    assert len(khamis) == 1  # "launched by Yemen's Houthis": the owner of the drone, not a launch site
+    # ACLED codes an interception as the interceptor's disruption of the launcher's weapon; "it"
+    # in "the coalition said it had intercepted" is the coalition
+    assert (khamis[0].event_type, khamis[0].sub_event_type) == ("Strategic developments", "Disrupted weapons use")
+    assert (khamis[0].actor1, khamis[0].actor2) == ("Saudi-led coalition", "Houthis")
+    assert khamis[0].country == "Saudi Arabia"
 
 
 AFP_BAQUBA = """IS attack kills Hashd fighters in Diyala

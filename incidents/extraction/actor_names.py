@@ -45,9 +45,10 @@ class ActorNames:
         matches = [*self.names(doc), *self.acronyms(doc)]
         labels = {(start, end): self.by_label[label] for label, start, end in matches}
         spans = filter_spans([doc[start:end] for _, start, end in matches])
-        # Proper names ("Kataib Hezbollah", "IS") become one proper-noun token; a common-noun
-        # phrase ("unknown gunmen", "regime forces") is left to the parser, its head noun marked.
-        merged = [span for span in spans if all(t.text[:1].isupper() or not t.is_alpha for t in span)]
+        # Names ("Kataib Hezbollah", "Asa'ib Ahl al-Haq") and acronyms ("IS", "KH") become one
+        # proper-noun token; a common-noun phrase ("unknown gunmen", "regime forces", a capitalised
+        # "Gunmen") is left to the parser, its head noun marked.
+        merged = [span for span in spans if _is_name(span)]
         with doc.retokenize() as retokenizer:
             for span in merged:
                 actor = labels[(span.start, span.end)]
@@ -67,6 +68,12 @@ class ActorNames:
             names.append(Span(doc, start, end, label=actor.name))
         doc.spans["actors"] = names
         return doc
+
+
+def _is_name(span: Span) -> bool:
+    if len(span) == 1:
+        return span[0].is_upper and len(span[0].text) > 1
+    return span[0].text[:1].isupper() and span[-1].text[:1].isupper()
 
 
 @Language.factory("incident_actor_names")

@@ -67,8 +67,10 @@ def count(noun: Token, lexicon: Lexicon) -> int | None:
                 return value
         if child.dep_ == "det" and child.lower_ in ("a", "an", "one"):
             return 1
-    if noun.tag_ == "NN" and noun.pos_ == "NOUN" and lexicon.value("civilian", noun.lemma_.lower()) is not None:
-        return 1  # "killing civilian" without an article: one
+    if noun.tag_ == "NNP" or (noun.tag_ == "NN" and lexicon.value("civilian", noun.lemma_.lower()) is not None):
+        return 1  # a named person ("shot dead activist Ihab al-Wazni"); "killing civilian" without an article
+    if noun.tag_ == "NN" and any(c.dep_ == "poss" or c.lower_ in ("the", "this", "that") for c in noun.children):
+        return 1  # "a commander and his driver", "the soldier"
     return None
 
 
@@ -79,6 +81,8 @@ def _conjuncts(token: Token) -> list[Token]:
 def _victims(verb: Token) -> list[Token]:
     """Who a harm verb harmed: its object, or its passive (or adjectival) subject."""
     objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not objects and verb.tag_ == "VBN":
+        objects = [c for c in verb.children if c.dep_ == "nsubj"]  # "two were killed and three wounded"
     if not objects and verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN", "NUM"):
         objects = [verb.head]  # "three civilians killed by ..."; "two injured soldiers"
     if not objects and verb.pos_ == "ADJ":
@@ -86,6 +90,8 @@ def _victims(verb: Token) -> list[Token]:
     if not objects:
         of = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "of"]  # "the killing of three"
         objects = [g for p in of for g in p.children if g.dep_ == "pobj"]
+    # "killing a commander ... and his driver": a noun the parser joined to the verb is a victim too
+    objects += [c for c in verb.children if c.dep_ == "conj" and c.pos_ == "NOUN" and objects]
     return [t for o in objects for t in _conjuncts(o)]
 
 
@@ -94,6 +100,14 @@ def _negated(token: Token) -> bool:
         c.dep_ in ("nsubjpass", "nsubj", "dobj") and (c.lower_ in _ZERO_WORDS or any(d.lower_ == "no" for d in c.children))
         for c in token.children
     )
+
+
+def _denied(noun: Token) -> bool:
+    """"no fatalities", "no immediate reports of casualties"."""
+    for word in (noun, noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None):
+        if word is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in word.children):
+            return True
+    return False
 
 
 def _without(token: Token) -> bool:
@@ -116,17 +130,21 @@ def count_casualties(tokens: Iterable[Token], lexicon: Lexicon) -> Casualties:
     zero_dead = zero_hurt = False
     for token in tokens:
         lemma = token.lemma_.lower()
-        harm = lexicon.value("harm", lemma) or lexicon.value("harm", token.lower_)
+        following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        # "shot dead", "gunned down": the verb and the word after it
+        harm = lexicon.value("harm", (lemma, following)) or lexicon.value("harm", lemma) or lexicon.value("harm", token.lower_)
         if harm is not None:
             reported = True
             if _negated(token) or _without(token):
                 zero_dead, zero_hurt = zero_dead or harm == "killed", zero_hurt or harm == "injured"
                 continue
-            victims = _victims(token)
-            counts = [count(v, lexicon) for v in victims]
+            counts = [count(v, lexicon) for v in _victims(token)]
             known = [c for c in counts if c is not None]
             if known:
-                (dead if harm == "killed" else hurt).append(sum(known))
+                # "three service members, two Americans and a Briton": the list after the first
+                # count spells it out
+                total = known[0] if len(known) > 2 and known[0] == sum(known[1:]) else sum(known)
+                (dead if harm == "killed" else hurt).append(total)
             continue
         noun = lexicon.value("casualty_noun", lemma) or lexicon.value("casualty_noun", token.lower_)
         if noun is None:
@@ -134,7 +152,7 @@ def count_casualties(tokens: Iterable[Token], lexicon: Lexicon) -> Casualties:
         if token.pos_ not in ("NOUN", "ADJ", "PROPN"):
             continue
         reported = True
-        if any(c.dep_ == "det" and c.lower_ == "no" for c in token.children) or _without(token) or _negated(token.head):
+        if _denied(token) or _without(token) or _negated(token.head):
             zero_dead = zero_dead or noun in ("killed", "either")
             zero_hurt = zero_hurt or noun in ("injured", "either")
             continue

@@ -17,6 +17,7 @@ data/lexicon.csv puts words in classes:
 - casualty_noun, harm: the words casualties are counted by ("3 fatalities"; "killing two")
 - speech: verbs of saying; an event's clause does not extend to them
 - riot_marker: what demonstrators use that makes a protest a riot ("burning tires", "stones")
+- quantity: nouns that count a weapon ("a barrage of rockets")
 
 Entries are lemmas, so "kill / killed / killing / were killed" is one entry. Rows whose first
 cell starts with "#" are comments.
@@ -46,7 +47,7 @@ REQUIREMENTS = (
 )
 CLASSES = (
     "weapon", "civilian", "armed", "protester", "rioter", "support", "hedge", "modal", "aggregate",
-    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech", "riot_marker",
+    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech", "riot_marker", "quantity",
 )
 MAX_TERM_WORDS = 3
 

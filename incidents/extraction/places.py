@@ -41,7 +41,7 @@ if not Span.has_extension("place_name"):
 # Lower-case words inside Arabic, Kurdish and Persian place names.
 _CONNECTORS = frozenset({
     "al", "el", "-", "ad", "as", "ash", "an", "ar", "at", "az", "ez", "es", "ed", "ul", "bin", "bint", "abu", "umm", "ibn",
-    "wa", "e", "de", "du", "'s",
+    "wa", "e", "de", "du",
 })
 _MONTHS_AND_DAYS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -61,6 +61,7 @@ _BEFORE_NAME = frozenset({
 _MAX_NAME_TOKENS = 8
 _MISSIONS = frozenset({"embassy", "consulate"})
 _CHAIN_SEPARATORS = frozenset({"(", ",", "-", "–"})
+_LANDFORMS = frozenset({"mountains", "mountain", "valley", "desert", "plain", "plains", "hills", "marshes"})
 
 
 @lru_cache(maxsize=1)
@@ -167,11 +168,14 @@ class PlaceNames:
     def _place(self, doc: Doc, start: int, end: int, previous: Span | None) -> Span | None:
         kind = ""
         stop = end
-        after = doc[end] if end < len(doc) else None
-        if after is not None:
-            word = self.lexicon.value("place_kind", after.lemma_.lower()) or self.lexicon.value("place_kind", after.lower_)
+        following = [t.lower_ for t in doc[end : end + 2]]
+        for width in range(len(following), 0, -1):  # "Saida village", "Idleb countryside", "Erbil air base"
+            word = self.lexicon.value("place_kind", tuple(following[:width]))
+            if word is None and width == 1:
+                word = self.lexicon.value("place_kind", doc[end].lemma_.lower())
             if word is not None:
-                kind, stop = word, end + 1  # "Saida village", "Idleb countryside"
+                kind, stop = word, end + width
+                break
         name_tokens = doc[start:end]
         last = name_tokens[-1].lower_
         inner_kind = self.lexicon.value("place_kind", last)
@@ -186,7 +190,10 @@ class PlaceNames:
             if start >= 3 and doc[start - 3].text in demonyms():
                 country_hint = demonyms()[doc[start - 3].text]  # "the Syrian town of X"
         name = doc[start:end].text
-        key = name_key(name).key
+        if kind == "area" and stop > end and doc[end].lower_ in _LANDFORMS or kind == "site" and stop > end:
+            # "the Qandil mountains", "Erbil airport": the kind word is part of what to look up
+            name = doc[start:stop].text
+        key = name_key(doc[start:end].text).key
         known = bool(key) and key in self.keys
         # "X (Y, Z)", "X town, Y": a name written right after a place is the place containing it
         contained = previous is not None and all(t.text in _CHAIN_SEPARATORS for t in doc[previous.end : start]) and start - previous.end <= 2
@@ -249,7 +256,7 @@ class ResolvedPlace:
 # The kinds of gazetteer place a kind word allows.
 _KINDS_FOR = {
     "province": ("admin1", "region"),
-    "settlement": ("city",),
+    "settlement": ("city", "site"),
     "part": ("city", "site"),
     "site": ("site", "base", "airfield", "city"),
 }
@@ -296,7 +303,8 @@ class PlaceResolver:
 
         The first name itself: its own precision (2 when "near"); a container town or district:
         precision 2; a province: 3. A province named in the chain (or given) keeps the names
-        before it to places in that province when the gazetteer knows where they are.
+        before it to places in that province when the gazetteer knows where they are. The text is
+        always the first name as the report writes it ("Mekeshifa", placed near Samarra).
         """
         if not chain:
             return None
@@ -320,7 +328,7 @@ class PlaceResolver:
             elif position > 0:
                 precision = max(precision, 2)
             return ResolvedPlace(
-                chain[0].name if position == 0 else element.name,
+                chain[0].name,
                 location,
                 precision,
                 location.raw.get("country", ""),

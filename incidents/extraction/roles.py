@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from incidents.actors import Actor
 from incidents.extraction.casualties import Casualties, count_casualties
 from incidents.extraction.lexicon import Lexicon, lemmas_of, lexicon
 
@@ -54,7 +55,9 @@ _FRAME_RANK = {
 # Links by which a trigger belongs to the event of the word it hangs from.
 _SAME_EVENT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "dobj", "nsubj", "nsubjpass", "pobj", "prep", "appos", "pcomp", "relcl", "compound", "agent"})
 _LINK_DEPTH = 3
+_MUNITION_DEPS = frozenset({"det", "nummod", "quantmod", "amod", "compound", "advmod", "cc", "prep", "pobj", "punct"})
 _ARTICLE_WORDS = frozenset({"as", "al", "an", "at", "ad", "ar", "ash", "az", "el"})
+_REPORTED_PRONOUNS = frozenset({"it", "they", "we"})
 _PERSON_PRONOUNS = frozenset({"him", "her", "them", "he", "she", "they", "people"})
 
 
@@ -86,8 +89,9 @@ class EventMention:
 
     @property
     def refers_back(self) -> bool:
-        """"behind the attack": an event told before, named again without a place of its own."""
-        return self.definite and not self.places
+        """"behind the attack", "claimed the attack in a statement on Telegram": an event told
+        before, named again by a definite noun without a date of its own."""
+        return self.definite and not self.own_date
 
 
 class EventRoles:
@@ -115,6 +119,8 @@ class EventRoles:
             event = self._event(doc, group, scope)
             if event.agent is not None and self.lexicon.has("aggregate", event.agent.lemma_.lower()):
                 continue  # "hit by a string of rocket attacks": many events, none told
+            if event.plural and _perfect(self._top(group).root):
+                continue  # "protests that began on Oct. 1 have left 400 dead": a tally of many
             event.own_date = bool(event.dates)
             event.background = _in_relative_clause(self._top(group).root)
             if not event.dates:
@@ -145,7 +151,7 @@ class EventRoles:
             for _ in range(_LINK_DEPTH):
                 if token.dep_ not in _SAME_EVENT_DEPS or token.head.i == token.i:
                     break
-                if token.dep_ == "conj" and _subject(token) is not None and _subject(token.head) is not None:
+                if token.dep_ == "conj" and _subject(token) is not None and _subject(token.head) is not None and not self._toll_pair(token):
                     break  # "X shelled A and Y clashed with Z": another event
                 token = token.head
                 other = by_token.get(token.i)
@@ -156,6 +162,10 @@ class EventRoles:
         for n, trigger in enumerate(triggers):
             groups.setdefault(find(n), []).append(trigger)
         return list(groups.values())
+
+    def _toll_pair(self, verb: Token) -> bool:
+        """"two were killed and three wounded": one event's toll, told in two clauses."""
+        return all(any(self.lexicon.has("harm", lemma) for lemma in lemmas_of(t)) for t in (verb, verb.head))
 
     @staticmethod
     def _top(group: list[Span]) -> Span:
@@ -280,7 +290,9 @@ class EventRoles:
         group = sorted(group, key=lambda t: (t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
         decisive = group[0]
         roots = [t.root for t in group]
-        agent = next((a for a in (self._agent(r) for r in sorted(roots, key=_depth)) if a is not None), None)
+        # who did it, rather than the weapon they used ("a drone launched by the Houthis hit X")
+        agents = [a for a in (self._agent(r) for r in sorted(roots, key=_depth)) if a is not None]
+        agent = next((a for a in agents if self._weapon_word(a) is None), agents[0] if agents else None)
         patient = next((p for p in (self._patient(r) for r in sorted(roots, key=_depth)) if p is not None), None)
         if patient is None:  # "resulted in casualties among X", "a campaign against X"
             patient = next(
@@ -303,7 +315,7 @@ class EventRoles:
             places=self._places(doc, scope, roots),
             dates=[d for d in doc.spans.get("dates", []) if d.root.i in scope],
             weapon=weapon[0] if weapon is not None else None,
-            munitions=_munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
+            munitions=self._munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
             casualties=count_casualties(tokens, self.lexicon),
             definite=bool(nouns) and all(t._.definite for t in nouns),
             plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) for t in group),
@@ -332,12 +344,25 @@ class EventRoles:
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
         for child in token.children:
             if not passive and child.dep_ == "nsubj":
-                return child
+                return self._speaker(child) if child.lower_ in _REPORTED_PRONOUNS else child
         if token.dep_ in ("acl", "amod"):  # "a drone launched by X": the passive agent only
             return None
         if token.dep_ in ("conj", "xcomp", "advcl") and token.head.i != token.i:
             return self._agent(token.head)  # "shot and killed", "clashed ..., killing"
         return None
+
+    def _speaker(self, pronoun: Token) -> Token:
+        """"the coalition said it had intercepted ...": "it" is the coalition, the subject of the
+        verb of saying the clause is reported by; else the pronoun itself."""
+        current = pronoun.head
+        for _ in range(3):
+            if any(self.lexicon.has("speech", lemma) for lemma in lemmas_of(current)):
+                subject = _subject(current)
+                return subject if subject is not None and subject.lower_ not in _REPORTED_PRONOUNS else pronoun
+            if current.head.i == current.i:
+                break
+            current = current.head
+        return pronoun
 
     def _patient(self, token: Token) -> Token | None:
         """What or whom it was aimed at."""
@@ -355,10 +380,11 @@ class EventRoles:
         if not candidates and token.dep_ in ("acl",) and token.head.pos_ in ("NOUN", "PROPN"):
             candidates.append(token.head)  # "civilians killed by ..."
         if not candidates:
-            for conj in token.conjuncts:  # "shot and injured a driver"
-                candidates.extend(c for c in conj.children if c.dep_ in ("dobj", "nsubjpass"))
-        # a party (someone hit) before a place (where)
-        candidates.sort(key=lambda t: self._party(t) in ("place", ""))
+            for conj in token.conjuncts:  # "shot and injured a driver"; not "gathered, and police fired gas"
+                if _subject(conj) is None:
+                    candidates.extend(c for c in conj.children if c.dep_ in ("dobj", "nsubjpass"))
+        # a named party, then someone hit, before a place (where)
+        candidates.sort(key=lambda t: (named_actor(t) is None, self._party(t) in ("place", "")))
         return candidates[0] if candidates else None
 
     def _party(self, token: Token) -> str:
@@ -459,8 +485,10 @@ class EventRoles:
                 if agent_party in ("civilian", "protester"):
                     return PROTESTS, "Peaceful protest"  # a labour strike
             return entry.event_type, entry.sub_event_type
-        if frame in ("attack", "clash") and patient_party == "protester":
-            return PROTESTS, "Excessive force against protesters" if self._protest_sub_type(doc, scope) != "Protest with intervention" else "Protest with intervention"
+        if frame in ("attack", "clash") and agent_party not in ("protester", "rioter") and self._at_protesters(doc, scope, agent):
+            # force used on a protest: coded as the protest, met with force
+            sub = self._protest_sub_type(doc, scope)
+            return PROTESTS, sub if sub != "Peaceful protest" else "Protest with intervention"
         if frame == "attack":
             if patient_party == "armed" or (patient_party == "" and agent_party == "armed" and patient is None):
                 return BATTLES, "Armed clash"
@@ -513,6 +541,12 @@ class EventRoles:
                 found = "Protest with intervention"
         return found or "Peaceful protest"
 
+    def _at_protesters(self, doc: Doc, scope: frozenset[int], agent: Token | None) -> bool:
+        """Whether protesters are among those the event's clause acts on ("fired tear gas at
+        protesters", "protesters were wounded"), not its agent."""
+        agents = {t.i for t in agent.subtree} if agent is not None else set()
+        return any(phrase_value(doc[i], "protester", self.lexicon) is not None for i in scope if i not in agents and doc[i].pos_ == "NOUN")
+
     def _riot_marker(self, doc: Doc, scope: frozenset[int]) -> bool:
         """"blocked the road with burning tires", "threw stones": violence by the demonstrators."""
         return any(self.lexicon.has("riot_marker", doc[i].lemma_.lower()) for i in scope)
@@ -520,6 +554,23 @@ class EventRoles:
     def _aimed_at_protesters(self, token: Token) -> bool:
         patient = self._patient(token)
         return patient is not None and self._party(patient) == "protester"
+
+    def _munitions(self, weapon: Token, triggers: set[int]) -> str:
+        """The weapons as the report words them: "Two Katyusha rockets", "More than a dozen
+        rockets", "A barrage of rockets"; none when the weapon only names the kind of an event
+        noun ("a drone strike")."""
+        while weapon.dep_ == "compound" and weapon.head.i > weapon.i:
+            weapon = weapon.head  # "Katyusha rockets": the phrase's head
+        if weapon.i in triggers:
+            return ""
+        head = weapon
+        if weapon.dep_ == "pobj" and weapon.head.lower_ == "of" and self.lexicon.has("quantity", weapon.head.head.lemma_.lower()):
+            head = weapon.head.head  # "a barrage of rockets"
+        start = head.i
+        for token in sorted((t for t in head.subtree if t.i < head.i), key=lambda t: -t.i):
+            if token.i == start - 1 and (token.dep_ in _MUNITION_DEPS or token.like_num):
+                start = token.i
+        return weapon.doc[start : weapon.i + 1].text
 
     # -- places ------------------------------------------------------------------------------
 
@@ -530,7 +581,9 @@ class EventRoles:
         located = [s for s in spans if self._locative(s, roots)]
         # "teachers organized by the syndicates in Iran protested in X": a place inside who did it
         # says where the event was only when nothing else does
-        agents = {t.i for root in roots if (a := self._agent(root)) is not None for t in a.subtree}
+        agents = {
+            t.i for root in roots if (a := self._agent(root)) is not None and a.i not in {r.i for r in roots} for t in a.subtree
+        }
         outside = [s for s in located if s.start not in agents]
         located = outside or located
         groups: list[list[PlaceRef]] = []
@@ -592,6 +645,8 @@ class EventRoles:
         if span._.place_kind == "near":
             return True
         head = _head_token(span)
+        if head.dep_ == "compound" and head.head.dep_ == "pobj":
+            head = head.head  # "near Erbil airport"
         governor = head.head if head.dep_ == "pobj" else None
         if governor is None:
             return False
@@ -601,6 +656,12 @@ class EventRoles:
             word = governor.head
             return self.lexicon.value("locative", word.lower_) == "near" or self.lexicon.value("place_kind", word.lemma_.lower()) == "near"
         return False
+
+
+def _perfect(token: Token) -> bool:
+    """Whether the clause of a word is told in the perfect ("have left", "has hit")."""
+    verb = token if token.pos_ in ("VERB", "AUX") else token.head
+    return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
 
 
 def _in_relative_clause(token: Token) -> bool:
@@ -660,6 +721,40 @@ def _clause_verb(noun: Token) -> Token | None:
             return None
         current = current.head
     return None
+
+
+def named_actor(token: Token) -> Actor | None:
+    """The lexicon actor a noun phrase names: its head, an appositive name ("the group Asa'ib Ahl
+    al-Haq"), a modifier ("Houthi forces") or "of X" ("members of the PKK"); not an actor that
+    qualifies someone else ("pro-Iran", "Iran-backed")."""
+    if token._.actor is not None:
+        return token._.actor
+    children = sorted(token.children, key=lambda c: c.dep_ != "appos")
+    for child in children:
+        if child.dep_ in ("appos", "compound", "amod", "nmod", "poss") and child._.actor is not None and not _qualifies_other(child):
+            return child._.actor
+        if child.dep_ == "acl":  # "a drone launched by Yemen's Houthis": whose weapon it was
+            for by in child.children:
+                if by.dep_ == "agent":
+                    owner = next((g for g in by.children if g.dep_ == "pobj"), None)
+                    if owner is not None and (named := named_actor(owner)) is not None:
+                        return named
+        if child.dep_ == "prep" and child.lower_ in ("of", "from"):  # "members of the PKK", "jihadists from IS"
+            for noun in child.children:
+                if noun.dep_ == "pobj" and (noun._.actor is not None or any(c._.actor is not None for c in noun.children)):
+                    return noun._.actor or next(c._.actor for c in noun.children if c._.actor is not None)
+    return None
+
+
+_QUALIFYING = frozenset({"backed", "aligned", "affiliated", "linked", "allied", "supported", "led", "sponsored", "controlled"})
+
+
+def _qualifies_other(token: Token) -> bool:
+    """"pro-Iran", "Iran-backed", "Saudi-led": the actor qualifies the noun, which is someone else."""
+    doc = token.doc
+    before = doc[max(0, token.i - 2) : token.i]
+    after = doc[token.i + 1 : token.i + 3]
+    return any(t.lower_ in ("pro", "pro-") for t in before) or (len(after) == 2 and after[0].text == "-" and after[1].lower_ in _QUALIFYING)
 
 
 def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None:
@@ -722,22 +817,6 @@ def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
         if other.end <= span.start and other.root.dep_ == "poss" and other.root.head.i in range(span.start, span.end):
             found.append(other)  # "Baghdad's Sadr City"
     return found
-
-
-def _munitions(weapon: Token, triggers: set[int]) -> str:
-    """The weapons as the report words them: "Two Katyusha rockets", "More than a dozen rockets";
-    none when the weapon only names the kind of an event noun ("a drone strike")."""
-    while weapon.dep_ == "compound" and weapon.head.i > weapon.i:
-        weapon = weapon.head  # "Katyusha rockets": the phrase's head
-    if weapon.i in triggers:
-        return ""
-    left = [t for t in weapon.subtree if t.i <= weapon.i]
-    start = weapon.i
-    for token in sorted(left, key=lambda t: -t.i):
-        if token.i == start - 1 and token.dep_ in ("det", "nummod", "quantmod", "amod", "compound", "advmod", "cc", "prep", "pobj", "punct") or token.i == start - 1 and token.like_num:
-            start = token.i
-    text = weapon.doc[start : weapon.i + 1].text
-    return text if len(text.split()) > 1 or weapon.tag_ in ("NNS", "NNPS") else text
 
 
 @Language.factory("incident_roles")
