@@ -38,13 +38,13 @@ from spacy.tokens import Doc, Span, Token
 from geo import normalize as geo_normalize
 from geo.normalize import name_key
 from incidents.actors import Actor, actor_group_for, actors
-from incidents.articles import Article, split_dateline
+from incidents.articles import Article, match_dateline, split_dateline
 from incidents.extraction.attribution import attribute
 from incidents.extraction.casualties import Casualties, count_casualties
 from incidents.extraction.dates import ResolvedDate, resolve_date
 from incidents.extraction.lexicon import lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
-from incidents.extraction.places import PlaceName, PlaceResolver, ResolvedPlace, demonyms
+from incidents.extraction.places import BEFORE_NAME, PlaceName, PlaceResolver, ResolvedPlace, demonyms
 from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, phrase_value
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
@@ -69,6 +69,12 @@ _BATCH = 128
 # Place kinds specific enough to date an undated event by the report ("as reported").
 _SPECIFIC_KINDS = frozenset({"city", "base", "airfield", "site"})
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A country needs this much weight (a locative or title mention, a province, a base) to be one the
+# article places events in. Towns do not count: a town's name is often a bigger one's abroad
+# (Tripoli in Lebanon and in Libya).
+_COUNTRY_WEIGHT = 1.0
+_SITE_KINDS = frozenset({"base", "airfield", "site"})
+_CONTEXT_KINDS = ("country", "admin1", *_SITE_KINDS)
 
 
 @dataclass
@@ -249,32 +255,45 @@ class Extractor:
     # -- the article's whereabouts -----------------------------------------------------------
 
     def _context(self, article: Article, sentences: list[Sentence]) -> ArticleContext:
-        """The countries the article names, most named first (places "in" a country weigh more),
-        and the provinces it names."""
-        countries: Counter[str] = Counter()
+        """The countries the article names, most named first, and the provinces it names.
+
+        A country says where when the title, a dateline or a locative word names it ("in Iraq"),
+        or a province or a base of it is named; one named in passing ("Iran said", "suspected
+        Iran") hardly counts, and alone never makes a country the article's.
+        """
+        weights: Counter[str] = Counter()
         provinces: Counter[str] = Counter()
         names: dict[str, str] = {}
-        texts = [article.title, *(s.text for s in sentences)]
+        datelines = [match.group("place").title() for p in article.text.split("\n\n") if (match := match_dateline(p))]
+        texts = [article.title, *datelines, *(s.text for s in sentences)]
         for number, doc in enumerate(self._splitter.pipe(texts)):
             for name, locative in _capitalised_names(doc, self.place_keys):
-                location = self.places.geocode(name, kinds=("country", "admin1"))
+                location = self.places.geocode(name, kinds=_CONTEXT_KINDS)
                 if location is None or float(location.raw.get("score") or 0) < 100:
                     continue
+                kind = location.raw.get("kind", "")
                 code = location.raw.get("country_code", "")
-                names[code] = location.raw.get("country", "")
-                # A country "in" which things happen, or in the title, says where; one named in
-                # passing ("Iran said", "suspected Iran") hardly does. A province says it surely.
-                says_where = locative or number == 0
-                if location.raw.get("kind") == "admin1":
+                says_where = locative or number <= len(datelines)
+                if kind == "admin1":
                     if not says_where:
                         continue  # "North", "Capital": a province named in passing is likely a word
                     provinces[location.raw.get("name", "")] += 1
-                countries[code] += 3.0 if location.raw.get("kind") == "admin1" else 2.0 if says_where else 0.25
+                    weight = 3.0
+                elif kind == "country":
+                    weight = 2.0 if says_where else 0.25
+                elif kind in _SITE_KINDS and name_key(name).hint is not None:
+                    # "Balad Airbase", "US Embassy in Baghdad": named as a site, not a town ("Tripoli"
+                    # is an airport in Libya and a city in Lebanon)
+                    weight = 2.0 if says_where else 1.0
+                else:
+                    continue
+                names[code] = location.raw.get("country", "")
+                weights[code] += weight
             for hint in _country_hints(doc):
-                countries[hint] += 2
-        countries.pop("", None)
+                weights[hint] += 2
+        weights.pop("", None)
         return ArticleContext(
-            tuple(code for code, _ in countries.most_common()),
+            tuple(code for code, weight in weights.most_common() if weight >= _COUNTRY_WEIGHT),
             tuple(name for name, _ in provinces.most_common()),
             names,
         )
@@ -294,7 +313,7 @@ class Extractor:
             return []  # "the students who were arrested during earlier demonstrations"
         when = self._date_of(sentence, event, article.published)
         resolved = self._event_places(event, context)
-        specific = [r for r in resolved if r.location is None or r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2)]
+        specific = [r for r in resolved if r.location is not None and (r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2)) or r.location is None and r.named]
         if previous is not None and (when is None and not resolved or event.definite and not specific):
             # "The police dispersed them", "the attack killed two": more about the incident just told
             force = _actor_name(event.agent, previous.country, self.lexicon, self.places.country_name) if event.agent is not None else ""
@@ -477,14 +496,11 @@ class Extractor:
 # Specificity of a place (lower is more exact): a named village the gazetteer lacks is as exact as
 # the report gets; an unknown name without a kind word may be a person, less sure than a town.
 _KIND_SPECIFICITY = {"base": 0, "airfield": 0, "site": 0, "city": 1, "admin1": 3, "region": 3, "country": 4}
-_NAMED_KINDS = frozenset({"settlement", "site", "part", "district", "area", "near"})
-
-
 def _specificity(resolved: ResolvedPlace | None, ref: PlaceRef) -> float:
     if resolved is None:
         return 9
     if resolved.location is None:
-        return 0 if ref.span._.place_kind in _NAMED_KINDS else 2
+        return 0 if resolved.named else 2
     rank = _KIND_SPECIFICITY.get(resolved.location.raw.get("kind", ""), 1)
     return rank + (0.5 if resolved.fallback else 0)
 
@@ -549,8 +565,9 @@ _MAX_NAME_WORDS = 4
 
 
 def _capitalised_names(doc: Doc, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
-    """Names the gazetteer knows in a sentence without a parse (longest first, within runs of
-    capitalised words), and whether a locative preposition precedes them."""
+    """Names the gazetteer knows in a sentence or title without a parse (longest first, within
+    runs of capitalised words, with a site word after them: "Ain al-Asad air base"), and whether
+    a locative word governs them ("in western Iraq")."""
     tokens = list(doc)
     i = 0
     while i < len(tokens):
@@ -560,24 +577,42 @@ def _capitalised_names(doc: Doc, keys: frozenset[str]) -> Iterator[tuple[str, bo
         if end == i:
             i += 1
             continue
+        site = _site_words(tokens, end)
         for width in range(end - i, 0, -1):
             text = doc[i : i + width].text
-            if text in demonyms() or not name_key(text).key in keys:
+            if text in demonyms() or name_key(text).key not in keys:
                 continue
-            before = tokens[i - 1].lower_ if i > 0 else ""
-            yield text, before in ("in", "across", "inside", "throughout")
+            if width == end - i and site:
+                text = doc[i : end + site].text
+            yield text, _locative_before(tokens, i)
             i += width
             break
         else:
             i += 1
 
 
+def _site_words(tokens: list[Token], end: int) -> int:
+    """How many words after a name say it is a site ("air base", "airport"): 0, 1 or 2."""
+    following = [t.lower_ for t in tokens[end : end + 2]]
+    for width in range(len(following), 0, -1):
+        if lexicon().value("place_kind", tuple(following[:width])) == "site":
+            return width
+    return 0
+
+
+def _locative_before(tokens: list[Token], start: int) -> bool:
+    i = start - 1
+    while i >= 0 and tokens[i].lower_ in BEFORE_NAME:
+        i -= 1
+    return i >= 0 and lexicon().has("locative", tokens[i].lower_) and tokens[i].lower_ not in ("on", "over", "towards", "toward")
+
+
 def _country_hints(doc: Doc) -> Iterator[str]:
-    """"the Syrian town of X": the country by its adjective."""
+    """"the Syrian town of X", "an Iraqi base": the country by its adjective before a place word."""
     tokens = list(doc)
-    for i, token in enumerate(tokens[:-3]):
+    for i, token in enumerate(tokens[:-1]):
         code = demonyms().get(token.text, "")
-        if code and tokens[i + 2].lower_ == "of" and lexicon().has("place_kind", tokens[i + 1].lower_):
+        if code and lexicon().has("place_kind", tokens[i + 1].lower_):
             yield code
 
 

@@ -54,7 +54,7 @@ _NOT_PLACE_STARTS = frozenset({
     "colonel", "col", "sheikh", "imam", "parliament", "congress", "court", "ministry", "council", "party",
 })
 # Words between a locative preposition and the name it governs ("in the northern X").
-_BEFORE_NAME = frozenset({
+BEFORE_NAME = frozenset({
     "the", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "northeastern",
     "northwestern", "southeastern", "southwestern", "rural", "downtown", "outer", "greater", "old",
 })
@@ -210,7 +210,7 @@ class PlaceNames:
 
     def _locative_before(self, doc: Doc, start: int) -> bool:
         i = start - 1
-        while i >= 0 and doc[i].lower_ in _BEFORE_NAME:
+        while i >= 0 and doc[i].lower_ in BEFORE_NAME:
             i -= 1
         if i < 0:
             return False
@@ -247,12 +247,15 @@ class ResolvedPlace:
     iso: str = ""
     admin1: str = ""
     fallback: bool = False  # a containing place, the named one being unknown
+    named: bool = False  # the report calls the first name a village, town, district or site
 
     @property
     def name(self) -> str:
         return self.location.raw.get("name", "") if self.location is not None else ""
 
 
+# Kind words that make an unknown name a place the report places the event at ("X village").
+_NAMED_KINDS = frozenset({"settlement", "site", "part", "district", "area", "near"})
 # The kinds of gazetteer place a kind word allows.
 _KINDS_FOR = {
     "province": ("admin1", "region"),
@@ -290,8 +293,8 @@ class PlaceResolver:
         if not countries:
             return self.geocode(name, kinds=kinds)
         found = self.geocode(name, bias=countries, kinds=kinds)
-        if found is not None and found.raw.get("country_code") in countries:
-            return found
+        if found is not None and (found.raw.get("country_code") in countries or found.raw.get("kind") == "country"):
+            return found  # a country's own name is never another country's place
         for code in countries:
             found = self.geocode(name, country=code, kinds=kinds)
             if found is not None:
@@ -336,7 +339,7 @@ class PlaceResolver:
                 location.raw.get("admin1", "") or "",
                 fallback=position > 0,
             )
-        return ResolvedPlace(chain[0].name, None, None)
+        return ResolvedPlace(chain[0].name, None, None, named=chain[0].kind in _NAMED_KINDS)
 
     def _element(self, element: PlaceName, countries: tuple[str, ...], province: str) -> Any | None:
         kinds = _KINDS_FOR.get(element.kind)
