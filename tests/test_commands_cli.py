@@ -31,11 +31,12 @@ Dec 7, 2019
 
 BAGHDAD, Dec 7 (Reuters) - Two rockets struck Balad Airbase on Thursday, US officials said on Saturday, adding that they suspected Iran of being behind the attack.
 """
-# A village no gazetteer knows, then a later report naming it again.
+# A village no gazetteer knows (and no containing place named: with one, it is placed near that,
+# precision 2), then a later report naming it again.
 VILLAGE_REPORT = """Roadside bomb wounds soldiers near village
 2020-06-20
 
-On 14 June 2020, an IED exploded targeting an Iraqi army patrol near the village of Tall Zarqa Kharab in Makhmour district, wounding 2 soldiers.
+On 14 June 2020, an IED exploded targeting an Iraqi army patrol near the village of Tall Zarqa Kharab, wounding 2 soldiers.
 """
 LATER_VILLAGE_REPORT = """Second blast near village
 2020-07-02
