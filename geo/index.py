@@ -28,7 +28,7 @@ from typing import NamedTuple
 from zlib import crc32
 from pathlib import Path
 
-from geo.normalize import HINTS, name_key
+from geo.normalize import HINTS, admin_key, name_key
 from geo.sources import KINDS, Place
 
 # How much an alias is trusted, best first.
@@ -47,7 +47,7 @@ _HINT_BY_CODE: tuple[str | None, ...] = (None, *HINTS)
 FUZZY_MIN_KEY_LENGTH = 5
 FUZZY_MIN_POPULATION = 1000
 
-_INDEX_FORMAT = 6  # bump when the layout of a layer changes
+_INDEX_FORMAT = 7  # bump when the layout of a layer changes
 
 
 class Entry(NamedTuple):
@@ -126,6 +126,8 @@ class Layer:
         self.priorities = bytearray()  # sources.PRIORITY_*
         self.country_codes = Vocabulary()
         self.admin1s = Vocabulary()
+        self.admin2s = Vocabulary()
+        self.event_counts = array("i")  # events of the user's data sets coded at the place
         self.sources = Vocabulary()
         self.source_ids: Strings = Strings()
         # keys, sorted; entries of key i are entries[entry_starts[i]:entry_starts[i + 1]]
@@ -140,6 +142,10 @@ class Layer:
         # first letter -> positions of fuzzy-worthy keys, sorted by key length
         self.fuzzy_positions: dict[str, array] = {}
         self.country_names: dict[str, str] = {}  # ISO alpha-2 -> English name, from country places
+        # admin_key of every name of a province -> the provinces ("IQ:diala") it names
+        self.admin1_names: dict[str, set[str]] = {}
+        # (country code, province, district) labels the places carry, each once
+        self.admin_labels: list[tuple[str, str, str]] = []
         self._fuzzy_keys: dict[str, tuple[str, ...]] = {}
         self._pending_names: list[str] | None = []
         self._pending_ids: list[str] = []
@@ -175,9 +181,17 @@ class Layer:
         self.priorities.append(place.priority)
         self.country_codes.append(place.country_code)
         self.admin1s.append(place.admin1)
+        self.admin2s.append(place.admin2)
+        self.event_counts.append(place.events)
         self.sources.append(place.source)
         if place.kind == "country":
             self.country_names.setdefault(place.country_code, place.name)
+        elif place.kind == "admin1":
+            province = admin1_id(place.country_code, place.admin1 or place.name)
+            for alias in (place.name, *place.aliases, *place.alternates):
+                key = admin_key(alias)
+                if key:
+                    self.admin1_names.setdefault(key, set()).add(province)
         seen: set[tuple[str, str | None]] = set()
         for names, trust in (
             ((place.name, *place.aliases), TRUST_NAME),
@@ -200,6 +214,12 @@ class Layer:
         assert self._pending_names is not None
         self.names = Strings(self._pending_names)
         self.source_ids = Strings(self._pending_ids)
+        countries, admin1s, admin2s = self.country_codes, self.admin1s, self.admin2s
+        self.admin_labels = sorted(
+            (countries.values[c], admin1s.values[a1], admin2s.values[a2])
+            for c, a1, a2 in set(zip(countries.codes, admin1s.codes, admin2s.codes))
+            if admin1s.values[a1] or admin2s.values[a2]
+        )
         sorted_keys = sorted(self._pending_keys)
         spellings: list[str] = []
         spelling_positions: dict[str, int] = {}
@@ -318,6 +338,11 @@ def _first_longer_than(keys: tuple[str, ...], length: int) -> int:
     return lo
 
 
+def admin1_id(country_code: str, name: str) -> str:
+    """How a province is told from others whatever its spelling: "IQ:diala" for Diyala."""
+    return f"{country_code}:{admin_key(name)}"
+
+
 def build_layer(places: Iterable[Place]) -> Layer:
     layer = Layer()
     for place in places:
@@ -345,21 +370,31 @@ def input_signature(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
 def cached_layer(cache_dir: Path, name: str, signature: str, build: Callable[[], Layer]) -> Layer:
     """The layer from cache_dir/name-signature.pickle, built (and old versions removed) when absent."""
     path = cache_dir / f"{name}-{signature}.pickle"
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except FileNotFoundError:
-        pass
-    except (pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass  # a damaged or outdated cache file is rebuilt below
-    layer = build()
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    # write then rename, so a concurrent reader never sees half a file
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=f".{name}-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        pickle.dump(layer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    layer = read_layer(path)
+    if layer is not None:
+        return layer
+    layer = build()  # absent, damaged or outdated
+    write_layer(path, layer)
     for old in cache_dir.glob(f"{name}-*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
     return layer
+
+
+def read_layer(path: Path) -> Layer | None:
+    """A cached layer, or None when the file is absent, damaged or of an older layout."""
+    try:
+        with path.open("rb") as handle:
+            layer = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    return layer if isinstance(layer, Layer) else None
+
+
+def write_layer(path: Path, layer: Layer) -> None:
+    """Pickle a layer; written then renamed, so that a concurrent reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(layer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

@@ -4,6 +4,12 @@
 "Falluja" become "faluja". Words that say what kind of place it is ("air base", "camp",
 "embassy", "province") are taken out of the key and kept as a hint, so that "Balad Airbase"
 looks up "balad" and then prefers a base among the places called Balad.
+
+Names in Arabic script keep their script (a transliteration by table would not meet the
+spellings people write): the letters that writers interchange are unified (hamza forms, alef
+variants, taa marbuta, alef maqsura, Persian and Kurdish letters), tatweel and diacritics are
+dropped, and so are the article "ال" and the kind words ("قاعدة ... الجوية" is an air base):
+"قاعدة البكر الجوية" looks up "بكر" with the hint "base", "الموصل" and "موصل" share a key.
 """
 
 from __future__ import annotations
@@ -69,6 +75,8 @@ _KIND_WORDS: dict[tuple[str, ...], str] = {
     ("emirate",): HINT_ADMIN1,
     ("city",): HINT_CITY,
     ("town",): HINT_CITY,
+    ("village",): HINT_CITY,  # UCDP's "Al Bu Hayat village"
+    ("hamlet",): HINT_CITY,
     ("region",): HINT_REGION,
 }
 _MAX_KIND_WORDS = max(len(words) for words in _KIND_WORDS)
@@ -128,9 +136,71 @@ def _tokens(text: str) -> list[str]:
     return [t for t in _NON_ALNUM.split(text) if t]
 
 
+# -- Arabic script --------------------------------------------------------------------------
+
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ff]")
+# Dropped: tatweel, harakat and Quranic marks, superscript alef, the zero-width (non-)joiners
+# that Persian and Kurdish spelling puts inside words, and the hamza standing alone.
+_ARABIC_DROPPED = dict.fromkeys(
+    [0x0640, 0x0670, 0x0621, 0x200C, 0x200D, *range(0x064B, 0x0660), *range(0x06D6, 0x06EE)]
+)
+_ARABIC_UNIFIED = str.maketrans(
+    {
+        **dict.fromkeys("أإآٱ", "ا"),  # alef with hamza or madda, alef wasla
+        **dict.fromkeys("ىیۍېئ", "ي"),  # alef maqsura, Persian/Kurdish yeh, yeh with hamza
+        **dict.fromkeys("ةۀەہ", "ه"),  # taa marbuta, heh variants
+        **dict.fromkeys("ؤۆۇ", "و"),  # waw with hamza, Kurdish waw forms
+        "ک": "ك",  # Persian keheh
+        "ڵ": "ل",  # Kurdish lam
+        "ڕ": "ر",  # Kurdish reh
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
+        **{code: None for code in _ARABIC_DROPPED},
+    }
+)
+_ARABIC_TOKEN = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06ffa-z0-9]+")
+# Kind words as they read once unified (taa marbuta is heh) and without the article.
+_ARABIC_KIND_WORDS: dict[str, str] = {
+    "قاعده": HINT_BASE,  # base
+    "معسكر": HINT_BASE,  # camp
+    "مطار": HINT_AIRFIELD,  # airport
+    "سفاره": HINT_EMBASSY,  # embassy
+    "قنصليه": HINT_EMBASSY,  # consulate
+    "محافظه": HINT_ADMIN1,  # governorate
+    "مدينه": HINT_CITY,  # city
+    "بلده": HINT_CITY,  # town
+    "منطقه": HINT_REGION,  # region, area
+    "اقليم": HINT_REGION,  # region
+}
+# Words that only qualify a kind word ("قاعدة ... الجوية": air base; "مطار ... الدولي":
+# international airport): dropped with it, kept in a name that has no kind word.
+_ARABIC_QUALIFIERS = frozenset({"جويه", "عسكريه", "دولي"})
+
+
+def is_arabic(text: str) -> bool:
+    """True when the text has a letter of the Arabic script (Arabic, Persian, Kurdish...)."""
+    return not text.isascii() and _ARABIC_LETTER.search(text) is not None
+
+
+def _arabic_name_key(text: str) -> NameKey:
+    tokens = _ARABIC_TOKEN.findall(text.lower().translate(_ARABIC_UNIFIED))
+    # the article "ال" written joined to the word ("الموصل"); a word of three letters or fewer
+    # after it is kept whole ("الله" is no place, but "الحي" must not become "حي")
+    tokens = [t[2:] if t.startswith("ال") and len(t) > 4 else t for t in tokens]
+    hint = next((_ARABIC_KIND_WORDS[t] for t in tokens if t in _ARABIC_KIND_WORDS), None)
+    kept = tokens
+    if hint is not None:
+        kept = [t for t in tokens if t not in _ARABIC_KIND_WORDS and t not in _ARABIC_QUALIFIERS]
+        if not kept:  # a name made only of kind words keeps them as its name
+            kept, hint = tokens, None
+    return NameKey(" ".join(_fold_token(t) if t.isascii() else t for t in kept), hint)
+
+
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> NameKey:
     """The index key of a name, with its kind words taken out as a hint."""
+    if is_arabic(text):
+        return _arabic_name_key(text)
     tokens = _tokens(text)
     hint: str | None = None
     kept: list[str] = []
@@ -162,3 +232,24 @@ def name_key(text: str) -> NameKey:
 def normalize(text: str) -> str:
     """The index key of a name (see name_key), without the hint."""
     return name_key(text).key
+
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+# Words that say a name is an administrative unit ("Khanaqin district", "Diyala governorate");
+# name_key already takes out the province words.
+_ADMIN_WORDS = frozenset(
+    _fold_token(word)
+    for word in (
+        "district", "subdistrict", "sub", "nahiya", "nahiyah", "nahia", "qada", "qadaa", "qadha", "kaza",
+        "county", "municipality", "muhafazah", "mohafazat", "wilayah", "wilayat", "mintaqat",
+    )
+)  # fmt: skip
+
+
+def admin_key(text: str) -> str:
+    """A province's or district's name as one word without its administrative words, so that
+    "Salah al-Din", "Saladin" and "Salah ad-Din governorate" compare equal."""
+    # "Capital Governorate (Bahrain)": the parentheses tell provinces of one name apart
+    tokens = name_key(_PARENTHESES.sub(" ", text)).key.split()
+    kept = [t for t in tokens if t not in _ADMIN_WORDS] or tokens
+    return "".join(kept)

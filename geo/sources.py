@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.normalize import is_arabic
+
 KINDS: tuple[str, ...] = ("base", "airfield", "site", "city", "admin1", "country", "region")
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
@@ -99,6 +101,8 @@ class Place:
     aliases: tuple[str, ...] = ()  # names as reliable as `name` (curated, official)
     alternates: tuple[str, ...] = ()  # names of lesser trust (GeoNames alternate names)
     keyword_aliases: tuple[str, ...] = field(default=(), repr=False)  # airfield keywords
+    admin2: str = ""  # the district, when the source gives it (ACLED, UCDP)
+    events: int = 0  # how many events of the user's data sets are coded at this place
 
 
 def _split_aliases(value: str) -> tuple[str, ...]:
@@ -174,6 +178,12 @@ def is_latin(name: str) -> bool:
     return all(not ch.isalpha() or unicodedata.name(ch, "").startswith("LATIN") for ch in name)
 
 
+def is_indexed_script(name: str) -> bool:
+    """Names in Latin or Arabic script are indexed (reports and the region's own spelling);
+    others (Cyrillic, Chinese...) would only add keys no user types."""
+    return all(not ch.isalpha() or unicodedata.name(ch, "").startswith(("LATIN", "ARABIC")) for ch in name)
+
+
 def _is_code(name: str) -> bool:
     # IATA/ICAO codes and abbreviations among alternate names ("BGW", "ORBI") collide with words.
     return len(name) <= 4 and name.isupper() or any(ch.isdigit() for ch in name)
@@ -183,7 +193,7 @@ def city_places(cities: list[dict], admin1_names: dict[tuple[str, str], str]) ->
     for city in cities:
         name = city["name"]
         alternates = tuple(
-            a for a in city.get("alternatenames") or () if a != name and is_latin(a) and not _is_code(a)
+            a for a in city.get("alternatenames") or () if a != name and is_indexed_script(a) and not _is_code(a)
         )
         yield Place(
             name=name,
@@ -322,7 +332,8 @@ def airfield_places() -> Iterator[Place]:
         keywords = tuple(
             k.strip()
             for k in row["keywords"].split(",")
-            if is_latin(k.strip()) and any(w in k.lower() for w in _AIRFIELD_KEYWORD_WORDS)
+            # an Arabic-script keyword is the airfield's own name in the region's script
+            if (is_latin(k.strip()) and any(w in k.lower() for w in _AIRFIELD_KEYWORD_WORDS)) or is_arabic(k)
         )
         return names, keywords
 
@@ -396,7 +407,7 @@ def read_geonames_dump(path: Path) -> Iterator[Place]:
                 source_id=geonameid,
                 precision=3 if kind in ("admin1", "region") else 1,
                 alternates=tuple(
-                    a for a in alternates.split(",") if a and a != name and is_latin(a) and not _is_code(a)
+                    a for a in alternates.split(",") if a and a != name and is_indexed_script(a) and not _is_code(a)
                 ),
             )
 

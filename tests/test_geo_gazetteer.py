@@ -104,7 +104,7 @@ def test_a_broken_user_gazetteer_names_file_and_line(private_dirs: dict[str, Pat
 GEONAMES_ROWS = [
     # geonameid, name, asciiname, alternatenames, lat, lon, class, code, country, cc2, admin1..4,
     # population, elevation, dem, timezone, modification date
-    ["9000001", "Albū ‘Aythah", "Albu Aythah", "Albu Aitha,Albu Eitha,البو عيثة", "33.3001", "44.5002", "P", "PPL",
+    ["9000001", "Albū ‘Aythah", "Albu Aythah", "Albu Aitha,Albu Eitha,البو عيثة,Албу Айта", "33.3001", "44.5002", "P", "PPL",
      "IQ", "", "07", "", "", "", "0", "", "35", "Asia/Baghdad", "2020-01-01"],
     ["9000002", "Qaşr Zubaydah", "Qasr Zubaydah", "", "33.1111", "44.2222", "S", "MILB",
      "IQ", "", "07", "", "", "", "0", "", "40", "Asia/Baghdad", "2020-01-01"],
@@ -121,7 +121,8 @@ def write_geonames(path: Path, rows: list[list[str]]) -> Path:
 def test_geonames_file_is_read_by_feature_class(tmp_path: Path) -> None:
     places = list(read_geonames_dump(write_geonames(tmp_path / "IQ.txt", GEONAMES_ROWS)))
     assert [(p.name, p.kind) for p in places] == [("Albū ‘Aythah", "city"), ("Qaşr Zubaydah", "base")]
-    assert places[0].alternates == ("Albu Aitha", "Albu Eitha")  # Latin script only
+    # Latin and Arabic script; other scripts are not indexed
+    assert places[0].alternates == ("Albu Aitha", "Albu Eitha", "البو عيثة")
     assert places[0].source_id == "9000001"
 
 
@@ -232,7 +233,9 @@ def test_geocode_command_prints_one_object_a_name_in_order(capsys: pytest.Captur
     assert main(["geocode", "Balad Airbase", "Nowhere Qwxz", "Iraq"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["query"] for line in lines] == ["Balad Airbase", "Nowhere Qwxz", "Iraq"]
-    assert list(lines[0]) == ["query", "name", "latitude", "longitude", "kind", "geo_precision", "country", "source", "score"]
+    assert list(lines[0]) == [
+        "query", "name", "latitude", "longitude", "kind", "geo_precision", "country", "admin1", "source", "layer", "score"
+    ]  # fmt: skip
     assert (lines[0]["name"], lines[0]["kind"], lines[0]["geo_precision"], lines[0]["country"]) == (
         "Balad Air Base", "base", 1, "Iraq",
     )
