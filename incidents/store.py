@@ -23,15 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from geo.sources import USER_DATA_DIR
 from incidents.migrations import LATEST_VERSION, current_version, migrate
 from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source, stable_id
+from incidents.settings import DB_ENV, DEFAULT_DB_PATH, default_db_url, to_db_url  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     import pandas
 
-DEFAULT_DB_PATH = USER_DATA_DIR / "incidents.sqlite"  # data/ in a checkout, per-user when installed
-DB_ENV = "INCIDENT_MAP_DB"
 
 # Incident fields stored as columns of their own; `sources` and `extra` are stored apart.
 _TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {
@@ -122,19 +120,6 @@ class Facets:
     min_date: date | None = None
     max_date: date | None = None
     count: int = 0
-
-
-def default_db_url() -> str:
-    """The database named by INCIDENT_MAP_DB (a path or a URL), else DEFAULT_DB_PATH."""
-    return to_db_url(os.environ.get(DB_ENV) or DEFAULT_DB_PATH)
-
-
-def to_db_url(value: str | os.PathLike[str]) -> str:
-    """A database URL from a URL or a file path (a path means an SQLite file)."""
-    text = os.fspath(value)
-    if "://" in text:
-        return text
-    return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
 def normalise_place_text(text: str) -> str:
