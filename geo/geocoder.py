@@ -2,18 +2,32 @@
 
 A query is normalised to a key (geo.normalize), the key looked up exactly in every layer, and
 only when nothing is found, fuzzily among similar keys. Candidates are ranked by what the query
-says (a kind word, a country after a comma), what the caller knows (country, country_bias),
-how far the matched alias is trusted, and population. A name that is known but too wide to
+says (a kind word, a country or province after a comma), what the caller knows (country,
+country_bias, admin1, near), how far the matched alias is trusted, population, and how many
+events of the user's own data sets are coded at the place. A name that is known but too wide to
 place ("Middle East") and a best candidate below the threshold both give None: a wrong point
 is worse than no point.
+
+The layers, searched together: the user's own places (data/user_places.csv), the store's places
+(every ACLED event coded at the place itself and every UCDP event within 25 km of it, built after
+an import: incidents/gazetteer.py), the base layer (curated places, provinces, countries,
+airfields, GeoNames cities) and imported GeoNames country files.
+
+A fuzzy match is a guess and is guarded: none is tried when the query is itself a known name (of
+a place the filters ruled out); it must look like another spelling of the name (not the name with
+a suffix: "Baghdadi" is not "Baghdad"); it must lie in the province the context names and near
+the `near` point; and it must lead the runner-up elsewhere by a margin, else the answer is None
+and `geocode(..., exactly_one=False)` lists the candidates marked ambiguous for a person to pick.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -27,8 +41,18 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from unidecode import unidecode
 
-from geo.index import TRUST_ALTERNATE, TRUST_KEYWORD, Entry, Layer, build_layer, cached_layer, input_signature
-from geo.normalize import HINT_CITY, HINT_KINDS, HINT_REGION, name_key
+from geo.index import (
+    TRUST_ALTERNATE,
+    TRUST_KEYWORD,
+    Entry,
+    Layer,
+    admin1_id,
+    build_layer,
+    cached_layer,
+    input_signature,
+    read_layer,
+)
+from geo.normalize import HINT_CITY, HINT_KINDS, HINT_REGION, admin_key, name_key
 from geo.sources import (
     ADMIN1_CSV,
     COUNTRY_ALIASES_CSV,
@@ -68,6 +92,18 @@ _ADMIN1_BONUS = 4.5
 _SMALL_PLACE_OUTSIDE_BIAS = -10.0
 _SMALL_PLACE_POPULATION = 100_000
 _MAX_POPULATION_BONUS = 7.0
+# A place of the user's own data sets: people coded events there. One event weighs like a town
+# of 1,000; a hundred like a town of a million.
+_STORE_BONUS = 3.0
+_STORE_BONUS_PER_DECADE = 1.5  # per tenfold events
+_STORE_MAX_BONUS = 8.0
+# Context: a place in the province the caller names beats one whose province is unknown; in the
+# named district, more so. `near`: up to this much for a place at the point, nothing from
+# _NEAR_RADIUS_KM on (between homonyms 20 and 200 km away: about 7, a town of 10 million).
+_PROVINCE_FITS = 10.0
+_DISTRICT_FITS = 4.0
+_NEAR_BONUS = 12.0
+_NEAR_RADIUS_KM = 300.0
 MIN_RANK = -5.0  # below this, no answer
 _FUZZY_PENALTY = -3.0
 _FUZZY_PENALTY_PER_EDIT = -3.0
@@ -75,6 +111,13 @@ FUZZY_MIN_RATIO = 85.0  # Baghdat/Baghdad passes; Shula/Shuya, Trebil/Trebic do 
 FUZZY_MIN_RATIO_LONG = 80.0
 FUZZY_TWO_EDITS_LENGTH = 10  # names this long may differ in two letters (Khurmatu/Khormato)
 FUZZY_MIN_LENGTH = 5
+FUZZY_TYPO_MIN_LENGTH = 8  # a letter that is no transliteration's variant (a typo) only this long
+_FUZZY_PENALTY_PER_VARIANT_EDIT = -1.0  # an edit where transliterations differ costs less
+# A fuzzy answer must lead the best candidate elsewhere (farther than SAME_PLACE_KM) by this
+# much, about one edit or a tenfold population; else it is ambiguous and no answer.
+FUZZY_MARGIN = 3.0
+FUZZY_NEAR_MAX_KM = 150.0  # a near-spelling farther than this from the `near` point is not it
+SAME_PLACE_KM = 25.0  # candidates this close are one place for the margin (and for the map)
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
 
 # "north of Mosul", "near Kirkuk", "outskirts of Ramadi": the place itself, precision 2.
@@ -103,6 +146,8 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACLED_PART = re.compile(r"^(?P<place>.+?)\s+-\s+(?P<part>.+)$")  # "Baghdad - Adhamiya"
 _QUALIFIED = re.compile(r"^(?P<place>[^,]+),\s*(?P<qualifier>[^,]+?)\s*$")  # "Paris, Texas"
 _IN = re.compile(r"^(?P<place>.+)\s+in\s+(?P<qualifier>[^,]+?)\s*$", re.IGNORECASE)  # "Hit in Anbar"
+# context text that names a district rather than a province
+_DISTRICT_WORDS = re.compile(r"\b(?:district|sub-?district|nahiya[h]?|qada[a]?|qadha|kaza)\b", re.IGNORECASE)
 
 
 class Candidate(NamedTuple):
@@ -110,20 +155,41 @@ class Candidate(NamedTuple):
     entry: Entry
     rank: float
     score: float  # 100 for an exact key, the fuzzy ratio otherwise
+    ambiguous: bool = False  # a fuzzy guess that does not lead the runner-up by FUZZY_MARGIN
 
     @property
     def row(self) -> int:
         return self.entry.row
+
+    @property
+    def point(self) -> tuple[float, float]:
+        return self.layer.latitudes[self.entry.row], self.layer.longitudes[self.entry.row]
+
+
+class Context(NamedTuple):
+    """What the caller knows besides the name (see geocode)."""
+
+    country: str | None = None
+    bias: frozenset[str] = frozenset()
+    kinds: frozenset[str] | None = None
+    provinces: frozenset[str] | None = None  # admin1_id()s the context names; None: no province given
+    district: str = ""  # admin_key of a district the context names
+    near: tuple[float, float] | None = None
+
+
+_NO_CONTEXT = Context()
 
 
 class OfflineGeocoder(Geocoder):
     """Geocode place names offline; see the module docstring for how candidates are ranked.
 
     user_gazetteer: the CSV where add_alias writes (default DEFAULT_USER_GAZETTEER, or the
-    INCIDENT_MAP_GAZETTEER environment variable). online_fallback: ask Nominatim (through a
-    persistent cache, one request a second) for names the offline gazetteer does not know;
-    off by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any
-    object with geopy's geocode(query, exactly_one=..., country_codes=...) (for tests).
+    INCIDENT_MAP_GAZETTEER environment variable). store: the incident store (a path or a
+    database URL; default INCIDENT_MAP_DB, else incidents.settings.DEFAULT_DB_PATH) whose places
+    layer, built after each import, is searched too. online_fallback: ask Nominatim (through a
+    persistent cache, one request a second) for names the offline gazetteer does not know; off
+    by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any object
+    with geopy's geocode(query, exactly_one=..., country_codes=...) (for tests).
     """
 
     def __init__(
@@ -135,6 +201,7 @@ class OfflineGeocoder(Geocoder):
         cache_dir: Path | str | None = None,
         gazetteer_dir: Path | str | None = None,
         user_agent: str | None = None,
+        store: str | os.PathLike[str] | None = None,
     ) -> None:
         from geo.online import DEFAULT_USER_AGENT
 
@@ -144,12 +211,15 @@ class OfflineGeocoder(Geocoder):
         )
         self.cache_dir = Path(cache_dir) if cache_dir else configured_cache_dir()
         self.gazetteer_dir = Path(gazetteer_dir) if gazetteer_dir else configured_gazetteer_dir()
+        self.store_url = store_url(store)
         if online_fallback is None:
             online_fallback = os.environ.get("INCIDENT_MAP_ONLINE_GEOCODER", "") == "1"
         self._lock = threading.Lock()
         self.base_layer = base_layer(self.cache_dir)
-        self.file_layers = [geonames_layer(path, self.cache_dir) for path in self.imported_files()]
+        self._file_paths = self.imported_files()
+        self.file_layers = [geonames_layer(path, self.cache_dir) for path in self._file_paths]
         self.user_layer = self._read_user_layer()
+        self.store_layer = store_layer(self.cache_dir, self.store_url)
         self._stack_layers()
         self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
         self.online = None
@@ -166,11 +236,27 @@ class OfflineGeocoder(Geocoder):
 
     def _stack_layers(self) -> None:
         # the user's own places first: what a user said about a name wins
-        self.layers: list[Layer] = [self.user_layer, self.base_layer, *self.file_layers]
+        self.layers: list[Layer] = [self.user_layer, self.store_layer, self.base_layer, *self.file_layers]
         self._keyed_layers = [layer for layer in self.layers if layer.key_count]  # skip empty look-ups
         self._country_names: dict[str, str] = {}
         for layer in reversed(self.layers):
             self._country_names.update(layer.country_names)
+        self._admin_names: _AdminNames | None = None  # built on the first look-up with a province
+
+    def layer_names(self) -> list[tuple[str, Layer]]:
+        """(name, layer) of every layer, searched together: user, store, base, then GeoNames files."""
+        names = ["user", "store", "base", *(f"geonames {path.name}" for path in self._file_paths)]
+        return list(zip(names, self.layers))
+
+    def _layer_name(self, layer: Layer) -> str:
+        return next((name for name, candidate in self.layer_names() if candidate is layer), "")
+
+    def reload_store_layer(self) -> None:
+        """Load the store layer again (after an import in this or another process)."""
+        with self._lock:
+            self.store_layer = store_layer(self.cache_dir, self.store_url)
+            self._stack_layers()
+            self._grid = None
 
     def clear_cache(self) -> None:
         """Forget memoised letter-for-letter spellings (benchmarks of first-time queries). No
@@ -195,136 +281,132 @@ class OfflineGeocoder(Geocoder):
         country: str | None = None,
         country_bias: str | Iterable[str] | None = None,
         kinds: Iterable[str] | None = None,
+        admin1: str | None = None,
+        near: object = None,
         timeout: object = None,
     ) -> Location | list[Location] | None:
         """The place a name stands for, a ranked list of them (exactly_one=False), or None.
 
         country: ISO alpha-2 code; only places in that country. country_bias: code(s)
-        preferred among homonyms. kinds: only these kinds (see geo.sources.KINDS).
+        preferred among homonyms. kinds: only these kinds (see geo.sources.KINDS). admin1: the
+        province (or district) the text names, in any common spelling ("Salah al-Din",
+        "Saladin", "Diyala governorate", "Khanaqin district"): places known to lie in another
+        province are left out, places known to lie in it come first. near: a point (lat, lon),
+        such as the article's other places: among homonyms the closest is preferred, and a
+        near-spelling far from it is not taken.
+
+        A fuzzy guess that does not clearly lead the runner-up answers None; with
+        exactly_one=False the candidates are listed, each raw["ambiguous"] set.
         """
         if not isinstance(query, str):
             raise TypeError(f"geocode() query must be a str, not {type(query).__name__}")
-        if country is None and country_bias is None and kinds is None:  # the usual call: nothing to check
-            country_code, bias, kind_filter = None, _NO_BIAS, None
+        if country is None and country_bias is None and kinds is None and admin1 is None and near is None:
+            context = _NO_CONTEXT  # the usual call: nothing to check
         else:
-            country_code = _country_argument(country, "country")
-            bias = _bias_argument(country_bias)
-            kind_filter = _kinds_argument(kinds)
+            provinces, district = self._admin_context(admin1)
+            context = Context(
+                country=_country_argument(country, "country"),
+                bias=_bias_argument(country_bias),
+                kinds=_kinds_argument(kinds),
+                provinces=provinces,
+                district=district,
+                near=_near_argument(near),
+            )
         query = query.strip()
-        candidates = self._resolve(query, country_code, bias, kind_filter)
+        candidates = self._resolve(query, context)
         # online only for names the gazetteer does not know at all: a name it knows but will not
         # place ("Middle East") or not in the asked country stays unresolved
         if not candidates and self.online is not None and query and not self._known_exactly(query):
-            return self.online.geocode(query, exactly_one=exactly_one, country=country_code)
+            return self.online.geocode(query, exactly_one=exactly_one, country=context.country)
         if not candidates:
             return None
         # a Location only for what is returned
         if exactly_one:
-            return self._location(candidates[0])
+            return None if candidates[0][0].ambiguous else self._location(candidates[0])
         return [self._location(c) for c in candidates]
 
-    def _resolve(
-        self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
-    ) -> list[tuple[Candidate, int]]:
+    def _resolve(self, query: str, context: Context) -> list[tuple[Candidate, int]]:
         """Ranked (candidate, geo_precision) pairs; empty when nothing fits."""
         if not query or len(query) > 200:
             return []
         cue = _NEAR_OR_PART_CUE.match(query)
         near = _NEAR.match(query) if cue else None
         if near:
-            found = self._resolve(near["place"], country, bias, kinds)
+            found = self._resolve(near["place"], context)
             if not found or found[0][0].layer.kind(found[0][0].row) in _TOO_WIDE_TO_BE_NEAR:
                 return []  # near a country is nowhere in particular (and not its next homonym)
             # "near Baghdad" is coded to Baghdad with precision 2; near a province stays 3
             return [(c, max(p, 2)) for c, p in found]
         part_of = _PART_OF.match(query) if cue else None
         if part_of and not self._known_exactly(query):
-            found = self._resolve(part_of["place"], country, bias, kinds)
+            found = self._resolve(part_of["place"], context)
             if not found or found[0][0].layer.kind(found[0][0].row) in _TOO_WIDE_TO_BE_NEAR:
                 return []  # part of a country is too wide to place
             # part of a province is coded to the province (3); part of a town to the town (2)
             return [(c, max(p, 3 if c.layer.kind(c.row) == "admin1" else 2)) for c, p in found]
-        acled = _ACLED_PART.match(query) if "-" in query else None
+        # ACLED's "Baghdad - Adhamiya" is a name of its own when an imported row spells it so
+        acled = _ACLED_PART.match(query) if "-" in query and not self._known_exactly(query) else None
         if acled:
-            return self._resolve_part(acled["place"], acled["part"], country, bias, kinds)
+            return self._resolve_part(acled["place"], acled["part"], context)
         qualified = _QUALIFIED.match(query) if "," in query else None
         if qualified:
-            return self._resolve_qualified(qualified["place"], qualified["qualifier"], country, bias, kinds)
-        ranked = self._candidates(query, country, bias, kinds)
+            return self._resolve_qualified(qualified["place"], qualified["qualifier"], context)
+        ranked = self._candidates(query, context)
         within = _IN.match(query) if not ranked else None
         if within:  # "US Embassy in Baghdad" is a name of its own; "Ain al-Asad air base in Anbar" is not
-            return self._resolve_qualified(within["place"], within["qualifier"], country, bias, kinds)
+            return self._resolve_qualified(within["place"], within["qualifier"], context)
         if not ranked or not ranked[0].layer.has_point(ranked[0].entry.row):
             return []  # nothing, or a name known to be too wide to place
         return [(c, c.layer.precisions[c.entry.row]) for c in ranked if c.layer.has_point(c.entry.row)]
 
     def _known_exactly(self, query: str) -> bool:
-        key = name_key(query).key
+        return self._known_key(name_key(query).key)
+
+    def _known_key(self, key: str) -> bool:
         return any(layer.find(key) >= 0 for layer in self._keyed_layers)
 
-    def _resolve_part(
-        self, place: str, part: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
-    ) -> list[tuple[Candidate, int]]:
+    def _resolve_part(self, place: str, part: str, context: Context) -> list[tuple[Candidate, int]]:
         """ACLED's "Baghdad - Adhamiya": the part when it is known and lies in the place,
         else the place itself with precision 2."""
-        found = self._resolve(place, country, bias, kinds)
+        found = self._resolve(place, context)
         if not found:
             return []
         town = found[0][0]
-        town_point = (town.layer.latitudes[town.row], town.layer.longitudes[town.row])
-        inside = [
-            (c, p)
-            for c, p in self._resolve(part, country, bias, kinds)
-            if _distance_km(town_point, (c.layer.latitudes[c.row], c.layer.longitudes[c.row])) <= NEAR_DISTANCE_KM
-        ]
+        inside = [(c, p) for c, p in self._resolve(part, context) if _distance_km(town.point, c.point) <= NEAR_DISTANCE_KM]
         if inside:
             return inside
         return [(c, max(p, 2)) for c, p in found]
 
-    def _resolve_qualified(
-        self, place: str, qualifier: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
-    ) -> list[tuple[Candidate, int]]:
-        """"Paris, Texas", "Balad, Iraq", "Mosul, Nineveh": keep the places the qualifier fits."""
-        found = self._resolve(place, country, bias, kinds)
-        qualifier_key = name_key(qualifier).key
+    def _resolve_qualified(self, place: str, qualifier: str, context: Context) -> list[tuple[Candidate, int]]:
+        """"Paris, Texas", "Balad, Iraq", "Mosul, Nineveh", "X, Salah al-Din governorate": a
+        country keeps the places in it; a province (or district) restricts the candidates as
+        the admin1 argument does; a qualifier we do not know is ignored."""
         qualifier_countries = {
-            c.layer.country_codes[c.row]
-            for c in self._candidates(qualifier, None, frozenset(), frozenset({"country"}))
+            c.layer.country_codes[c.row] for c in self._candidates(qualifier, Context(kinds=frozenset({"country"})))
         }
+        if qualifier_countries:
+            # a qualifier naming a country rules out places elsewhere
+            return [(c, p) for c, p in self._resolve(place, context) if c.layer.country_codes[c.row] in qualifier_countries]
+        provinces, district = self._admin_context(qualifier)
+        if provinces is None:
+            return self._resolve(place, context)
+        if context.provinces is not None:
+            provinces = provinces & context.provinces or context.provinces
+        return self._resolve(place, context._replace(provinces=provinces, district=district or context.district))
 
-        def fits(candidate: Candidate) -> bool:
-            layer, row = candidate.layer, candidate.row
-            admin1 = layer.admin1s[row]
-            return layer.country_codes[row] in qualifier_countries or bool(
-                admin1 and name_key(admin1).key == qualifier_key
-            )
-
-        fitting = [(c, p) for c, p in found if fits(c)]
-        if fitting or qualifier_countries:
-            return fitting  # a qualifier naming a country rules out places elsewhere
-        # the qualifier may be a province we know under another name: rank by it, do not drop
-        return found
-
-    def _candidates(
-        self, query: str, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
-    ) -> list[Candidate]:
+    def _candidates(self, query: str, context: Context) -> list[Candidate]:
         nk = name_key(query)
         if not nk.key:
             return []
-        ranked = self._ranked(nk.key, nk.hint, 100.0, country, bias, kinds, query=query)
-        if not ranked and len(nk.key) >= FUZZY_MIN_LENGTH:
-            ranked = self._fuzzy(nk.key, nk.hint, country, bias, kinds)
-        return ranked
+        ranked = self._ranked(nk.key, nk.hint, 100.0, context, query=query)
+        # No guess when the name is known: if the filters left none of its places, a place
+        # spelled nearly alike is another place.
+        if ranked or len(nk.key) < FUZZY_MIN_LENGTH or self._known_key(nk.key):
+            return ranked
+        return self._fuzzy(nk.key, nk.hint, context)
 
     def _ranked(
-        self,
-        key: str,
-        hint: str | None,
-        score: float,
-        country: str | None,
-        bias: frozenset[str],
-        kinds: frozenset[str] | None,
-        query: str | None = None,
+        self, key: str, hint: str | None, score: float, context: Context, query: str | None = None
     ) -> list[Candidate]:
         found = [(layer, entry) for layer in self._keyed_layers for entry in layer.lookup(key)]
         if not found:
@@ -337,7 +419,9 @@ class OfflineGeocoder(Geocoder):
             if literal == key:
                 literal = None
         candidates: list[Candidate] = []
+        country, kinds, bias = context.country, context.kinds, context.bias
         kinds_asked = kinds is not None
+        has_context = context.provinces is not None or context.near is not None
         for layer, entry in found:
             row = entry.row
             if country and layer.country_codes[row] != country:
@@ -348,6 +432,16 @@ class OfflineGeocoder(Geocoder):
             rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
             if layer is self.user_layer:
                 rank += _USER_BONUS
+            elif layer is self.store_layer:
+                rank += min(
+                    _STORE_BONUS + _STORE_BONUS_PER_DECADE * math.log10(max(layer.event_counts[row], 1)),
+                    _STORE_MAX_BONUS,
+                )
+            if has_context:
+                fit = self._context_rank(layer, row, score, context)
+                if fit is None:
+                    continue
+                rank += fit
             if score < 100.0:
                 rank += _FUZZY_PENALTY
             elif literal is not None:
@@ -365,9 +459,8 @@ class OfflineGeocoder(Geocoder):
         top = candidates[0]
         if top.layer.kind(top.row) == "admin1":
             # "Dahuk" is the town Dihok more than the province placed at it
-            point = (top.layer.latitudes[top.row], top.layer.longitudes[top.row])
             for i, c in enumerate(candidates[1:], start=1):
-                if c.layer.kind(c.row) == "city" and (c.layer.latitudes[c.row], c.layer.longitudes[c.row]) == point:
+                if c.layer.kind(c.row) == "city" and c.point == top.point:
                     candidates.insert(0, candidates.pop(i))
                     break
         seen: set[tuple[str, str, float, float]] = set()
@@ -375,14 +468,39 @@ class OfflineGeocoder(Geocoder):
         for c in candidates:
             layer, row = c.layer, c.entry.row
             same = (layer.kinds[row], layer.names[row], round(layer.latitudes[row], 2), round(layer.longitudes[row], 2))
-            if same not in seen:
-                seen.add(same)
-                unique.append(c)
+            if same in seen:
+                continue
+            # an imported row at a place another layer knows under its name: one place
+            if any(
+                (u.layer is self.store_layer) != (layer is self.store_layer)
+                and _distance_km(u.point, c.point) <= NEAR_DISTANCE_KM / 6
+                for u in unique
+            ):
+                continue
+            seen.add(same)
+            unique.append(c)
         return unique
 
-    def _fuzzy(
-        self, key: str, hint: str | None, country: str | None, bias: frozenset[str], kinds: frozenset[str] | None
-    ) -> list[Candidate]:
+    def _context_rank(self, layer: Layer, row: int, score: float, context: Context) -> float | None:
+        """What the caller's province and point say of a candidate: a rank bonus, or None when
+        it is ruled out (in another province; a near-spelling far from the point)."""
+        bonus = 0.0
+        if context.provinces is not None:
+            fits = self._in_provinces(layer, row, context.provinces)
+            if fits is False:
+                return None
+            if fits:
+                bonus += _PROVINCE_FITS
+                if context.district and admin_key(layer.admin2s[row]) == context.district:
+                    bonus += _DISTRICT_FITS
+        if context.near is not None:
+            distance = _distance_km(context.near, (layer.latitudes[row], layer.longitudes[row]))
+            if score < 100.0 and distance > FUZZY_NEAR_MAX_KM:
+                return None
+            bonus += _NEAR_BONUS * max(0.0, 1.0 - distance / _NEAR_RADIUS_KM)
+        return bonus
+
+    def _fuzzy(self, key: str, hint: str | None, context: Context) -> list[Candidate]:
         # one typo or transliteration slip in a short name, two in a long one
         max_edits = 1 if len(key) < FUZZY_TWO_EDITS_LENGTH else 2
         found: list[Candidate] = []
@@ -395,13 +513,63 @@ class OfflineGeocoder(Geocoder):
                 ratio = fuzz.ratio(key, match)
                 if not _plausible_variant(key, match, edits, ratio):
                     continue
-                for c in self._ranked(match, hint, ratio, country, bias, kinds):
+                per_edit = _FUZZY_PENALTY_PER_VARIANT_EDIT if _transliteration_variant(key, match) else _FUZZY_PENALTY_PER_EDIT
+                for c in self._ranked(match, hint, ratio, context):
                     # a near-spelling abroad is not what an article about the bias country means
-                    if bias and c.layer.country_codes[c.row] not in bias:
+                    if context.bias and c.layer.country_codes[c.row] not in context.bias:
                         continue
-                    found.append(c._replace(rank=c.rank + _FUZZY_PENALTY_PER_EDIT * edits))
+                    found.append(c._replace(rank=c.rank + per_edit * edits))
         found.sort(key=lambda c: -c.rank)
+        if found:
+            top = found[0]
+            runner_up = next((c for c in found[1:] if _distance_km(top.point, c.point) > SAME_PLACE_KM), None)
+            if runner_up is not None and top.rank - runner_up.rank < FUZZY_MARGIN:
+                found = [c._replace(ambiguous=True) for c in found]
         return found
+
+    # -- provinces --------------------------------------------------------------------------
+
+    def _admin_context(self, text: str | None) -> tuple[frozenset[str] | None, str]:
+        """The provinces a context text names, and the district's key when it names one
+        ("Khanaqin district": the provinces its places lie in). (None, "") when the text is
+        empty or names nothing we know: an unknown name restricts nothing."""
+        if text is None:
+            return None, ""
+        if not isinstance(text, str):
+            raise TypeError(f"admin1 must be a str, not {type(text).__name__}")
+        key = admin_key(text)
+        if not key:
+            return None, ""
+        names = self._admin_tables()
+        district_first = bool(_DISTRICT_WORDS.search(text))
+        for is_district in (True, False) if district_first else (False, True):
+            provinces = names.lookup(key, districts=is_district)
+            if provinces:
+                return provinces, key if is_district else ""
+        return None, ""
+
+    def _admin_tables(self) -> _AdminNames:
+        names = self._admin_names
+        if names is None:
+            with self._lock:
+                if self._admin_names is None:
+                    self._admin_names = _AdminNames.of(self.layers)
+                names = self._admin_names
+        return names
+
+    def _in_provinces(self, layer: Layer, row: int, provinces: frozenset[str]) -> bool | None:
+        """Whether a place lies in one of the provinces: None when its province is unknown
+        (it may still be ruled out by its country)."""
+        label = layer.admin1s[row]
+        country = layer.country_codes[row]
+        if not label:
+            if layer.kind(row) == "admin1":
+                label = layer.names[row]
+            elif country and all(p.split(":", 1)[0] != country for p in provinces):
+                return False  # the named province is in another country
+            else:
+                return None
+        return not provinces.isdisjoint(self._admin_tables().ids_of(country, label))
 
     def _location(self, found: tuple[Candidate, int]) -> Location:
         candidate, precision = found
@@ -424,10 +592,16 @@ class OfflineGeocoder(Geocoder):
             "country_code": country_code,
             "country": country_name,
             "admin1": admin1,
+            "admin2": layer.admin2s[row],
             "latitude": latitude,
             "longitude": longitude,
             "population": layer.populations[row],
+            "layer": self._layer_name(layer),
         }
+        if layer.event_counts[row]:
+            raw["events"] = layer.event_counts[row]
+        if candidate.ambiguous:
+            raw["ambiguous"] = True
         # a Point, not a tuple: Location would parse a tuple into a Point through a second one
         return Location(address, Point(latitude, longitude), raw)
 
@@ -489,10 +663,11 @@ class OfflineGeocoder(Geocoder):
         *,
         kind: str = "site",
         country_code: str | None = None,
+        admin1: str = "",
         source: str = "user",
     ) -> None:
         """Teach the geocoder a name: saved to the user gazetteer, effective at once here and
-        in every later geocoder."""
+        in every later geocoder. admin1: the province, so that context finds the place."""
         if not isinstance(name, str) or not name.strip():
             raise TypeError("add_alias() name must be a non-empty str")
         if not name_key(name).key:
@@ -510,7 +685,7 @@ class OfflineGeocoder(Geocoder):
             "aliases": "",
             "kind": kind,
             "country_code": code,
-            "admin1": "",
+            "admin1": " ".join(admin1.split()) if isinstance(admin1, str) else "",
             "latitude": repr(float(latitude)),
             "longitude": repr(float(longitude)),
             "precision": "3" if kind in ("admin1", "country", "region") else "1",
@@ -599,13 +774,104 @@ def _address(name: str, admin1: str, country_name: str) -> str:
 
 
 def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:
-    """Guards on a fuzzy match: as many words, similar enough, and two edits only where
-    transliterations differ (vowels: Khurmatu/Khormato), not consonants (Sinjar/Sinai)."""
+    """Guards on a fuzzy match: as many words, similar enough, not the name with an ending
+    added, and a letter other than a transliteration's (a typo) only in a long name (Metina is
+    not Meina, Dahriya not Dariya); two edits only where transliterations differ."""
     if match.count(" ") != key.count(" "):
         return False  # one word more or less is another name ("tal afar" / "tal")
     if ratio < (FUZZY_MIN_RATIO_LONG if len(key) >= FUZZY_TWO_EDITS_LENGTH else FUZZY_MIN_RATIO):
         return False
-    return edits < 2 or _VOWELS.sub("", key) == _VOWELS.sub("", match)
+    if key.startswith(match) or match.startswith(key):
+        # the name with an ending added is another word: "Baghdadi" (of Baghdad), "Hitah"
+        return False
+    if _transliteration_variant(key, match):
+        return True
+    return edits < 2 and len(key) >= FUZZY_TYPO_MIN_LENGTH
+
+
+# Letters that transliterations of one Arabic, Persian or Turkish letter write differently:
+# q/k/g (Qayyarah, Gayara), d/t/th/dh/z (Dhi Qar, Zi Qar; Bağdat), s/sh/ch, b/p, and vowels
+# (with w and y) that each writer places his own way.
+_DIGRAPHS = (("sch", "s"), ("kh", "k"), ("gh", "k"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "t"), ("ph", "f"))
+_LETTER_CLASSES = str.maketrans({"q": "k", "c": "k", "g": "k", "d": "t", "z": "t", "p": "b", "v": "w"})
+_FOLDED_VOWELS = re.compile(r"[aeiouwy]+")
+_REPEATS = re.compile(r"(.)\1+")
+_H_AFTER_CONSONANT = re.compile(r"(?<=[b-df-gj-np-tvxz])h")
+
+
+@lru_cache(maxsize=65536)
+def _sound(key: str) -> str:
+    for digraph, letter in _DIGRAPHS:
+        key = key.replace(digraph, letter)
+    key = _H_AFTER_CONSONANT.sub("", key)  # "Fallujha": an h no letter pair explains is a writer's
+    return _REPEATS.sub(r"\1", _FOLDED_VOWELS.sub("", key.translate(_LETTER_CLASSES)))
+
+
+def _transliteration_variant(key: str, match: str) -> bool:
+    """True when two keys differ only where transliterations differ ("baghdat" / "baghdad")."""
+    return _sound(key) == _sound(match)
+
+
+def _skeleton(key: str) -> str:
+    """A name's consonants: provinces are few enough in a country that "Idleb" and "Idlib"
+    ("dlb") can be told apart from the others by them alone."""
+    return _VOWELS.sub("", key)
+
+
+class _AdminNames:
+    """Province and district names of every layer -> the provinces (admin1_id) they name.
+
+    provinces: a province's names and aliases (the admin1 places: "Saladin", "Salah ad-Din") and
+    every province label a place carries ("Sala al-Din" on an imported row); districts: the
+    district labels of places (imported rows), to the provinces those places lie in.
+    """
+
+    def __init__(self) -> None:
+        self.provinces: dict[str, set[str]] = {}
+        self.districts: dict[str, set[str]] = {}
+        self._labels: dict[tuple[str, str], frozenset[str]] = {}
+
+    @classmethod
+    def of(cls, layers: Iterable[Layer]) -> _AdminNames:
+        names = cls()
+        layers = list(layers)
+        for layer in layers:
+            for key, provinces in layer.admin1_names.items():
+                names._add(names.provinces, key, provinces)
+        for layer in layers:
+            for country, label, district in layer.admin_labels:
+                provinces = names.ids_of(country, label)
+                names._add(names.provinces, admin_key(label), provinces)
+                if district:
+                    names._add(names.districts, admin_key(district), provinces)
+        return names
+
+    @staticmethod
+    def _add(table: dict[str, set[str]], key: str, provinces: Iterable[str]) -> None:
+        if not key:
+            return
+        table.setdefault(key, set()).update(provinces)
+        skeleton = _skeleton(key)
+        if len(skeleton) >= 3 and skeleton != key:
+            table.setdefault(skeleton, set()).update(provinces)
+
+    def ids_of(self, country: str, label: str) -> frozenset[str]:
+        """The provinces a place's province label names: those of its country known under that
+        name or its consonants, else the label itself as a province of the country."""
+        found = self._labels.get((country, label))
+        if found is None:
+            key = admin_key(label)
+            known = self.provinces.get(key) or self.provinces.get(_skeleton(key)) or ()
+            found = frozenset(p for p in known if p.split(":", 1)[0] == country) or frozenset({admin1_id(country, label)})
+            self._labels[country, label] = found
+        return found
+
+    def lookup(self, key: str, *, districts: bool) -> frozenset[str] | None:
+        table = self.districts if districts else self.provinces
+        found = table.get(key)
+        if not found and len(_skeleton(key)) >= 3:
+            found = table.get(_skeleton(key))
+        return frozenset(found) if found else None
 
 
 @lru_cache(maxsize=65536)
@@ -646,6 +912,16 @@ def _bias_argument(value: object) -> frozenset[str]:
     raise TypeError(f"country_bias must be a country code or codes, not {type(value).__name__}")
 
 
+def _near_argument(value: object) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        point = Point(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"near must be a point (lat, lon), not {value!r}: {error}") from None
+    return point.latitude, point.longitude
+
+
 def _kinds_argument(value: object) -> frozenset[str] | None:
     if value is None:
         return None
@@ -677,6 +953,39 @@ def base_layer(cache_dir: Path) -> Layer:
     """Curated places, countries, provinces, airfields and GeoNames cities: built once, cached."""
     signature = input_signature((PLACES_CSV, ADMIN1_CSV, COUNTRY_ALIASES_CSV), BASE_PACKAGES)
     return cached_layer(cache_dir, "base", signature, lambda: build_layer(all_places()))
+
+
+def store_url(store: str | os.PathLike[str] | None = None) -> str:
+    """The incident store's URL: `store` (a path or URL), else INCIDENT_MAP_DB, else the default."""
+    from incidents.settings import default_db_url, to_db_url  # no SQLAlchemy: start-up stays quick
+
+    return default_db_url() if store is None else to_db_url(store)
+
+
+def store_layer_path(cache_dir: Path, url: str) -> Path:
+    """Where the places layer of the store at `url` is cached: named by a digest of the URL (a
+    server's password stays out of file names) and of the geo code that reads it."""
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return cache_dir / f"store-{digest}-{input_signature(())}.pickle"
+
+
+def store_layer(cache_dir: Path, url: str) -> Layer:
+    """The store's places layer from the cache; empty when nothing was imported into the store.
+
+    A layer cached by an older version of this code is rebuilt from the store once."""
+    path = store_layer_path(cache_dir, url)
+    layer = read_layer(path)
+    if layer is not None:
+        return layer
+    prefix = path.name.rsplit("-", 1)[0]
+    if any(cache_dir.glob(f"{prefix}-*.pickle")):
+        from incidents.gazetteer import refresh_store_layer
+
+        try:
+            return refresh_store_layer(url, cache_dir=cache_dir)
+        except Exception as error:  # noqa: BLE001 - a store out of reach must not stop geocoding
+            print(f"incident-map: the store's places layer was not rebuilt ({error})", file=sys.stderr)
+    return build_layer(())
 
 
 def geonames_layer(path: Path, cache_dir: Path) -> Layer:

@@ -108,11 +108,12 @@ def ingest_paths(
     return summary
 
 
-def default_extractor() -> Extractor:
-    from geo import default_geocoder
+def default_extractor(store: str | None = None) -> Extractor:
+    """The extractor over the process's geocoder, or over one that searches `store`'s places."""
+    from geo import OfflineGeocoder, default_geocoder
     from incidents.extract import Extractor
 
-    return Extractor(default_geocoder())
+    return Extractor(default_geocoder() if store is None else OfflineGeocoder(store=store))
 
 
 def _iso_date(value: str) -> date:
@@ -166,6 +167,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         summary = ingest_paths(
             args.paths,
             store,
+            extractor=default_extractor(args.db),
             published=args.published,
             progress=not args.quiet,
             on_error=lambda message: _error("ingest", message),
@@ -251,7 +253,9 @@ def run_resolve(args: argparse.Namespace) -> int:
     # The alias first: it validates the place name, and a store failure after it is harmless
     # (the next ingest of the article resolves the place anyway).
     try:
-        default_geocoder().add_alias(place, args.latitude, args.longitude, kind=args.kind, country_code=iso or None)
+        default_geocoder().add_alias(
+            place, args.latitude, args.longitude, kind=args.kind, country_code=iso or None, admin1=args.admin1
+        )
     except (TypeError, ValueError) as error:
         _error("resolve", str(error))
         return 2
@@ -259,7 +263,7 @@ def run_resolve(args: argparse.Namespace) -> int:
 
     store = IncidentStore(args.db)
     updated = store.resolve_place(
-        place, args.latitude, args.longitude, geo_precision=args.precision, country=country, iso=iso
+        place, args.latitude, args.longitude, geo_precision=args.precision, country=country, iso=iso, admin1=args.admin1
     )
     store.close()
     print(
@@ -327,5 +331,6 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     resolve.add_argument("--kind", choices=KINDS, default="site", help="gazetteer kind of the place (default: site)")
     resolve.add_argument("--country", metavar="CC", help="ISO 3166 alpha-2 country code of the place")
+    resolve.add_argument("--admin1", default="", metavar="NAME", help="the province of the place")
     resolve.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
     resolve.set_defaults(handler=run_resolve)

@@ -263,6 +263,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
     store = IncidentStore(args.db)
     status = 0
+    learned = False
     for path in args.files:
         try:
             summary = import_file(path, store, format=args.format, progress=not args.quiet)
@@ -277,6 +278,13 @@ def _run_import(args: argparse.Namespace) -> int:
         print(summary)
         if summary.rejected:
             status = max(status, 1)
+        learned = learned or summary.inserted + summary.updated > 0
+    if learned:
+        # The geocoder learns the imported places: built once for all the files, in bulk
+        from incidents.gazetteer import refresh_store_layer
+
+        layer = refresh_store_layer(store)
+        print(f"gazetteer: {len(layer):,} places from imported events coded at the place (layer 'store')")
     return status
 
 

@@ -1,0 +1,126 @@
+"""The store's places as a gazetteer layer: what the user's own data sets teach the geocoder.
+
+Every imported event coded at the place itself (ACLED geo_precision 1; UCDP where_prec 1 or 2,
+which the import reads as geo_precision 1 and 2) names a place that people placed. One bulk
+query groups those events by place (the name as the data set writes it, country, province,
+district and point); each group becomes a place of the layer "store", with the number of its
+events and one of them as its source ("ACLED IRQ24248"). The same name at several points stays
+several places: homonyms the geocoder ranks (by events, and by the caller's province and point),
+never averaged into a point between them.
+
+The layer is rebuilt after an import (`incident-map import`, or refresh_store_layer) and kept in
+the geocoder's index cache, so look-ups never query the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from geo.index import Layer, build_layer, write_layer
+from geo.normalize import HINT_AIRFIELD, HINT_BASE, HINT_EMBASSY, name_key
+from geo.sources import Place
+from incidents.store import IncidentStore, incidents_table
+
+# The kinds of place a name's own kind word says ("Al Asad Airbase"); any other is a town,
+# village or neighbourhood.
+_KIND_OF_HINT = {HINT_BASE: "base", HINT_AIRFIELD: "airfield", HINT_EMBASSY: "site"}
+# UCDP writes what a place is after its name ("Al Bu Hayat village", "Tikrit town (Salah ad Din)"):
+# the name is what a report writes.
+_UCDP_SUFFIX = re.compile(r"\s*(?:\([^)]*\)|\b(?:village|town|city|hamlet|area|neighbourhood|neighborhood))\s*$", re.IGNORECASE)
+
+
+def _exact_events() -> sa.ColumnElement[bool]:
+    """Imported events coded at the place itself."""
+    c = incidents_table.c
+    return sa.and_(
+        sa.or_(
+            sa.and_(c.source_kind == "acled", c.geo_precision == 1),
+            sa.and_(c.source_kind == "ucdp", c.geo_precision <= 2),
+        ),
+        c.latitude.is_not(None),
+        c.longitude.is_not(None),
+        c.location != "",
+    )
+
+
+def _ucdp_name(text: str) -> str:
+    while True:
+        shorter = _UCDP_SUFFIX.sub("", text)
+        if shorter == text or not shorter:
+            return text
+        text = shorter
+
+
+def store_places(store: IncidentStore) -> Iterator[Place]:
+    """The places of the store's imported events, one per (name, country, province, district,
+    point), read with one grouped query."""
+    c = incidents_table.c
+    columns = (c.source_kind, c.location, c.iso, c.admin1, c.admin2, c.latitude, c.longitude)
+    statement = (
+        sa.select(
+            *columns,
+            sa.func.count().label("events"),
+            sa.func.max(c.event_id).label("event_id"),
+            sa.func.max(c.geo_precision).label("geo_precision"),
+        )
+        .where(_exact_events())
+        .group_by(*columns)
+    )
+    with store.engine.connect() as conn:
+        for row in conn.execute(statement):
+            location = " ".join(row.location.split())
+            name = _ucdp_name(location) if row.source_kind == "ucdp" else location
+            if not name_key(name).key:
+                continue  # no letters or digits to index
+            if row.source_kind == "ucdp":
+                source = f"UCDP GED {row.event_id.removeprefix('UCDP-')}"
+            else:
+                source = f"ACLED {row.event_id}"
+            yield Place(
+                name=name,
+                latitude=float(row.latitude),
+                longitude=float(row.longitude),
+                kind=_KIND_OF_HINT.get(name_key(name).hint or "", "city"),
+                country_code=row.iso or "",
+                admin1=row.admin1 or "",
+                admin2=row.admin2 or "",
+                source=source,
+                source_id=row.event_id,
+                precision=int(row.geo_precision or 1),
+                aliases=(location,) if name != location else (),
+                events=int(row.events),
+            )
+
+
+def build_store_layer(store: IncidentStore) -> Layer:
+    return build_layer(store_places(store))
+
+
+def refresh_store_layer(store: IncidentStore | str, *, cache_dir: Path | None = None) -> Layer:
+    """Build the store's places layer and put it in the index cache (replacing older ones);
+    a geocoder of this process that searches the store sees it at once."""
+    from geo.geocoder import configured_cache_dir, default_geocoder, store_layer_path
+
+    own = isinstance(store, str)
+    opened = IncidentStore(store) if isinstance(store, str) else store
+    try:
+        layer = build_store_layer(opened)
+        url = opened.url
+    finally:
+        if own:
+            opened.close()
+    cache_dir = Path(cache_dir) if cache_dir is not None else configured_cache_dir()
+    path = store_layer_path(cache_dir, url)
+    write_layer(path, layer)
+    for old in cache_dir.glob(f"{path.name.rsplit('-', 1)[0]}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    if default_geocoder.cache_info().currsize:
+        geocoder = default_geocoder()
+        if geocoder.store_url == url and geocoder.cache_dir.resolve() == cache_dir.resolve():
+            geocoder.reload_store_layer()
+    return layer
