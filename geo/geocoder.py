@@ -781,8 +781,9 @@ def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:
         return False  # one word more or less is another name ("tal afar" / "tal")
     if ratio < (FUZZY_MIN_RATIO_LONG if len(key) >= FUZZY_TWO_EDITS_LENGTH else FUZZY_MIN_RATIO):
         return False
-    if key.startswith(match) or match.startswith(key):
-        # the name with an ending added is another word: "Baghdadi" (of Baghdad), "Hitah"
+    if key.startswith(match) or match.startswith(key) or (key[-1] in "aeiou") != (match[-1] in "aeiou"):
+        # the name with an ending added is another word: "Baghdadi" (of Baghdad), "Hitah",
+        # "Qal'at Sukkari" (not Qal'at Sikar)
         return False
     if _transliteration_variant(key, match):
         return True
@@ -915,11 +916,15 @@ def _bias_argument(value: object) -> frozenset[str]:
 def _near_argument(value: object) -> tuple[float, float] | None:
     if value is None:
         return None
+    if isinstance(value, Point):
+        return value.latitude, value.longitude
     try:
-        point = Point(value)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"near must be a point (lat, lon), not {value!r}: {error}") from None
-    return point.latitude, point.longitude
+        latitude, longitude = (float(v) for v in value)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise TypeError(f"near must be a point (lat, lon), not {value!r}") from None
+    if isinstance(value, str) or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"near must be a point (lat, lon) in range, not {value!r}")
+    return latitude, longitude
 
 
 def _kinds_argument(value: object) -> frozenset[str] | None:
