@@ -118,6 +118,7 @@ _FUZZY_PENALTY_PER_VARIANT_EDIT = -1.0  # an edit where transliterations differ 
 FUZZY_MARGIN = 3.0
 FUZZY_NEAR_MAX_KM = 150.0  # a near-spelling farther than this from the `near` point is not it
 SAME_PLACE_KM = 25.0  # candidates this close are one place for the margin (and for the map)
+SAME_SPOT_KM = 5.0  # an imported row this close to a gazetteer's place of its name is that place
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
 
 # "north of Mosul", "near Kirkuk", "outskirts of Ramadi": the place itself, precision 2.
@@ -241,15 +242,13 @@ class OfflineGeocoder(Geocoder):
         self._country_names: dict[str, str] = {}
         for layer in reversed(self.layers):
             self._country_names.update(layer.country_names)
+        self._layer_name = {id(layer): name for name, layer in self.layer_names()}
         self._admin_names: _AdminNames | None = None  # built on the first look-up with a province
 
     def layer_names(self) -> list[tuple[str, Layer]]:
         """(name, layer) of every layer, searched together: user, store, base, then GeoNames files."""
         names = ["user", "store", "base", *(f"geonames {path.name}" for path in self._file_paths)]
         return list(zip(names, self.layers))
-
-    def _layer_name(self, layer: Layer) -> str:
-        return next((name for name, candidate in self.layer_names() if candidate is layer), "")
 
     def reload_store_layer(self) -> None:
         """Load the store layer again (after an import in this or another process)."""
@@ -465,16 +464,15 @@ class OfflineGeocoder(Geocoder):
                     break
         seen: set[tuple[str, str, float, float]] = set()
         unique: list[Candidate] = []
+        store = self.store_layer if self.store_layer.key_count else None
         for c in candidates:
             layer, row = c.layer, c.entry.row
             same = (layer.kinds[row], layer.names[row], round(layer.latitudes[row], 2), round(layer.longitudes[row], 2))
             if same in seen:
                 continue
-            # an imported row at a place another layer knows under its name: one place
-            if any(
-                (u.layer is self.store_layer) != (layer is self.store_layer)
-                and _distance_km(u.point, c.point) <= NEAR_DISTANCE_KM / 6
-                for u in unique
+            # an imported row at a place another layer knows under its name (within 5 km): one place
+            if store is not None and any(
+                (u.layer is store) != (layer is store) and _distance_km(u.point, c.point) <= SAME_SPOT_KM for u in unique
             ):
                 continue
             seen.add(same)
@@ -575,28 +573,30 @@ class OfflineGeocoder(Geocoder):
         candidate, precision = found
         layer, entry = candidate.layer, candidate.entry
         row = entry.row
-        country_code = layer.country_codes[row]
+        # the vocabularies read inline: a method call each would cost the hot path a tenth
+        countries, admin1s, admin2s, sources = layer.country_codes, layer.admin1s, layer.admin2s, layer.sources
+        country_code = countries.values[countries.codes[row]]
         country_name = self._country_names.get(country_code, "")
         name = layer.names[row]
-        admin1 = layer.admin1s[row]
+        admin1 = admin1s.values[admin1s.codes[row]]
         latitude, longitude = layer.latitudes[row], layer.longitudes[row]
         address = _address(name, admin1, country_name)
         raw = {
             "name": name,
             "kind": layer.kind(row),
             "geo_precision": int(precision),
-            "source": layer.sources[row],
+            "source": sources.values[sources.codes[row]],
             "source_id": layer.source_ids[row],
             "matched_alias": layer.spelling(entry),
             "score": round(candidate.score, 1),
             "country_code": country_code,
             "country": country_name,
             "admin1": admin1,
-            "admin2": layer.admin2s[row],
+            "admin2": admin2s.values[admin2s.codes[row]],
             "latitude": latitude,
             "longitude": longitude,
             "population": layer.populations[row],
-            "layer": self._layer_name(layer),
+            "layer": self._layer_name[id(layer)],
         }
         if layer.event_counts[row]:
             raw["events"] = layer.event_counts[row]
