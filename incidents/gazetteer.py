@@ -116,11 +116,29 @@ def refresh_store_layer(store: IncidentStore | str, *, cache_dir: Path | None = 
     cache_dir = Path(cache_dir) if cache_dir is not None else configured_cache_dir()
     path = store_layer_path(cache_dir, url)
     write_layer(path, layer)
-    for old in cache_dir.glob(f"{path.name.rsplit('-', 1)[0]}-*.pickle"):
+    prefix = path.name.rsplit("-", 1)[0]
+    for old in cache_dir.glob(f"{prefix}-*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
+    # which store the layer is of, so that layers of SQLite files since deleted are dropped
+    (cache_dir / f"{prefix}.store").write_text(display_url(url), encoding="utf-8")
+    _drop_layers_of_deleted_stores(cache_dir)
     if default_geocoder.cache_info().currsize:
         geocoder = default_geocoder()
         if geocoder.store_url == url and geocoder.cache_dir.resolve() == cache_dir.resolve():
             geocoder.reload_store_layer()
     return layer
+
+
+def display_url(url: str) -> str:
+    """A database URL fit to print or keep in a file: the password masked."""
+    return sa.make_url(url).render_as_string(hide_password=True)
+
+
+def _drop_layers_of_deleted_stores(cache_dir: Path) -> None:
+    for record in cache_dir.glob("store-*.store"):
+        url = record.read_text(encoding="utf-8").strip()
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+            for layer in cache_dir.glob(f"{record.stem}-*.pickle"):
+                layer.unlink(missing_ok=True)
+            record.unlink(missing_ok=True)

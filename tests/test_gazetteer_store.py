@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from geo import OfflineGeocoder, default_geocoder
-from geo.geocoder import configured_cache_dir
+from geo.geocoder import configured_cache_dir, store_layer_path
 from incidents.articles import Article
 from incidents.cli import main
 from incidents.exchange import import_file
@@ -176,8 +176,11 @@ def test_the_layer_is_built_once_and_kept_in_the_index_cache(dirs: dict[str, Pat
     assert len(cached) == 1
     dirs["db"].unlink()  # look-ups read the cache, never the store
     assert OfflineGeocoder().geocode("Jurf Zawiyat").raw["source"] == "ACLED IRQ90008"
-    # another store has its own layer
-    assert OfflineGeocoder(store=dirs["tmp"] / "other.sqlite").geocode("Jurf Zawiyat") is None
+    # another store has its own layer; building it drops the layers of deleted SQLite stores
+    other = IncidentStore(dirs["tmp"] / "other.sqlite")
+    refresh_store_layer(other)
+    assert OfflineGeocoder(store=other.url).geocode("Jurf Zawiyat") is None
+    assert [p.name for p in dirs["cache"].glob("store-*.pickle")] == [store_layer_path(dirs["cache"], other.url).name]
 
 
 def test_an_import_updates_the_geocoder_of_the_process(dirs: dict[str, Path]) -> None:
