@@ -425,7 +425,7 @@ class OfflineGeocoder(Geocoder):
             row = entry.row
             if country and layer.country_codes[row] != country:
                 continue
-            kind = layer.kind(row)
+            kind = KINDS[layer.kinds[row]]
             if kinds_asked and kind not in kinds:
                 continue
             rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
@@ -583,11 +583,11 @@ class OfflineGeocoder(Geocoder):
         address = _address(name, admin1, country_name)
         raw = {
             "name": name,
-            "kind": layer.kind(row),
+            "kind": KINDS[layer.kinds[row]],
             "geo_precision": int(precision),
             "source": sources.values[sources.codes[row]],
             "source_id": layer.source_ids[row],
-            "matched_alias": layer.spelling(entry),
+            "matched_alias": name if entry.spelling < 0 else layer.spellings[entry.spelling],
             "score": round(candidate.score, 1),
             "country_code": country_code,
             "country": country_name,
