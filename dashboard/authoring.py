@@ -95,7 +95,9 @@ def candidates(geocoder: OfflineGeocoder, name: str) -> list[Candidate]:
     for location in found:
         raw = location.raw or {}
         where = ", ".join(str(p) for p in (raw.get("admin1"), raw.get("country")) if p)
-        label = f"{raw.get('name', location.address)} ({raw.get('kind', 'place')}{', ' + where if where else ''})"
+        # a place learned from the user's data says which row or resolution it came from
+        learned = f"; {raw['source']}" if raw.get("layer") in ("store", "user") and raw.get("source") else ""
+        label = f"{raw.get('name', location.address)} ({raw.get('kind', 'place')}{', ' + where if where else ''}{learned})"
         result.append(Candidate(label, location.latitude, location.longitude, int(raw.get("geo_precision") or 1)))
     return result
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import authoring
 from geo import OfflineGeocoder, default_geocoder
 from geo.geocoder import configured_cache_dir, store_layer_path
 from incidents.articles import Article
@@ -128,6 +129,12 @@ def test_homonyms_are_ranked_not_averaged(dirs: dict[str, Path]) -> None:
         assert (found.latitude, found.longitude) == where, context
     assert (geocoder.geocode("Kufr Samsamiya, Diyala").latitude) == diyala[0]
     assert geocoder.geocode("Kufr Samsamiya", admin1="Basra") is None
+    # the page offers both, each naming the row it was learned from
+    labels = [c.label for c in authoring.candidates(geocoder, "Kufr Samsamiya")]
+    assert labels == [
+        "Kufr Samsamiya (city, Salah al-Din, Iraq; ACLED IRQ90006)",
+        "Kufr Samsamiya (city, Diyala, Iraq; ACLED IRQ90004)",
+    ]
 
 
 def test_acled_neighbourhood_names_resolve_as_written(dirs: dict[str, Path]) -> None:
