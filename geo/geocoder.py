@@ -14,8 +14,8 @@ an import: incidents/gazetteer.py), the base layer (curated places, provinces, c
 airfields, GeoNames cities) and imported GeoNames country files.
 
 A fuzzy match is a guess and is guarded: none is tried when the query is itself a known name (of
-a place the filters ruled out); it must look like another spelling of the name (not the name with
-a suffix: "Baghdadi" is not "Baghdad"); it must lie in the province the context names and near
+a place the filters ruled out); it must look like another transliteration of the name (a plain
+typo only in a long name; not the name with an ending: "Baghdadi" is not "Baghdad"); it must lie in the province the context names and near
 the `near` point; and it must lead the runner-up elsewhere by a margin, else the answer is None
 and `geocode(..., exactly_one=False)` lists the candidates marked ambiguous for a person to pick.
 """
@@ -261,6 +261,7 @@ class OfflineGeocoder(Geocoder):
         """Forget memoised letter-for-letter spellings (benchmarks of first-time queries). No
         query results are remembered: callers such as the extractor keep their own answers."""
         _literal.cache_clear()
+        _sound.cache_clear()
 
     def imported_files(self) -> list[Path]:
         return sorted(self.gazetteer_dir.glob("*.txt")) if self.gazetteer_dir.is_dir() else []
@@ -344,8 +345,8 @@ class OfflineGeocoder(Geocoder):
             # part of a province is coded to the province (3); part of a town to the town (2)
             return [(c, max(p, 3 if c.layer.kind(c.row) == "admin1" else 2)) for c, p in found]
         # ACLED's "Baghdad - Adhamiya" is a name of its own when an imported row spells it so
-        acled = _ACLED_PART.match(query) if "-" in query and not self._known_exactly(query) else None
-        if acled:
+        acled = _ACLED_PART.match(query) if "-" in query else None
+        if acled and not self._known_exactly(query):
             return self._resolve_part(acled["place"], acled["part"], context)
         qualified = _QUALIFIED.match(query) if "," in query else None
         if qualified:
@@ -679,13 +680,15 @@ class OfflineGeocoder(Geocoder):
                 raise ValueError(f"add_alias() {label} {value} is out of range")
         if kind not in KINDS:
             raise ValueError(f"add_alias() kind {kind!r} is not one of {', '.join(KINDS)}")
+        if not isinstance(admin1, str):
+            raise TypeError(f"add_alias() admin1 must be a str, not {type(admin1).__name__}")
         code = _country_argument(country_code, "country_code") or ""
         row = {
             "name": name.strip(),
             "aliases": "",
             "kind": kind,
             "country_code": code,
-            "admin1": " ".join(admin1.split()) if isinstance(admin1, str) else "",
+            "admin1": " ".join(admin1.split()),
             "latitude": repr(float(latitude)),
             "longitude": repr(float(longitude)),
             "precision": "3" if kind in ("admin1", "country", "region") else "1",

@@ -216,6 +216,8 @@ def test_a_users_resolution_resolves_later_articles_and_names_its_source(dirs: d
     assert (found.latitude, found.longitude) == (34.05, 44.95)
     assert (found.raw["source"], found.raw["layer"], found.raw["admin1"]) == ("user", "user", "Diyala")
     assert OfflineGeocoder().geocode("Qaryat Umm Nakhlatayn", admin1="Basra") is None
+    with pytest.raises(TypeError):
+        OfflineGeocoder().add_alias("Qaryat Umm Nakhlatayn", 34.05, 44.95, admin1=7)
 
 
 def test_gazetteer_sources_lists_the_layers_and_their_sizes(dirs: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
