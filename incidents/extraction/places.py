@@ -272,12 +272,15 @@ class PlaceResolver:
         self.geocoder = geocoder
         self._cache: dict[tuple[Any, ...], Any | None] = {}
 
-    def geocode(self, name: str, *, country: str | None = None, bias: tuple[str, ...] = (), kinds: tuple[str, ...] | None = None) -> Any | None:
-        key = (name, country, bias, kinds)
+    def geocode(
+        self, name: str, *, country: str | None = None, bias: tuple[str, ...] = (), kinds: tuple[str, ...] | None = None,
+        admin1: str = "",
+    ) -> Any | None:
+        key = (name, country, bias, kinds, admin1)
         if key not in self._cache:
             try:
                 self._cache[key] = self.geocoder.geocode(
-                    name, exactly_one=True, country=country, country_bias=bias or None, kinds=kinds
+                    name, exactly_one=True, country=country, country_bias=bias or None, kinds=kinds, admin1=admin1 or None
                 )
             except ValueError:
                 self._cache[key] = None
@@ -288,15 +291,16 @@ class PlaceResolver:
         name = getattr(self.geocoder, "country_name", None)
         return name(code) if name is not None and code else ""
 
-    def in_countries(self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None) -> Any | None:
-        """The place a name stands for, only in `countries` (most likely first) when there are any."""
+    def in_countries(self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None, admin1: str = "") -> Any | None:
+        """The place a name stands for, only in `countries` (most likely first) when there are
+        any, and not in another province than `admin1` when the gazetteer knows its province."""
         if not countries:
-            return self.geocode(name, kinds=kinds)
-        found = self.geocode(name, bias=countries, kinds=kinds)
+            return self.geocode(name, kinds=kinds, admin1=admin1)
+        found = self.geocode(name, bias=countries, kinds=kinds, admin1=admin1)
         if found is not None and (found.raw.get("country_code") in countries or found.raw.get("kind") == "country"):
             return found  # a country's own name is never another country's place
         for code in countries:
-            found = self.geocode(name, country=code, kinds=kinds)
+            found = self.geocode(name, country=code, kinds=kinds, admin1=admin1)
             if found is not None:
                 return found
         return None
@@ -343,16 +347,9 @@ class PlaceResolver:
 
     def _element(self, element: PlaceName, countries: tuple[str, ...], province: str) -> Any | None:
         kinds = _KINDS_FOR.get(element.kind)
-        if province and element.kind != "province":
-            # "X, Idleb": the places called X in that province, when the gazetteer knows the province
-            found = self.in_countries(f"{element.name}, {province}", countries, kinds)
-            if found is not None and _same_province(found, province):
-                return found
-        found = self.in_countries(element.name, countries, kinds)
-        if found is None or not province or found.raw.get("kind") == "admin1":
+        found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "")
+        if found is None or not province or found.raw.get("admin1") or found.raw.get("kind") == "admin1":
             return found
-        if found.raw.get("admin1"):
-            return found if _same_province(found, province) else None  # a homonym in another province
         # the gazetteer does not say its province: far from the province's capital is another place
         capital = self.in_countries(province, countries, ("admin1",))
         if capital is not None and _km((found.latitude, found.longitude), (capital.latitude, capital.longitude)) > _PROVINCE_RADIUS_KM:
@@ -368,5 +365,3 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return distance(a, b).km
 
 
-def _same_province(location: Any, province: str) -> bool:
-    return name_key(location.raw.get("admin1", "") or "").key == name_key(province).key
