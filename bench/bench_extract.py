@@ -5,7 +5,8 @@
 
 Articles are rendered from incidents.synthetic's incidents (real places, lexicon actors), one to
 three incidents each, padded with the kinds of sentences that must not become incidents
-(statements, threats, aggregates, captions, datelines), to about the seed's length.
+(statements, threats, aggregates, captions, datelines, background), to about 600 words: a news
+article's length.
 
 The naive baseline does what a first attempt would: dateparser's search_dates over every
 sentence, and a scan of every gazetteer name against every sentence (no tokenisation, no
@@ -14,6 +15,12 @@ Recall is the share of generated incidents found with their date and place.
 """
 
 from __future__ import annotations
+
+import os
+
+# One core: numpy's BLAS (the parser's matrix products) would otherwise use every core.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 import argparse
 import random
@@ -40,7 +47,21 @@ FILLER = (
     "The prime minister met tribal leaders in Baghdad to discuss the security situation.",
     "“We must take it seriously,” the former commander said in an analysis for a think tank.",
     "Parliament is expected to vote on the budget next week.",
+    "The attack came as tensions rose between Washington and Tehran over the nuclear deal and the sanctions that followed it.",
+    "Militia leaders have repeatedly called for the withdrawal of foreign troops from the country, and some have threatened to attack them.",
+    "Security officials said the investigation was continuing and that several suspects had been questioned by the police.",
+    "The government spokesman told reporters in the capital that the security forces were in full control of the situation.",
+    "Residents said they heard several explosions during the night but could not say where they came from.",
+    "A senior commander of the group, speaking on condition of anonymity, said the fighters would not lay down their weapons.",
+    "Human rights groups have accused all sides of abuses, including the killing of civilians and the destruction of homes.",
+    "The United Nations envoy urged restraint and called on all parties to return to talks as soon as possible.",
+    "Analysts said the violence could undermine efforts to rebuild the province after years of war.",
+    "Oil prices rose on the news, with traders citing worries about supplies from the region.",
+    "The ministry said it would publish the findings of its inquiry within two weeks.",
+    "Local officials said schools and markets in the district would remain closed until further notice.",
 )
+# Words per generated article: about a news article's length.
+ARTICLE_WORDS = 600
 _SPEAKERS = ("Security sources", "US officials", "Iraqi officials", "A police source", "Local officials")
 
 
@@ -105,6 +126,8 @@ def render_articles(count: int, *, seed: int = 0) -> tuple[list[Article], dict[s
             attribution = f" {rng.choice(_SPEAKERS)} said they suspected {incident.actor1} of being behind the attack." if rng.random() < 0.5 else ""
             paragraphs.append(sentence + attribution)
             paragraphs.extend(rng.sample(FILLER, 2))
+        while sum(len(p.split()) for p in paragraphs) < ARTICLE_WORDS:
+            paragraphs.append(" ".join(rng.sample(FILLER, 3)))
         text = (
             f"Generated report {seed}-{number}\n{published:%A} {published:%d/%m/%Y}\n\n"
             + "\n\n".join(paragraphs)
@@ -173,10 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     extractor.extract(articles[0])
     cold_seconds = time.perf_counter() - start
 
-    start = time.perf_counter()
-    extracted = [extractor.extract(article) for article in articles]
-    warm_seconds = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    extracted = extractor.extract_many(articles)
+    warm_seconds, warm_cpu = time.perf_counter() - start, time.process_time() - cpu
     expected, found, produced, invented = recall(articles, extracted, truth)
+    start, cpu = time.perf_counter(), time.process_time()
+    for article in articles:
+        extractor.extract(article)
+    single_seconds, single_cpu = time.perf_counter() - start, time.process_time() - cpu
 
     start = time.perf_counter()
     names = place_names_for(geocoder)
@@ -194,7 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         ("geocoder load (default_geocoder)", "", "", f"{geocoder_seconds:.2f}", "", ""),
         ("extractor start-up (pipeline, cached place keys, 1st article)", "", "", f"{cold_seconds:.2f}", "", ""),
         ("place keys without the cache (list + normalise names)", f"{len(names):,} names", "", f"{uncached_keys_seconds:.2f}", "", f"{len(keys):,} keys"),
-        ("extractor, warm", f"{len(articles):,}", f"{words:,}", f"{warm_seconds:.2f}", f"{ours_rate:,.0f}", f"{produced:,} incidents"),
+        ("extractor, warm, all articles at once (extract_many)", f"{len(articles):,}", f"{words:,}", f"{warm_seconds:.2f}", f"{ours_rate:,.0f}", f"{produced:,} incidents"),
+        ("  the same, per CPU second (one core)", "", "", f"{warm_cpu:.2f}", f"{len(articles) / warm_cpu:,.0f}", ""),
+        ("extractor, warm, one article at a time (extract)", f"{len(articles):,}", "", f"{single_seconds:.2f}", f"{len(articles) / single_seconds:,.0f}", ""),
+        ("  the same, per CPU second (one core)", "", "", f"{single_cpu:.2f}", f"{len(articles) / single_cpu:,.0f}", ""),
         ("naive: search_dates + name scan", f"{len(subset):,}", "", f"{naive_seconds:.2f}", f"{naive_rate:,.1f}", ""),
         ("ratio (articles/s, ours / naive)", "", "", "", f"{ours_rate / naive_rate:,.0f}x", ""),
         ("recall: generated incidents found (date + place)", f"{expected:,}", "", "", "", f"{found:,} ({found / expected:.0%})"),

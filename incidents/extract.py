@@ -41,7 +41,7 @@ from incidents.actors import Actor, actor_group_for, actors
 from incidents.articles import Article, match_dateline, split_dateline
 from incidents.extraction.attribution import attribute
 from incidents.extraction.casualties import Casualties, count_casualties
-from incidents.extraction.dates import ResolvedDate, resolve_date
+from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
 from incidents.extraction.lexicon import lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import BEFORE_NAME, PlaceName, PlaceResolver, ResolvedPlace, demonyms
@@ -65,7 +65,7 @@ _CAPTION_CREDIT = re.compile(
 # spaCy's limit is a million characters a text; paragraphs are cut well below it, between sentences.
 _MAX_PIECE = 20_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_BATCH = 128
+_BATCH = 256
 # Place kinds specific enough to date an undated event by the report ("as reported").
 _SPECIFIC_KINDS = frozenset({"city", "base", "airfield", "site"})
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -84,9 +84,11 @@ class Sentence:
     index: int  # position in the article, counting every sentence read
     paragraph: int
     text: str
+    words: Span  # the sentence's tokens without a parse (actor names merged)
     actors: list[tuple[int, int, Actor]] = field(default_factory=list)  # (start, end, actor) in the text
-    flagged: bool = False  # holds a trigger or casualty word: parsed
-    doc: Doc | None = None
+    trigger_word: bool = False  # holds a trigger or casualty word
+    placed: bool = False  # and a date or a place: it may tell an incident of its own
+    doc: Doc | None = None  # the parsed sentence
 
     @property
     def events(self) -> list[EventMention]:
@@ -192,15 +194,36 @@ class Extractor:
                 continue
             texts.extend((number, piece) for piece in _pieces(split_dateline(paragraph)[1]))
         sentences: list[Sentence] = []
+        names = pipeline(self.place_keys).get_pipe("incident_actor_names")
         for (number, _), doc in zip(texts, self._splitter.pipe(text for _, text in texts), strict=True):
+            names(doc)
             for sent in doc.sents:
                 # The sentencizer leaves a following quotation's opening mark on the sentence before.
                 text = sent.text.rstrip(" “‘\"'")
                 if not text.strip():
                     continue
-                flagged = any(token.lower_ in self._forms for token in sent)
-                sentences.append(Sentence(len(sentences), number, text, flagged=flagged))
+                actors = [
+                    (span.start_char - sent.start_char, span.end_char - sent.start_char, span[-1]._.actor)
+                    for span in doc.spans["actors"]
+                    if sent.start <= span.start and span.end <= sent.end
+                ]
+                trigger_word = any(token.lower_ in self._forms for token in sent)
+                placed = trigger_word and (any(self._may_be_place(t) for t in sent[1:]) or bool(find_date_phrases(text)))
+                sentences.append(Sentence(len(sentences), number, text, sent, actors, trigger_word, placed))
         return sentences
+
+    def _may_be_place(self, token: Token) -> bool:
+        """A capitalised word after a locative word ("in Hawija"), before a place word ("Saida
+        village"), or one the gazetteer knows."""
+        if not token.text[:1].isupper():
+            return False
+        before = token.nbor(-1).lower_
+        after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        return (
+            self.lexicon.has("locative", before) or before in ("of", "the", "al", "-")
+            or self.lexicon.has("place_kind", after)
+            or name_key(token.text).key in self.place_keys
+        )
 
     # -- extraction --------------------------------------------------------------------------
 
@@ -208,25 +231,23 @@ class Extractor:
         return self.extract_many([article])[0]
 
     def extract_many(self, articles: Iterable[Article]) -> list[list[Incident]]:
-        """Incidents of each article; the flagged sentences of all of them are parsed in batches."""
+        """Incidents of each article. The parse is the costly part, so only sentences that may
+        tell an incident are parsed (a trigger word and a date or place: all articles' at once, in
+        batches), then the follow-ups of sentences that told one ("Two were killed.", "Police
+        dispersed them."), until none is left."""
         articles = list(articles)
         read = [self.sentences(article) for article in articles]
-        flagged = [s for sentences in read for s in sentences if s.flagged]
         nlp = pipeline(self.place_keys)
-        for sentence, doc in zip(flagged, nlp.pipe((s.text for s in flagged), batch_size=_BATCH), strict=True):
-            sentence.doc = doc
-            sentence.actors = [
-                (span.start_char, span.end_char, span[-1]._.actor) for span in doc.spans["actors"]
+        todo = [s for sentences in read for s in sentences if s.placed]
+        while todo:
+            for sentence, doc in zip(todo, nlp.pipe((s.text for s in todo), batch_size=_BATCH), strict=True):
+                sentence.doc = doc
+            todo = [
+                s for sentences in read for previous, s in zip(sentences, sentences[1:])
+                if s.doc is None and s.trigger_word and previous.doc is not None and previous.paragraph == s.paragraph
+                and (previous.events or not previous.placed)
             ]
-        self._actors_of_unparsed([s for sentences in read for s in sentences if not s.flagged])
         return [self._extract(article, sentences) for article, sentences in zip(articles, read, strict=True)]
-
-    def _actors_of_unparsed(self, sentences: list[Sentence]) -> None:
-        """Actor names in sentences not parsed (attribution reads them: "X claimed responsibility")."""
-        names = pipeline(self.place_keys).get_pipe("incident_actor_names")
-        for sentence, doc in zip(sentences, self._splitter.pipe(s.text for s in sentences), strict=True):
-            names(doc)
-            sentence.actors = [(span.start_char, span.end_char, span[-1]._.actor) for span in doc.spans["actors"]]
 
     def _extract(self, article: Article, sentences: list[Sentence]) -> list[Incident]:
         context = self._context(article, sentences)
@@ -265,8 +286,8 @@ class Extractor:
         provinces: Counter[str] = Counter()
         names: dict[str, str] = {}
         datelines = [match.group("place").title() for p in article.text.split("\n\n") if (match := match_dateline(p))]
-        texts = [article.title, *datelines, *(s.text for s in sentences)]
-        for number, doc in enumerate(self._splitter.pipe(texts)):
+        headings = list(self._splitter.pipe([article.title, *datelines]))
+        for number, doc in enumerate([*headings, *(s.words for s in sentences)]):
             for name, locative in _capitalised_names(doc, self.place_keys):
                 location = self.places.geocode(name, kinds=_CONTEXT_KINDS)
                 if location is None or float(location.raw.get("score") or 0) < 100:
@@ -564,7 +585,7 @@ def _default_actor(event_type: str, country: str) -> str:
 _MAX_NAME_WORDS = 4
 
 
-def _capitalised_names(doc: Doc, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
+def _capitalised_names(doc: Doc | Span, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
     """Names the gazetteer knows in a sentence or title without a parse (longest first, within
     runs of capitalised words, with a site word after them: "Ain al-Asad air base"), and whether
     a locative word governs them ("in western Iraq")."""
@@ -607,7 +628,7 @@ def _locative_before(tokens: list[Token], start: int) -> bool:
     return i >= 0 and lexicon().has("locative", tokens[i].lower_) and tokens[i].lower_ not in ("on", "over", "towards", "toward")
 
 
-def _country_hints(doc: Doc) -> Iterator[str]:
+def _country_hints(doc: Doc | Span) -> Iterator[str]:
     """"the Syrian town of X", "an Iraqi base": the country by its adjective before a place word."""
     tokens = list(doc)
     for i, token in enumerate(tokens[:-1]):
