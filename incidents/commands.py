@@ -19,6 +19,7 @@ from geo.sources import USER_DATA_DIR
 from incidents.model import Incident, IncidentFilter, TimePrecision, incident_to_record
 
 if TYPE_CHECKING:
+    from incidents.articles import Article
     from incidents.extract import Extractor
     from incidents.store import IncidentStore, IngestResult
 
@@ -92,20 +93,54 @@ def ingest_paths(
             on_error(message)
 
     files = list(article_files(paths, report))
-    for done, path in enumerate(
-        tqdm(files, desc="ingest", unit="article", file=sys.stderr, disable=not progress or None), start=1
-    ):
+    bar = tqdm(total=len(files), desc="ingest", unit="article", file=sys.stderr, disable=not progress or None)
+    done = 0
+    for path, article, incidents in extracted_articles(files, extractor, published=published, on_error=report):
         try:
-            article = read_article(path, published=published)
-            summary.result += store.ingest(article.source(), extractor.extract(article))
+            summary.result += store.ingest(article.source(), incidents)
         except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
-            message = str(error) if str(path) in str(error) else f"{path}: {type(error).__name__}: {error}"
-            report(message)
+            report(str(error) if str(path) in str(error) else f"{path}: {type(error).__name__}: {error}")
         else:
             summary.articles += 1
+        done += 1
+        bar.update(1)
         if on_progress:
             on_progress(done, len(files))
+    bar.close()
     return summary
+
+
+# Articles extracted together: the parser works on batches of sentences from all of them.
+_EXTRACT_CHUNK = 64
+
+
+def extracted_articles(
+    files: list[Path], extractor: Extractor, *, published: date | None = None, on_error: Callable[[str], None]
+) -> Iterator[tuple[Path, Article, list[Incident]]]:
+    """(file, article, incidents) for each readable file, in order, extracted a chunk at a time; a
+    file that cannot be read or extracted is reported through `on_error` and skipped."""
+    from incidents.articles import read_article
+
+    for first in range(0, len(files), _EXTRACT_CHUNK):
+        chunk: list[tuple[Path, Article]] = []
+        for path in files[first : first + _EXTRACT_CHUNK]:
+            try:
+                chunk.append((path, read_article(path, published=published)))
+            except Exception as error:  # noqa: BLE001 - one bad file must not stop the others
+                on_error(str(error) if str(path) in str(error) else f"{path}: {type(error).__name__}: {error}")
+        try:
+            results = extractor.extract_many([article for _, article in chunk])
+        except Exception:  # noqa: BLE001 - then one at a time, to name the file that fails
+            results = []
+            for path, article in chunk:
+                try:
+                    results.append(extractor.extract(article))
+                except Exception as error:  # noqa: BLE001
+                    on_error(f"{path}: {type(error).__name__}: {error}")
+                    results.append(None)
+        for (path, article), incidents in zip(chunk, results, strict=True):
+            if incidents is not None:
+                yield path, article, incidents
 
 
 def default_extractor(store: str | None = None) -> Extractor:
@@ -147,16 +182,19 @@ def _error(command: str, message: str) -> None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
-    from incidents.articles import ArticleError, read_article
+    failures: list[str] = []
 
-    try:
-        article = read_article(args.file, published=args.published)
-    except ArticleError as error:
-        _error("extract", str(error))
-        return 1
-    for incident in default_extractor().extract(article):
-        print(json.dumps(incident_to_record(incident), ensure_ascii=False))
-    return 0
+    def report(message: str) -> None:
+        failures.append(message)
+        _error("extract", message)
+
+    files = list(article_files(args.paths, report))
+    several = len(files) > 1 or any(path.is_dir() for path in args.paths)
+    for path, _, incidents in extracted_articles(files, default_extractor(), published=args.published, on_error=report):
+        for incident in incidents:
+            record = {"file": str(path), **incident_to_record(incident)} if several else incident_to_record(incident)
+            print(json.dumps(record, ensure_ascii=False))
+    return 1 if failures else 0
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -279,10 +317,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
     extract = subcommands.add_parser(
         "extract",
-        help="print the incidents an article describes, one JSON object a line",
-        description="Read one article (.txt, .md or .json) and print its incidents as JSON lines.",
+        help="print the incidents articles describe, one JSON object a line",
+        description=(
+            "Read articles (.txt, .md or .json files, or folders of them) and print their incidents as JSON "
+            "lines; with several files each object carries its \"file\"."
+        ),
     )
-    extract.add_argument("file", type=Path, help="the article file")
+    extract.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files or folders")
     extract.add_argument(
         "--published", type=_iso_date, metavar="YYYY-MM-DD", help="publication date (overrides the article's date line)"
     )

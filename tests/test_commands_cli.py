@@ -93,6 +93,20 @@ def test_extract_without_a_date_line_needs_published(env: dict[str, str], tmp_pa
     assert [json.loads(line)["event_date"] for line in dated.stdout.splitlines()] == ["2019-12-05"]
 
 
+def test_extract_many_files_in_one_process_names_each_file(env: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    local, wire = write(folder / "local.txt", LOCAL_REPORT), write(folder / "wire.txt", WIRE_REPORT)
+    bad = write(folder / "undated.txt", "No date\n\nTwo rockets hit Balad Airbase.\n")
+    result = cli(env, "extract", str(folder))
+    assert result.returncode == 1  # one file could not be read: named, the others extracted
+    assert str(bad) in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {record["file"] for record in records} == {str(local), str(wire)}
+    assert all(record["event_date"] == "2019-12-05" for record in records)
+    one = cli(env, "extract", str(local))
+    assert "file" not in json.loads(one.stdout.splitlines()[0])  # one file: the incident records alone
+
+
 def test_ingest_names_each_bad_file_and_keeps_the_good_ones(env: dict[str, str], tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     write(folder / "good.txt", LOCAL_REPORT)
