@@ -122,8 +122,9 @@ class PlaceNames:
     def _starts(self, token: Token, dates: set[int]) -> bool:
         if token.i in dates or not token.text[:1].isupper() or token.lower_ in _MONTHS_AND_DAYS:
             return False
-        if token.text in demonyms() or token.lower_ in _NOT_PLACE_STARTS:
-            return False
+        following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        if token.text in demonyms() and following not in _CONNECTORS or token.lower_ in _NOT_PLACE_STARTS:
+            return False  # "Syrian forces"; but "Arab ar Rashaydah" is a village
         if token._.actor is not None and name_key(token.text).key not in self.keys:
             return False  # an actor name ("Houthi", "PKK"); a country name ("Iran") may also be a place
         if token.is_sent_start and (token.is_stop or token.pos_ not in ("PROPN", "")) and name_key(token.text).key not in self.keys:

@@ -55,6 +55,7 @@ _FRAME_RANK = {
 # Links by which a trigger belongs to the event of the word it hangs from.
 _SAME_EVENT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "dobj", "nsubj", "nsubjpass", "pobj", "prep", "appos", "pcomp", "relcl", "compound", "agent"})
 _LINK_DEPTH = 3
+_LOCATIVE_DEPTH = 4
 _MUNITION_DEPS = frozenset({"det", "nummod", "quantmod", "amod", "compound", "advmod", "cc", "prep", "pobj", "punct"})
 _ARTICLE_WORDS = frozenset({"as", "al", "an", "at", "ad", "ar", "ash", "az", "el"})
 _REPORTED_PRONOUNS = frozenset({"it", "they", "we"})
@@ -114,9 +115,16 @@ class EventRoles:
         # Clauses about other events, and triggers that tell no event: their dates are not ours.
         elsewhere = {t.i for token in doc if self._leads_elsewhere(token) for t in token.subtree}
         elsewhere |= {t.i for span in doc.spans.get("triggers", []) if span.root.i in denied for t in span.root.subtree}
+        # clauses about other events that hold a trigger of their own ("days after a strike in X")
+        trigger_roots = {span.root.i for span in doc.spans.get("triggers", [])}
+        triggered = {
+            t.i for token in doc if self._leads_elsewhere(token) and any(d.i in trigger_roots for d in token.subtree)
+            for t in token.subtree
+        }
         events: list[EventMention] = []
         for group, scope in zip(groups, scopes, strict=True):
-            event = self._event(doc, group, scope)
+            others = set().union(*(other for other in scopes if other is not scope))
+            event = self._event(doc, group, scope, others | triggered)
             if event.agent is not None and self.lexicon.has("aggregate", event.agent.lemma_.lower()):
                 continue  # "hit by a string of rocket attacks": many events, none told
             if event.plural and _perfect(self._top(group).root):
@@ -124,7 +132,6 @@ class EventRoles:
             event.own_date = bool(event.dates)
             event.background = _in_relative_clause(self._top(group).root)
             if not event.dates:
-                others = set().union(*(other for other in scopes if other is not scope))
                 event.dates = [d for d in doc.spans.get("dates", []) if d.root.i not in elsewhere and d.root.i not in others]
             events.append(event)
         doc._.events = events
@@ -284,7 +291,7 @@ class EventRoles:
 
     # -- one event ---------------------------------------------------------------------------
 
-    def _event(self, doc: Doc, group: list[Span], scope: frozenset[int]) -> EventMention:
+    def _event(self, doc: Doc, group: list[Span], scope: frozenset[int], elsewhere: set[int]) -> EventMention:
         # A trigger that modifies another names its kind ("arson attack"); else the frame ranks.
         modifiers = {t.start for t in group if t.root.dep_ in ("compound", "amod") and any(t.root.head == o.root for o in group)}
         group = sorted(group, key=lambda t: (t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
@@ -312,7 +319,7 @@ class EventRoles:
             sub_event_type=sub_event_type,
             agent=agent,
             patient=patient,
-            places=self._places(doc, scope, roots),
+            places=self._places(doc, scope, roots, elsewhere),
             dates=[d for d in doc.spans.get("dates", []) if d.root.i in scope],
             weapon=weapon[0] if weapon is not None else None,
             munitions=self._munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
@@ -574,9 +581,11 @@ class EventRoles:
 
     # -- places ------------------------------------------------------------------------------
 
-    def _places(self, doc: Doc, scope: frozenset[int], roots: list[Token]) -> list[list[PlaceRef]]:
+    def _places(self, doc: Doc, scope: frozenset[int], roots: list[Token], elsewhere: set[int]) -> list[list[PlaceRef]]:
         """Where the event happened: groups of coordinated places ("in A, B and C": one event
-        each), each place with the places written as containing it."""
+        each), each place with the places written as containing it. When the parse puts no place
+        in the event's clause (it misparses long notes), a place the words put there: after a
+        locative word or the trigger itself, outside other events' clauses."""
         spans = [s for s in doc.spans.get("places", []) if s.root.i in scope or s.start in scope]
         located = [s for s in spans if self._locative(s, roots)]
         # "teachers organized by the syndicates in Iran protested in X": a place inside who did it
@@ -586,6 +595,8 @@ class EventRoles:
         }
         outside = [s for s in located if s.start not in agents]
         located = outside or located
+        if not located:
+            located = [s for s in doc.spans.get("places", []) if s.start not in elsewhere and self._placed_by_words(s, roots)]
         groups: list[list[PlaceRef]] = []
         used: set[int] = set()
         for span in located:
@@ -605,34 +616,44 @@ class EventRoles:
         return groups
 
     def _locative(self, span: Span, roots: list[Token]) -> bool:
-        """Whether the event happened at (or near) the place: governed by a locative word, or
-        the place is what a strike hit."""
+        """Whether the event happened at (or near) the place: governed by a locative word ("in
+        X", "north of X"), the object of a strike ("shelled X"), or a part of a place so governed
+        ("at the entrance of X", "the surroundings of the hospital of X")."""
         head = _head_token(span)
-        dep = head.dep_
-        if dep == "prep" and head.lower_ in _ARTICLE_WORDS and head.head in roots:
+        if head.dep_ == "prep" and head.lower_ in _ARTICLE_WORDS and head.head in roots:
             return True  # "targeted As Saqiyah": the Arabic article read as a preposition
-        if dep == "pobj" or (dep in ("compound", "amod") and head.head.dep_ == "pobj"):
-            prep = head.head if head.dep_ == "pobj" else head.head.head
-            if self.lexicon.has("locative", prep.lower_):
-                return True
-            if prep.lower_ == "to" and prep.head in roots and prep.head.pos_ == "VERB":
-                return True  # "deployed fighters to X", "moved to X": where the event went
-            if prep.lower_ == "of":
-                part = prep.head
-                if self.lexicon.has("locative", part.lower_) or self.lexicon.value("place_kind", part.lemma_.lower()) is not None:
-                    return True  # "north of X", "the outskirts of X", "the village of X"
-                # "at the entrance of X", "in front of X", "in the yard of X": a part of the place
-                return part.dep_ == "pobj" and self.lexicon.has("locative", part.head.lower_)
-            return False
-        if head.dep_ in ("dobj", "nsubjpass") and head.head in roots:
-            return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
         if head.dep_ in ("conj", "appos"):
             first = head.head
             spans = [s for s in span.doc.spans.get("places", []) if _head_token(s).i == first.i]
-            return bool(spans) and self._locative(spans[0], roots)
-        if head.dep_ in ("npadvmod",) and head.head.dep_ == "pobj":
-            return True
-        return span._.place_kind != "" and head.dep_ not in ("nsubj", "poss") and self._locative_word_before(span)
+            if spans:
+                return self._locative(spans[0], roots)
+        for _ in range(_LOCATIVE_DEPTH):
+            if head.dep_ == "pobj":
+                prep = head.head
+                if self.lexicon.has("locative", prep.lower_):
+                    return True
+                if prep.lower_ == "to" and prep.head in roots and prep.head.pos_ == "VERB":
+                    return True  # "deployed fighters to X", "moved to X": where the event went
+                if prep.lower_ != "of":
+                    return False
+                part = prep.head  # "north of X", "the village of X", "the entrance of X"
+                if self.lexicon.has("locative", part.lower_) or self.lexicon.value("place_kind", part.lemma_.lower()) is not None:
+                    return True
+                head = part
+            elif head.dep_ in ("dobj", "nsubjpass") and head.head in roots:
+                return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
+            elif head.dep_ in ("compound", "amod", "npadvmod", "appos"):
+                head = head.head
+            else:
+                break
+        return span._.place_kind != "" and _head_token(span).dep_ not in ("nsubj", "poss") and self._locative_word_before(span)
+
+    def _placed_by_words(self, span: Span, roots: list[Token]) -> bool:
+        doc = span.doc
+        i = span.start - 1
+        while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
+            i -= 1
+        return i >= 0 and (self.lexicon.has("locative", doc[i].lower_) or any(doc[i] == root for root in roots))
 
     def _locative_word_before(self, span: Span) -> bool:
         doc = span.doc
