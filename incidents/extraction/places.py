@@ -123,7 +123,7 @@ class PlaceNames:
         if token.i in dates or not token.text[:1].isupper() or token.lower_ in _MONTHS_AND_DAYS:
             return False
         following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
-        if token.text in demonyms() and following not in _CONNECTORS or token.lower_ in _NOT_PLACE_STARTS:
+        if token.text in demonyms() and (following not in _CONNECTORS or following == "-") or token.lower_ in _NOT_PLACE_STARTS:
             return False  # "Syrian forces"; but "Arab ar Rashaydah" is a village
         if token._.actor is not None and name_key(token.text).key not in self.keys:
             return False  # an actor name ("Houthi", "PKK"); a country name ("Iran") may also be a place

@@ -192,6 +192,9 @@ class EventRoles:
         # a protest told as the purpose of an act ("gathered in front of X to protest", "stood on
         # the road to block it"), or an event told by a participle of the clause's verb ("shot at
         # a prosecutor in X, injuring one"): the verb's clause is the event's
+        # "located an IED in X and destroyed it": the first verb's clause holds the second's place
+        if head.dep_ == "conj" and _subject(head) is None and head.head.pos_ == "VERB" and not self.lexicon.has("speech", head.head.lemma_.lower()):
+            head = head.head
         purpose = top._.trigger.frame == "protest" and head.dep_ in ("xcomp", "advcl")
         participle = head.dep_ in ("advcl", "acl", "xcomp") and head.tag_ in ("VBG", "VBN")
         if (purpose or participle) and head.head.pos_ in ("VERB", "NOUN") and not self.lexicon.has("speech", head.head.lemma_.lower()):
@@ -642,8 +645,10 @@ class EventRoles:
                 head = part
             elif head.dep_ in ("dobj", "nsubjpass") and head.head in roots:
                 return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
-            elif head.dep_ in ("compound", "amod", "npadvmod", "appos"):
-                head = head.head
+            elif head.dep_ in ("compound", "amod", "npadvmod", "appos", "nmod", "poss"):
+                if head.dep_ == "poss" and any(s.start <= head.head.i < s.end for s in span.doc.spans.get("places", []) if s != span):
+                    break  # "Baghdad's Sadr City": the owner contains the place (see _containers)
+                head = head.head  # "Azaz city", "Mare' town": the noun the name belongs to
             else:
                 break
         return span._.place_kind != "" and _head_token(span).dep_ not in ("nsubj", "poss") and self._locative_word_before(span)
@@ -653,6 +658,9 @@ class EventRoles:
         i = span.start - 1
         while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
             i -= 1
+        if i >= 1 and doc[i].lower_ == "of":  # "east of X", "the outskirts of X"
+            i -= 1
+            return self.lexicon.value("locative", doc[i].lower_) == "near" or self.lexicon.value("place_kind", doc[i].lower_) == "near"
         return i >= 0 and (self.lexicon.has("locative", doc[i].lower_) or any(doc[i] == root for root in roots))
 
     def _locative_word_before(self, span: Span) -> bool:
