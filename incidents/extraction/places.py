@@ -151,13 +151,15 @@ class PlaceNames:
         else:
             return start
         while end < len(doc) and end - start < _MAX_NAME_TOKENS:
-            nxt = doc[end]
-            if self._inside(nxt, dates):
+            if self._inside(doc[end], dates):
                 end += 1
-            elif nxt.lower_ in _CONNECTORS and end + 1 < len(doc) and (
-                self._inside(doc[end + 1], dates) or doc[end + 1].lower_ in _CONNECTORS and end + 2 < len(doc) and self._inside(doc[end + 2], dates)
-            ):
-                end += 1
+                continue
+            # connectors inside a name, up to the next capitalised word: "Deir ez-Zor", "Deir-ez-Zor"
+            gap = end
+            while gap < len(doc) and gap - end < 3 and doc[gap].lower_ in _CONNECTORS:
+                gap += 1
+            if gap > end and gap < len(doc) and self._inside(doc[gap], dates):
+                end = gap + 1
             else:
                 break
         while end > start + 1 and doc[end - 1].lower_ in _CONNECTORS:

@@ -56,6 +56,7 @@ _FRAME_RANK = {
 _SAME_EVENT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "dobj", "nsubj", "nsubjpass", "pobj", "prep", "appos", "pcomp", "relcl", "compound", "agent"})
 _LINK_DEPTH = 3
 _LOCATIVE_DEPTH = 4
+_AGENT_DEPTH = 6
 _MUNITION_DEPS = frozenset({"det", "nummod", "quantmod", "amod", "compound", "advmod", "cc", "prep", "pobj", "punct"})
 _ARTICLE_WORDS = frozenset({"as", "al", "an", "at", "ad", "ar", "ash", "az", "el"})
 _REPORTED_PRONOUNS = frozenset({"it", "they", "we"})
@@ -165,6 +166,17 @@ class EventRoles:
                 if other is not None and other != n:
                     parent[find(n)] = find(other)
                     break
+        # "forces, supported by air raids, clashed with ...": an event told inside who did
+        # another is part of it
+        for n, trigger in enumerate(triggers):
+            token = trigger.root
+            for _ in range(_AGENT_DEPTH):
+                if token.head.i == token.i:
+                    break
+                if token.dep_ in ("nsubj", "nsubjpass") and token.head.i in by_token:
+                    parent[find(n)] = find(by_token[token.head.i])
+                    break
+                token = token.head
         groups: dict[int, list[Span]] = {}
         for n, trigger in enumerate(triggers):
             groups.setdefault(find(n), []).append(trigger)
