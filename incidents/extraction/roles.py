@@ -126,7 +126,7 @@ class EventRoles:
         for group, scope in zip(groups, scopes, strict=True):
             others = set().union(*(other for other in scopes if other is not scope))
             event = self._event(doc, group, scope, others | triggered)
-            if event.agent is not None and self.lexicon.has("aggregate", event.agent.lemma_.lower()):
+            if event.agent is not None and self._counts_events(event.agent, trigger_roots):
                 continue  # "hit by a string of rocket attacks": many events, none told
             if event.plural and _perfect(self._top(group).root):
                 continue  # "protests that began on Oct. 1 have left 400 dead": a tally of many
@@ -181,6 +181,12 @@ class EventRoles:
         for n, trigger in enumerate(triggers):
             groups.setdefault(find(n), []).append(trigger)
         return list(groups.values())
+
+    def _counts_events(self, noun: Token, trigger_roots: set[int]) -> bool:
+        """"a string of attacks", "a series of strikes" (not "a number of guards")."""
+        return self.lexicon.has("aggregate", noun.lemma_.lower()) and any(
+            g.i in trigger_roots for c in noun.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+        )
 
     def _toll_pair(self, verb: Token) -> bool:
         """"two were killed and three wounded": one event's toll, told in two clauses."""
