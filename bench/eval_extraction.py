@@ -4,6 +4,7 @@
     .venv/bin/python bench/eval_extraction.py DIR --errors          # the misses, by kind
     .venv/bin/python bench/eval_extraction.py DIR --system naive    # the trigger-word baseline
     PYTHONPATH=/tmp/old .venv/bin/python bench/eval_extraction.py DIR   # another checkout's extractor
+    .venv/bin/python bench/eval_extraction.py DIR --learn-before 2022-04-01   # with the user's data
 
 DIR holds `gold.jsonl` (one object per article: `file`, `published`, `incidents` with ACLED's
 fields plus `date`, `lat`, `lon` and `tolerance_km`) and the article files it names. The folder
@@ -17,6 +18,10 @@ actor 1's group (both names through our actor lexicon; an actor the lexicon lack
 actor 1's name, geo and time precision, and fatalities (an unstated toll counts as 0, as ACLED
 codes it). "Foreign country" counts predicted incidents placed in a country that is not the
 country of any gold incident of the report.
+
+--learn-before DATE scores the articles from DATE on twice: with the gazetteers that ship, and
+with the places of the gold incidents before DATE imported as a user's ACLED export (a temporary
+store whose places layer the geocoder searches), as a team that holds its region's history has.
 """
 
 from __future__ import annotations
@@ -240,10 +245,10 @@ def errors(results: list[Scored], per_kind: int) -> list[str]:
 # -- the systems -------------------------------------------------------------------------------
 
 
-def extractor_system() -> Extract:
+def extractor_system(geocoder: object | None = None) -> Extract:
     from incidents.extract import Extractor
 
-    extractor = Extractor()
+    extractor = Extractor(geocoder)
     many = getattr(extractor, "extract_many", None)
     if many is not None:
         return lambda articles: list(many(articles))
@@ -316,9 +321,11 @@ def naive_system() -> Extract:
 SYSTEMS: dict[str, Callable[[], Extract]] = {"extractor": extractor_system, "naive": naive_system}
 
 
-def evaluate(folder: Path, system: str = "extractor", limit: int | None = None) -> tuple[list[Scored], float]:
-    rows = load_gold(folder, limit)
-    extract = SYSTEMS[system]()
+def evaluate(
+    folder: Path, system: str = "extractor", limit: int | None = None, since: date | None = None, geocoder: object | None = None
+) -> tuple[list[Scored], float]:
+    rows = [row for row in load_gold(folder, limit) if since is None or row[1].published >= since]
+    extract = extractor_system(geocoder) if geocoder is not None else SYSTEMS[system]()
     start = time.perf_counter()
     predictions = extract([article for _, article, _ in rows])
     seconds = time.perf_counter() - start
@@ -337,15 +344,58 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the misses and disagreements by kind")
     parser.add_argument("--examples", type=int, default=15, help="examples per kind with --errors")
     parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--learn-before", type=date.fromisoformat, metavar="YYYY-MM-DD", help="score later articles without and with the earlier gold incidents imported")
     args = parser.parse_args(None if argv is None else list(argv))
     if not (args.folder / "gold.jsonl").is_file():
         print(f"skipped: no gold set at {args.folder} (expected {args.folder / 'gold.jsonl'})")
         return 0
+    if args.learn_before is not None:
+        return learn_before(args.folder, args.learn_before, args.limit)
     results, seconds = evaluate(args.folder, args.system, args.limit)
     if args.errors:
         print("\n".join(errors(results, args.examples)))
         print()
     print("\n".join(report(results, seconds, args.system)))
+    return 0
+
+
+def learn_before(folder: Path, split: date, limit: int | None) -> int:
+    """Score the articles from `split` on without and with the earlier gold incidents as a store."""
+    import tempfile
+
+    from bench_devset_places import write_acled_csv
+
+    from geo import OfflineGeocoder, default_geocoder
+    from geo.geocoder import configured_cache_dir
+    from incidents.exchange import import_file
+    from incidents.gazetteer import refresh_store_layer
+    from incidents.store import IncidentStore
+
+    shipped = default_geocoder()
+    earlier = [
+        incident
+        for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+        for incident in json.loads(line)["incidents"]
+        if date.fromisoformat(incident["event_date"]) < split
+    ]
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_dir = Path(scratch)
+        cache = scratch_dir / "cache"
+        cache.mkdir()
+        for layer in configured_cache_dir().glob("base-*.pickle"):
+            (cache / layer.name).symlink_to(layer)
+        export = scratch_dir / "earlier.csv"
+        write_acled_csv(export, earlier, shipped)
+        store = IncidentStore(scratch_dir / "store.sqlite")
+        import_file(export, store)
+        refresh_store_layer(store, cache_dir=cache)
+        store.close()
+        learned = OfflineGeocoder(cache_dir=cache, store=scratch_dir / "store.sqlite", user_gazetteer=scratch_dir / "user.csv")
+        for label, geocoder in (("gazetteers that ship", shipped), (f"with the {len(earlier):,} incidents before {split} imported", learned)):
+            results, seconds = evaluate(folder, limit=limit, since=split, geocoder=geocoder)
+            print(f"## articles from {split} on, {label}")
+            print("\n".join(report(results, seconds, "extractor")))
+            print()
     return 0
 
 
