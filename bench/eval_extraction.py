@@ -310,6 +310,7 @@ def naive_system() -> Extract:
                     place_name=location.raw["name"] if location else "",
                     geo_precision=location.raw["geo_precision"] if location else None,
                     country=location.raw["country"] if location else "",
+                    iso=location.raw["country_code"] if location else "",
                     source_sentence=sentence,
                 )
             )
