@@ -450,7 +450,8 @@ class EventRoles:
         for trigger in group:
             head = trigger.root
             places.extend(trigger)
-            places.extend(c for c in head.children if c.dep_ in ("compound", "amod", "nmod", "nsubj"))
+            places.extend(c for c in head.children if c.dep_ in ("compound", "amod", "nmod"))
+            places.extend(t for c in head.children if c.dep_ == "nsubj" for t in c.subtree)  # "a drone strike hit"
             for child in head.children:
                 if child.dep_ == "dobj" and any(self.lexicon.has("instrument_verb", lemma) for lemma in lemmas_of(head)):
                     places.extend(child.subtree)  # "fired rockets", "planted a bomb"
