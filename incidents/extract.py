@@ -9,7 +9,7 @@ triggers, places and events with their roles. Each event becomes an incident per
 - date: a date phrase of its clause (else of its sentence), else the date of the dated incident
   sentence it continues, else the report's own date ("as reported") when the event is placed at a
   town or site of its own and told in the simple past of a single event;
-- place: its place chain resolved in the article's countries and provinces (places.py), else the
+- place: its place chain resolved in the article's countries (places.py), else the
   place of its paragraph's previous incident or the article's country at precision 3;
 - actors: the agent and target of the parse, attribution (claims, blame, suspicion) from the
   sentence and the ones after it (attribution.py);
@@ -156,10 +156,9 @@ def _place_keys_signature(geocoder: Any) -> str:
 
 @dataclass
 class ArticleContext:
-    """Where the article is: the countries it names (most named first) and its provinces."""
+    """Where the article is: the countries it names (most named first)."""
 
     countries: tuple[str, ...]  # ISO codes
-    provinces: tuple[str, ...]
     country_name: dict[str, str]
 
 
@@ -276,14 +275,13 @@ class Extractor:
     # -- the article's whereabouts -----------------------------------------------------------
 
     def _context(self, article: Article, sentences: list[Sentence]) -> ArticleContext:
-        """The countries the article names, most named first, and the provinces it names.
+        """The countries the article names, most named first.
 
         A country says where when the title, a dateline or a locative word names it ("in Iraq"),
         or a province or a base of it is named; one named in passing ("Iran said", "suspected
         Iran") hardly counts, and alone never makes a country the article's.
         """
         weights: Counter[str] = Counter()
-        provinces: Counter[str] = Counter()
         names: dict[str, str] = {}
         datelines = [match.group("place").title() for p in article.text.split("\n\n") if (match := match_dateline(p))]
         headings = list(self._splitter.pipe([article.title, *datelines]))
@@ -298,7 +296,6 @@ class Extractor:
                 if kind == "admin1":
                     if not says_where:
                         continue  # "North", "Capital": a province named in passing is likely a word
-                    provinces[location.raw.get("name", "")] += 1
                     weight = 3.0
                 elif kind == "country":
                     weight = 2.0 if says_where else 0.25
@@ -315,7 +312,6 @@ class Extractor:
         weights.pop("", None)
         return ArticleContext(
             tuple(code for code, weight in weights.most_common() if weight >= _COUNTRY_WEIGHT),
-            tuple(name for name, _ in provinces.most_common()),
             names,
         )
 
