@@ -335,7 +335,9 @@ class PlaceResolver:
             precision = int(location.raw.get("geo_precision") or 1)
             if position == 0 and (element.near or element.kind in ("district", "area")):
                 precision = max(precision, 2)  # near the town, or in the district or area named after it
-            elif position > 0:
+            elif position > 0 and not (chain[0].kind in ("part", "site") and location.raw.get("kind") == "city" and position == 1):
+                # a village or area of its own, placed at the town that contains it; a neighbourhood,
+                # street or square of a city is coded at the city itself, as ACLED does
                 precision = max(precision, 2)
             return ResolvedPlace(
                 chain[0].name,

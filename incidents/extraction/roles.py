@@ -628,6 +628,11 @@ class EventRoles:
             shared = _containers(doc, members[-1], spans)
             for taken in (*members, *shared):
                 used.add(taken.start)
+            # "Haradh and Abs districts": the kind word of the last names them all
+            kind = members[-1]._.place_kind
+            for member in members[:-1]:
+                if not member._.place_kind and kind in ("district", "settlement", "area"):
+                    member._.place_kind = kind
             group = []
             for member in members:
                 own = _containers(doc, member, spans) if member is not members[-1] else []
