@@ -74,6 +74,10 @@ def test_a_common_noun_alias_is_marked_not_merged(nlp) -> None:  # type: ignore[
         ("Settlers set fire to a car in the village.", "Riots", "Mob violence"),
         ("The army defused a roadside bomb on the highway.", "Strategic developments", "Disrupted weapons use"),
         ("Government forces recaptured the town after heavy fighting.", "Battles", "Government regains territory"),
+        ("Rioters clashed with police near the stadium.", "Riots", "Mob violence"),
+        ("Residents clashed with soldiers who raided the village.", "Riots", "Mob violence"),
+        ("Tribal gunmen detained two engineers at a checkpoint.", "Violence against civilians", "Abduction/forced disappearance"),
+        ("Militants attacked an army checkpoint with grenades.", "Explosions/Remote violence", "Grenade"),
     ],
 )
 def test_triggers_and_their_event_type(nlp, sentence: str, event_type: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
@@ -190,7 +194,23 @@ def test_munitions_as_stated(nlp) -> None:  # type: ignore[no-untyped-def]
             assert event.munitions.endswith("rockets")
 
 
+def test_an_event_inside_who_did_another_is_part_of_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    events = _events(nlp, "Pro-government forces supported by coalition air raids clashed with Houthi fighters in Hays on Monday.")
+    assert len(events) == 1 and events[0].event_type == "Battles"
+
+
 # -- places -------------------------------------------------------------------------------------
+
+
+def test_a_place_reached_through_the_parts_that_hold_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    (event,) = _events(nlp, "Regime forces shelled the surroundings of the hospital of Azaz city on Monday.")
+    assert [ref.span._.place_name for group in event.places for ref in group] == ["Azaz"]
+
+
+def test_the_kind_word_of_a_list_names_each_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    (event,) = _events(nlp, "Coalition air raids targeted Haradh and Abs districts on Monday.")
+    (group,) = event.places
+    assert [(ref.span._.place_name, ref.span._.place_kind) for ref in group] == [("Haradh", "district"), ("Abs", "district")]
 
 
 def test_place_names_with_their_kind_words(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -211,6 +231,20 @@ def test_where_someone_spoke_and_launch_sites_are_not_the_place(nlp) -> None:  #
     (event,) = _events(nlp, "Rockets fired from Syria hit a base in Anbar, Pompeo said in Washington.")
     names = [ref.span._.place_name for group in event.places for ref in group]
     assert names == ["Anbar"]
+
+
+def test_resolving_a_chain_falls_back_through_its_containers() -> None:
+    from incidents.extraction.places import PlaceName, PlaceResolver
+
+    resolver = PlaceResolver(default_geocoder())
+    village = resolver.resolve([PlaceName("Kani Zarqa Kharab", "settlement"), PlaceName("Makhmour", "district")], ("IQ",))
+    assert village is not None and village.text == "Kani Zarqa Kharab" and village.fallback
+    assert village.geo_precision == 2 and village.iso == "IQ"  # near the district's town
+    quarter = resolver.resolve([PlaceName("Zaytoun", "part"), PlaceName("Nasiriyah", "settlement")], ("IQ",))
+    assert quarter is not None and quarter.geo_precision == 1  # a neighbourhood: the city itself, as ACLED codes it
+    province = resolver.resolve([PlaceName("Wadi Zarqa", "area"), PlaceName("Anbar", "province")], ("IQ",))
+    assert province is not None and province.geo_precision == 3  # only the province: at its capital
+    assert resolver.resolve([PlaceName("Baghdad")], ("SY",)) is None or resolver.resolve([PlaceName("Baghdad")], ("SY",)).location is None
 
 
 def test_near_and_countryside_are_precision_two_cues(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -314,8 +314,11 @@ class EventRoles:
 
     def _event(self, doc: Doc, group: list[Span], scope: frozenset[int], elsewhere: set[int]) -> EventMention:
         # A trigger that modifies another names its kind ("arson attack"); else the frame ranks.
+        # A trigger told inside another's subject ("forces supported by air raids clashed") backs
+        # that event and does not decide it.
         modifiers = {t.start for t in group if t.root.dep_ in ("compound", "amod") and any(t.root.head == o.root for o in group)}
-        group = sorted(group, key=lambda t: (t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
+        backing = {t.start for t in group if any(_in_subject_of(t.root, o.root) for o in group if o is not t)}
+        group = sorted(group, key=lambda t: (t.start in backing, t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
         decisive = group[0]
         roots = [t.root for t in group]
         # who did it, rather than the weapon they used ("a drone launched by the Houthis hit X")
@@ -328,7 +331,7 @@ class EventRoles:
                  if doc[i].dep_ == "prep" and doc[i].lower_ in ("among", "against", "targeting") and g.dep_ == "pobj"),
                 None,
             )
-        weapon = self._weapon(group, scope, agent)
+        weapon = self._weapon([t for t in group if t.start not in backing] or group, scope, agent)
         event_type, sub_event_type = self._type(group, decisive, agent, patient, weapon, doc, scope)
         triggers = {i for t in group for i in range(t.start, t.end)}
         nouns = [t for t in group if t.root.pos_ in ("NOUN", "PROPN")]
@@ -451,10 +454,14 @@ class EventRoles:
             head = trigger.root
             places.extend(trigger)
             places.extend(c for c in head.children if c.dep_ in ("compound", "amod", "nmod"))
-            places.extend(t for c in head.children if c.dep_ == "nsubj" for t in c.subtree)  # "a drone strike hit"
+            for subject in (c for c in head.children if c.dep_ == "nsubj"):  # "a drone strike hit", "rockets landed"
+                places.append(subject)
+                places.extend(c for c in subject.children if c.dep_ in ("compound", "amod", "nmod"))
             for child in head.children:
                 if child.dep_ == "dobj" and any(self.lexicon.has("instrument_verb", lemma) for lemma in lemmas_of(head)):
                     places.extend(child.subtree)  # "fired rockets", "planted a bomb"
+                if child.dep_ == "dobj":  # "attacked a checkpoint with grenades": the parser hangs "with" on the object
+                    places.extend(t for c in child.children if c.dep_ == "prep" and c.lower_ in ("with", "using") for t in c.subtree)
                 if child.dep_ == "prep" and child.lower_ in ("with", "by", "in", "using"):
                     places.extend(child.subtree)  # "attacked with drones", "killed by a landmine"
                 if child.dep_ in ("agent",):
@@ -464,8 +471,9 @@ class EventRoles:
             support = self._support_verb(head)
             if support is not None:
                 places.extend(c for c in support.subtree if c.dep_ == "dobj" or c in trigger)
-        if agent is not None:
-            places.extend(agent.subtree)
+        if agent is not None:  # "a drone launched by ...", "Turkish warplanes": the agent and its modifiers
+            places.append(agent)
+            places.extend(c for c in agent.children if c.dep_ in ("compound", "amod", "nmod"))
         found: list[tuple[int, int, Token, str]] = []
         for token in places:
             if token.i not in scope and not any(token in t for t in group):
@@ -503,8 +511,8 @@ class EventRoles:
             return PROTESTS, self._protest_sub_type(doc, scope)
         if frame in ("riot", "destroy", "attack", "clash") and agent_party == "protester":
             return RIOTS, "Violent demonstration"
-        if frame in ("riot", "attack", "destroy") and agent_party == "rioter":
-            return RIOTS, "Mob violence"
+        if frame in ("riot", "attack", "destroy", "clash") and agent_party == "rioter" or frame == "clash" and agent_party == "civilian":
+            return RIOTS, "Mob violence"  # rioters, or unarmed people fighting, without a protest
         if frame == "riot":
             return RIOTS, entry.sub_event_type
         if weapon is not None and frame in _ARMED_FRAMES:
@@ -715,6 +723,11 @@ def _perfect(token: Token) -> bool:
     """Whether the clause of a word is told in the perfect ("have left", "has hit")."""
     verb = token if token.pos_ in ("VERB", "AUX") else token.head
     return any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+
+
+def _in_subject_of(token: Token, verb: Token) -> bool:
+    """Whether the token lies in the verb's subject phrase."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and token in c.subtree for c in verb.children)
 
 
 def _in_relative_clause(token: Token) -> bool:
