@@ -44,7 +44,7 @@ from incidents.extraction.casualties import Casualties, count_casualties
 from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
 from incidents.extraction.lexicon import lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
-from incidents.extraction.places import BEFORE_NAME, PlaceName, PlaceResolver, ResolvedPlace, demonyms
+from incidents.extraction.places import BEFORE_NAME, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
 from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, phrase_value
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
@@ -405,11 +405,15 @@ class Extractor:
         return [p for p in places if p is not None]
 
     def _resolve(self, chain: list[PlaceRef], context: ArticleContext) -> ResolvedPlace | None:
-        names = [
-            PlaceName(ref.span._.place_name, ref.span._.place_kind, ref.near)
-            for ref in chain
-            if ref.span._.place_name
-        ]
+        names: list[PlaceName] = []
+        for ref in chain:
+            name = ref.span._.place_name
+            if not name:
+                continue
+            names.append(PlaceName(name, ref.span._.place_kind, ref.near))
+            bare = name.rsplit(" ", 1)[0]
+            if bare != name and name.rsplit(" ", 1)[-1].lower() in LANDFORMS:
+                names.append(PlaceName(bare, "near", True))  # "the Rutba desert": near Rutba when it has no name of its own
         hints = tuple(ref.span._.country_hint for ref in chain if ref.span._.country_hint)
         countries = (*hints, *[c for c in context.countries if c not in hints])
         resolved = self.places.resolve(names, countries)

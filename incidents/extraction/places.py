@@ -61,7 +61,7 @@ BEFORE_NAME = frozenset({
 _MAX_NAME_TOKENS = 8
 _MISSIONS = frozenset({"embassy", "consulate"})
 _CHAIN_SEPARATORS = frozenset({"(", ",", "-", "–"})
-_LANDFORMS = frozenset({"mountains", "mountain", "valley", "desert", "plain", "plains", "hills", "marshes"})
+LANDFORMS = frozenset({"mountains", "mountain", "valley", "desert", "badia", "plain", "plains", "hills", "marshes"})
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +193,7 @@ class PlaceNames:
             if start >= 3 and doc[start - 3].text in demonyms():
                 country_hint = demonyms()[doc[start - 3].text]  # "the Syrian town of X"
         name = doc[start:end].text
-        if kind == "area" and stop > end and doc[end].lower_ in _LANDFORMS or kind == "site" and stop > end:
+        if kind == "area" and stop > end and doc[end].lower_ in LANDFORMS or kind == "site" and stop > end:
             # "the Qandil mountains", "Erbil airport": the kind word is part of what to look up
             name = doc[start:stop].text
         key = name_key(doc[start:end].text).key

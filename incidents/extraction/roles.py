@@ -693,7 +693,8 @@ class EventRoles:
         if i >= 1 and doc[i].lower_ == "of":  # "east of X", "the outskirts of X"
             i -= 1
             return self.lexicon.value("locative", doc[i].lower_) == "near" or self.lexicon.value("place_kind", doc[i].lower_) == "near"
-        return i >= 0 and (self.lexicon.has("locative", doc[i].lower_) or any(doc[i] == root for root in roots))
+        # after a locative word, or right after a trigger ("targeted Al Hazm district")
+        return i >= 0 and (self.lexicon.has("locative", doc[i].lower_) or any(t.start <= i < t.end for t in doc.spans.get("triggers", [])))
 
     def _locative_word_before(self, span: Span) -> bool:
         doc = span.doc
