@@ -262,12 +262,18 @@ class Extractor:
                     _complete(previous[1], count_casualties(sentence.doc, self.lexicon))
                 continue
             told = previous[1] if follows else None
+            here: dict[tuple[date, str], Incident] = {}
             for event in sentence.events:
                 # the incident told just before: in the sentence before, or earlier in this one
                 made = self._incidents(article, sentence, event, sentences, context, told)
-                if made:
-                    incidents.extend(made)
-                    told = made[-1]
+                for incident in made:
+                    # one sentence, one day, one place: one incident, told by its first clause
+                    same = here.setdefault((incident.event_date, _place_key(incident)), incident)
+                    if same is not incident:
+                        _fill(same, incident)
+                        continue
+                    incidents.append(incident)
+                    told = incident
             if told is not None:
                 last[sentence.paragraph] = (sentence.index, told)
         return _merge_duplicates(incidents)
@@ -747,16 +753,22 @@ def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
     incidents = [i for i in incidents if not any(_covers(i, other) for other in incidents if other is not i)]
     merged: dict[tuple[date, str, str], Incident] = {}
     for incident in incidents:
-        key = (incident.event_date, incident.place_name or incident.location.lower(), incident.event_type)
-        first = merged.get(key)
-        if first is None:
-            merged[key] = incident
-            continue
-        if first.attribution == "unknown" and incident.attribution != "unknown":
-            first.actor1, first.actor_group = incident.actor1, incident.actor_group
-            first.attribution, first.attributed_by = incident.attribution, incident.attributed_by
-        for name in ("actor2", "munitions"):
-            if not getattr(first, name):
-                setattr(first, name, getattr(incident, name))
-        _complete(first, Casualties(incident.fatalities, incident.injuries, incident.casualties_reported))
+        first = merged.setdefault((incident.event_date, _place_key(incident), incident.event_type), incident)
+        if first is not incident:
+            _fill(first, incident)
     return list(merged.values())
+
+
+def _place_key(incident: Incident) -> str:
+    return incident.place_name or incident.location.lower()
+
+
+def _fill(first: Incident, other: Incident) -> None:
+    """What a later telling of an incident adds: an attribution, a target, munitions, a toll."""
+    if first.attribution == "unknown" and other.attribution != "unknown":
+        first.actor1, first.actor_group = other.actor1, other.actor_group
+        first.attribution, first.attributed_by = other.attribution, other.attributed_by
+    for name in ("actor2", "munitions"):
+        if not getattr(first, name):
+            setattr(first, name, getattr(other, name))
+    _complete(first, Casualties(other.fatalities, other.injuries, other.casualties_reported))

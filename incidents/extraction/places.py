@@ -164,6 +164,11 @@ class PlaceNames:
                 break
         while end > start + 1 and doc[end - 1].lower_ in _CONNECTORS:
             end -= 1
+        # "Ramallah and Al Bireh": a name with "and" in it, when the gazetteer knows it whole
+        if end + 1 < len(doc) and doc[end].lower_ == "and":
+            longer = self._run_end(doc, end + 1, dates)
+            if longer > end + 1 and name_key(doc[start:longer].text).key in self.keys:
+                return longer
         return end
 
     # -- deciding places --------------------------------------------------------------------

@@ -166,6 +166,12 @@ class EventRoles:
                 if other is not None and other != n:
                     parent[find(n)] = find(other)
                     break
+        # "protested as part of May Day protests": a trigger of the same frame below another is
+        # the same event told again
+        for n, trigger in enumerate(triggers):
+            for m, other in enumerate(triggers):
+                if n != m and trigger._.trigger.frame == other._.trigger.frame and other.root.is_ancestor(trigger.root):
+                    parent[find(n)] = find(m)
         # "forces, supported by air raids, clashed with ...": an event told inside who did
         # another is part of it
         for n, trigger in enumerate(triggers):
@@ -859,8 +865,12 @@ def _clause(token: Token) -> Token:
 
 
 def _coordinated(first: Span, other: Span) -> bool:
-    """"in Avashin, Basyan and Zakho": the parse joins them by conj."""
+    """"in Avashin, Basyan and Zakho": the parse joins them by conj; a name in brackets after a
+    place contains it ("Lod (Ramla, HaMerkaz)"), whatever the parse says."""
     head, other_head = _head_token(first), _head_token(other)
+    between = first.doc[first.end : other.start]
+    if any(t.text == "(" for t in between):
+        return False
     return other_head.dep_ == "conj" and (other_head.head == head or other_head.head in head.conjuncts)
 
 
