@@ -336,7 +336,7 @@ class Extractor:
             return []  # "the students who were arrested during earlier demonstrations"
         when = self._date_of(sentence, event, article.published)
         resolved = self._event_places(event, context)
-        specific = [r for r in resolved if r.location is not None and (r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2)) or r.location is None and r.named]
+        specific = [r for r in resolved if r.named or r.location is not None and (r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2))]
         if previous is not None and (when is None and not resolved or event.definite and not specific):
             # "The police dispersed them", "the attack killed two": more about the incident just told
             force = _actor_name(event.agent, previous.country, self.lexicon, self.places.country_name) if event.agent is not None else ""
@@ -407,8 +407,13 @@ class Extractor:
         ranked.sort(key=lambda item: item[:3])
         chosen = ranked[0][3]
         extra = [ref for *_, group in ranked[1:] for ref in (group[0], *group[0].containers)]
-        places = [self._resolve([ref, *ref.containers, *extra], context) for ref in chosen]
-        return [p for p in places if p is not None]
+        places = [p for p in (self._resolve([ref, *ref.containers, *extra], context) for ref in chosen) if p is not None]
+        # "Avashin, Basyan and Zakho": villages listed with a known town lie in its country
+        known = next((p for p in places if p.location is not None), None)
+        for place in places:
+            if place.location is None and known is not None and not place.iso:
+                place.iso, place.country = known.iso, known.country
+        return places
 
     def _resolve(self, chain: list[PlaceRef], context: ArticleContext) -> ResolvedPlace | None:
         names: list[PlaceName] = []

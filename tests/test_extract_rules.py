@@ -251,3 +251,32 @@ def test_a_feared_attack_on_a_checkpoint_is_no_incident(extractor: Extractor) ->
         date(2021, 4, 14),
         "Officials warned that militants could attack checkpoints in Tarmiyah and kill soldiers.",
     ) == []
+
+
+def test_a_numeric_date_opening_the_report_and_a_province_as_the_place(extractor: Extractor) -> None:
+    (battle,) = _extract(extractor, date(2012, 4, 20), "04/19/2012: Iraqi forces killed 15 IS militants in Anbar province.")
+    assert battle.event_date == date(2012, 4, 19)
+    assert (battle.event_type, battle.actor1, battle.actor2) == ("Battles", "Iraqi security forces", "Islamic State")
+    assert battle.geo_precision == GeoPrecision.REGION and battle.place_name == "Anbar"
+    assert battle.fatalities == 15
+
+
+def test_an_undated_report_is_dated_as_reported_when_it_names_its_place(extractor: Extractor) -> None:
+    (protest,) = _extract(extractor, date(2021, 3, 2), "Hundreds of protesters gathered in front of the governorate building in Basra.")
+    assert protest.event_date == date(2021, 3, 2) and protest.event_type == "Protests"
+    assert protest.place_name == "Basrah" and protest.geo_precision == GeoPrecision.PLACE
+
+
+def test_a_village_its_province_and_country_written_after_it(extractor: Extractor) -> None:
+    (attack,) = _extract(extractor, date(2021, 3, 2), "Gunmen killed two farmers in Abu Zarqa area, Diyala governorate, Iraq, on Monday.")
+    # the village is unknown: placed at its province (precision 3), never at a namesake abroad
+    assert attack.location == "Abu Zarqa" and attack.country == "Iraq"
+    assert attack.place_name == "Diyala" and attack.geo_precision == GeoPrecision.REGION
+    assert (attack.event_type, attack.actor2, attack.fatalities) == ("Violence against civilians", "Civilians (Iraq)", 2)
+
+
+def test_unknown_villages_listed_with_a_known_town_are_incidents_in_its_country(extractor: Extractor) -> None:
+    incidents = _extract(extractor, date(2021, 3, 5), "Turkish jets struck Avashin, Basyan and Zakho on Wednesday.")
+    assert [i.location for i in incidents] == ["Avashin", "Basyan", "Zakho"]
+    assert all(i.country == "Iraq" and i.actor1 == "Turkey" and i.event_date == date(2021, 3, 3) for i in incidents)
+    assert incidents[2].geo_precision == GeoPrecision.PLACE and incidents[0].geo_precision is None

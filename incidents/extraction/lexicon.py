@@ -18,6 +18,7 @@ data/lexicon.csv puts words in classes:
 - speech: verbs of saying; an event's clause does not extend to them
 - riot_marker: what demonstrators use that makes a protest a riot ("burning tires", "stones")
 - quantity: nouns that count a weapon ("a barrage of rockets")
+- platform: weapons that carry munitions rather than being them ("warplanes", "tanks")
 
 Entries are lemmas, so "kill / killed / killing / were killed" is one entry. Rows whose first
 cell starts with "#" are comments.
@@ -47,7 +48,7 @@ REQUIREMENTS = (
 )
 CLASSES = (
     "weapon", "civilian", "armed", "protester", "rioter", "support", "hedge", "modal", "aggregate",
-    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech", "riot_marker", "quantity",
+    "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech", "riot_marker", "quantity", "platform",
 )
 MAX_TERM_WORDS = 3
 

@@ -92,8 +92,28 @@ class PlaceNames:
             else:
                 i = end
         found.extend(self._embassies(doc, found))
+        found.extend(self._listed_with(doc, found, dates))
         doc.spans["places"] = sorted(found, key=lambda s: s.start)
         return doc
+
+    def _listed_with(self, doc: Doc, found: list[Span], dates: set[int]) -> list[Span]:
+        """"struck Avashin, Basyan and Zakho": unknown names in one list with a place are places."""
+        taken = {i for span in found for i in range(span.start, span.end)}
+        listed: list[Span] = []
+        for span in sorted(found, key=lambda s: s.start):
+            i = span.start - 1  # walk back over ", Name" and "Name and"
+            while i >= 1 and doc[i].text in (",", "and") and doc[i - 1].i not in taken:
+                start = i - 1
+                while start > 0 and self._inside(doc[start - 1], dates) and doc[start - 1].i not in taken:
+                    start -= 1
+                if not self._starts(doc[start], dates) or start == i:
+                    break
+                name = Span(doc, start, i, label="PLACE")
+                name._.place_name = name.text
+                listed.append(name)
+                taken.update(range(start, i))
+                i = start - 1
+        return listed
 
     def _embassies(self, doc: Doc, found: list[Span]) -> list[Span]:
         """"the US embassy in Baghdad": a site named by its country and its city."""
@@ -352,6 +372,7 @@ class PlaceResolver:
                 location.raw.get("country_code", ""),
                 location.raw.get("admin1", "") or "",
                 fallback=position > 0,
+                named=chain[0].kind in _NAMED_KINDS,
             )
         return ResolvedPlace(chain[0].name, None, None, named=chain[0].kind in _NAMED_KINDS)
 

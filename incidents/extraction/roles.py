@@ -604,8 +604,8 @@ class EventRoles:
         noun ("a drone strike")."""
         while weapon.dep_ == "compound" and weapon.head.i > weapon.i:
             weapon = weapon.head  # "Katyusha rockets": the phrase's head
-        if weapon.i in triggers:
-            return ""
+        if weapon.i in triggers or phrase_value(weapon, "platform", self.lexicon) is not None:
+            return ""  # "a drone strike", "Turkish warplanes": the kind of attack, not what was fired
         head = weapon
         if weapon.dep_ == "pobj" and weapon.head.lower_ == "of" and self.lexicon.has("quantity", weapon.head.head.lemma_.lower()):
             head = weapon.head.head  # "a barrage of rockets"
@@ -869,7 +869,7 @@ def _coordinated(first: Span, other: Span) -> bool:
     place contains it ("Lod (Ramla, HaMerkaz)"), whatever the parse says."""
     head, other_head = _head_token(first), _head_token(other)
     between = first.doc[first.end : other.start]
-    if any(t.text == "(" for t in between):
+    if any(t.text == "(" for t in between) or other._.place_kind == "province" and first._.place_kind != "province":
         return False
     return other_head.dep_ == "conj" and (other_head.head == head or other_head.head in head.conjuncts)
 
@@ -886,7 +886,7 @@ def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
         gap = doc[current.end : other.start]
         if len(gap) > 3 or any(t.lower_ not in (",", "(", ")", "in", "of", "the", "-", "–", "province", "governorate", "district") for t in gap):
             break
-        if _head_token(other).dep_ == "conj" and not any(t.lower_ in ("(", "in", "of") for t in gap):
+        if _head_token(other).dep_ == "conj" and not any(t.lower_ in ("(", "in", "of") for t in gap) and other._.place_kind != "province":
             break  # a list of places, not a container
         found.append(other)
         current = other
