@@ -45,7 +45,7 @@ from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_
 from incidents.extraction.lexicon import lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import BEFORE_NAME, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
-from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, phrase_value
+from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
 # The gazetteer kinds whose names the place finder knows by name; cities only from this
@@ -557,6 +557,9 @@ def _actor_name(token: Token, country: str, lexicon_: Any, country_name: Any) ->
     if word_class("rioter") is not None:
         return f"Rioters{_suffix(country)}"
     armed = word_class("armed")
+    owner = of_object(token)
+    if armed == "either" and owner is not None and (owned := _actor_name(owner, country, lexicon_, country_name)):
+        return owned  # "members of one family", "a unit of the Iraqi army"
     if armed == "tribal":
         return f"Unidentified Tribal Militia{_suffix(country)}"
     if armed in ("state", "police"):
@@ -567,11 +570,8 @@ def _actor_name(token: Token, country: str, lexicon_: Any, country_name: Any) ->
         return f"Unidentified Armed Group{_suffix(country)}"
     if word_class("civilian") is not None:
         return f"Civilians{_suffix(country)}"
-    for child in token.children:  # "dozens of protesters", "a group of gunmen"
-        if child.dep_ == "prep" and child.lower_ == "of":
-            for noun in child.children:
-                if noun.dep_ == "pobj":
-                    return _actor_name(noun, country, lexicon_, country_name)
+    if owner is not None:  # "dozens of protesters", "a group of gunmen"
+        return _actor_name(owner, country, lexicon_, country_name)
     return ""
 
 
@@ -640,12 +640,19 @@ def _locative_before(tokens: list[Token], start: int) -> bool:
 
 
 def _country_hints(doc: Doc | Span) -> Iterator[str]:
-    """"the Syrian town of X", "an Iraqi base": the country by its adjective before a place word."""
+    """"the Syrian town of X", "an Iraqi army base": the country by its adjective before a place
+    word, with at most two common nouns between."""
     tokens = list(doc)
     for i, token in enumerate(tokens[:-1]):
         code = demonyms().get(token.text, "")
-        if code and lexicon().has("place_kind", tokens[i + 1].lower_):
-            yield code
+        if not code:
+            continue
+        for following in tokens[i + 1 : i + 4]:
+            if lexicon().has("place_kind", following.lower_):
+                yield code
+                break
+            if not (following.is_alpha and following.is_lower):
+                break
 
 
 # -- completing an incident -----------------------------------------------------------------

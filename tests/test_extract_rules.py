@@ -280,3 +280,26 @@ def test_unknown_villages_listed_with_a_known_town_are_incidents_in_its_country(
     assert [i.location for i in incidents] == ["Avashin", "Basyan", "Zakho"]
     assert all(i.country == "Iraq" and i.actor1 == "Turkey" and i.event_date == date(2021, 3, 3) for i in incidents)
     assert incidents[2].geo_precision == GeoPrecision.PLACE and incidents[0].geo_precision is None
+
+
+def test_a_thrown_grenade_is_a_grenade_attack(extractor: Extractor) -> None:
+    (attack,) = _extract(extractor, date(2021, 6, 5), "Unknown assailants threw a grenade at a liquor store in Baghdad on Friday.")
+    assert (attack.event_type, attack.sub_event_type) == ("Explosions/Remote violence", "Grenade")
+    assert attack.event_date == date(2021, 6, 4) and attack.place_name == "Baghdad"
+    # a thrown stone stays a riot's weapon, never a grenade or a bombing
+    (riot,) = _extract(extractor, date(2021, 6, 5), "Youths threw stones at police in Basra on Friday.")
+    assert riot.event_type == "Riots"
+
+
+def test_an_instrument_hung_on_the_support_verb_and_a_country_before_a_base(extractor: Extractor) -> None:
+    (strike,) = _extract(extractor, date(2021, 6, 8), "The Syrian army base near Palmyra came under attack by drones on Monday.")
+    assert strike.sub_event_type == "Air/drone strike"
+    # "Syrian army base" puts the report in Syria: Palmyra is Tadmur, not a namesake town abroad
+    assert strike.country == "Syria" and strike.geo_precision == GeoPrecision.NEAR
+
+
+def test_members_of_a_family_are_civilians_and_members_of_an_army_are_not(extractor: Extractor) -> None:
+    (strike,) = _extract(extractor, date(2021, 5, 17), "An Israeli airstrike in Gaza killed eight members of one family on Sunday.")
+    assert strike.actor2.startswith("Civilians") and strike.fatalities == 8
+    (clash,) = _extract(extractor, date(2021, 5, 17), "Gunmen killed three members of the Iraqi army in Tarmiyah on Sunday.")
+    assert clash.event_type == "Battles" and clash.actor2 == "Iraqi security forces"

@@ -436,21 +436,25 @@ class EventRoles:
         if any(token.i >= span.start and token.i < span.end for span in token.doc.spans.get("places", [])):
             return "place"
         for word_class in ("armed", "civilian"):
-            if phrase_value(token, word_class, self.lexicon) is not None:
+            value = phrase_value(token, word_class, self.lexicon)
+            if value == "either" and (owner := self._of_party(token)) in ("civilian", "protester", "rioter"):
+                return owner  # "members of one family", "a convoy of civilians": the owner says who
+            if value is not None:
                 return word_class
         lemma = token.lemma_.lower()
         if lemma in _PERSON_PRONOUNS or token.lower_ in _PERSON_PRONOUNS:
             return "person"
         if self.lexicon.has("place_kind", lemma):
             return "place"
-        for child in token.children:
-            if child.dep_ == "prep" and child.lower_ == "of":  # "dozens of civilians", "members of X"
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        return self._party(grandchild)
+        if owner := self._of_party(token):  # "dozens of civilians"
+            return owner
         if token.pos_ == "PROPN":
             return "person"
         return ""
+
+    def _of_party(self, token: Token) -> str:
+        owner = of_object(token)
+        return self._party(owner) if owner is not None else ""
 
     def _weapon(self, group: list[Span], scope: frozenset[int], agent: Token | None = None) -> tuple[Token, str] | None:
         """The weapon used, an instrument of the event and not its target: (its word, its
@@ -477,6 +481,8 @@ class EventRoles:
             support = self._support_verb(head)
             if support is not None:
                 places.extend(c for c in support.subtree if c.dep_ == "dobj" or c in trigger)
+                # "came under attack by drones": the parser hangs the instrument on the support verb
+                places.extend(t for c in support.children if c.dep_ == "prep" and c.lower_ in ("with", "by", "using") for t in c.subtree)
         if agent is not None:  # "a drone launched by ...", "Turkish warplanes": the agent and its modifiers
             places.append(agent)
             places.extend(c for c in agent.children if c.dep_ in ("compound", "amod", "nmod"))
@@ -839,6 +845,16 @@ def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None
         found = lexicon_.longest(word_class, [*before, last], len(before))
         if found is not None:
             return found[1]
+    return None
+
+
+def of_object(token: Token) -> Token | None:
+    """The noun after a noun's "of" ("members of one family", "dozens of protesters")."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
     return None
 
 
