@@ -376,9 +376,22 @@ class Extractor:
             # not a date inside a name: "the February 14 Youth Coalition", "Al Hudaydah - 7 July"
             if d.root.dep_ not in ("compound", "nmod", "amod", "poss")
             and not any(start < d.end and d.start < end for start, end in places)
-            and (r := resolve_date(d.text, published))
+            and (r := resolve_date(d.text, self._anchor(sentence, d, published)))
         ]
         return min(resolved, key=lambda item: item[:3])[3] if resolved else None
+
+    def _anchor(self, sentence: Sentence, phrase: Span, published: date) -> date:
+        """The day a relative phrase counts from: the day the sentence's speaker spoke ("struck
+        overnight, the ministry said on Saturday"), else the report's."""
+        if phrase.label_ != "relative_day":
+            return published
+        for spoken in sentence.doc.spans["dates"]:
+            verb = spoken.root.head.head if spoken.root.head.dep_ == "prep" else spoken.root.head
+            if spoken.label_ != "relative_day" and lexicon().has("speech", verb.lemma_.lower()):
+                said = resolve_date(spoken.text, published)
+                if said is not None and said.precision == TimePrecision.DAY:
+                    return said.day
+        return published
 
     def _as_reported(self, event: EventMention) -> bool:
         """An undated event takes the report's date unless told as background: in the perfect

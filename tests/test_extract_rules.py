@@ -303,3 +303,17 @@ def test_members_of_a_family_are_civilians_and_members_of_an_army_are_not(extrac
     assert strike.actor2.startswith("Civilians") and strike.fatalities == 8
     (clash,) = _extract(extractor, date(2021, 5, 17), "Gunmen killed three members of the Iraqi army in Tarmiyah on Sunday.")
     assert clash.event_type == "Battles" and clash.actor2 == "Iraqi security forces"
+
+
+def test_a_suspicion_about_the_target_leaves_the_stated_agent(extractor: Extractor) -> None:
+    (strike,) = _extract(extractor, date(2021, 6, 8), "Turkish warplanes bombed suspected PKK hideouts in Dohuk province on Monday.")
+    assert (strike.actor1, strike.actor2) == ("Turkey", "PKK")
+    assert strike.sub_event_type == "Air/drone strike"
+
+
+def test_a_relative_day_counts_from_the_day_the_speaker_spoke(extractor: Extractor) -> None:
+    # published on a Tuesday; the speaker spoke on Sunday, so "yesterday" is Saturday
+    (attack,) = _extract(extractor, date(2022, 5, 10), "Gunmen killed two policemen in Kirkuk yesterday, officials said on Sunday.")
+    assert attack.event_date == date(2022, 5, 7)
+    (alone,) = _extract(extractor, date(2022, 5, 10), "Gunmen killed two policemen in Kirkuk yesterday.")
+    assert alone.event_date == date(2022, 5, 9)

@@ -107,6 +107,8 @@ def attribute(sentence: AttributedSentence, stated: str, sentences: Sequence[Att
             named = stated
         if named is None:
             continue
+        if cue.kind == "suspected" and candidate is sentence and stated and named != stated:
+            continue  # "Turkish jets bombed suspected PKK hideouts": the suspicion describes the target
         if cue.kind == "claimed":
             who = named
         return named, cue.kind, who
