@@ -317,3 +317,20 @@ def test_a_relative_day_counts_from_the_day_the_speaker_spoke(extractor: Extract
     assert attack.event_date == date(2022, 5, 7)
     (alone,) = _extract(extractor, date(2022, 5, 10), "Gunmen killed two policemen in Kirkuk yesterday.")
     assert alone.event_date == date(2022, 5, 9)
+
+
+def test_clashes_between_two_sides_name_both(extractor: Extractor) -> None:
+    (clash,) = _extract(extractor, date(2022, 5, 10), "Fighting broke out between Houthi rebels and government forces in Marib on Monday.")
+    assert (clash.event_type, clash.actor1, clash.actor2) == ("Battles", "Houthis", "Military Forces of Yemen")
+    (deadly,) = _extract(
+        extractor, date(2022, 5, 10),
+        "Clashes between the Syrian Democratic Forces and Islamic State militants in Deir ez-Zor killed four SDF fighters on Sunday.",
+    )
+    # the clash told as the subject of "killed" is the event and names both sides, not whoever was hit
+    assert (deadly.actor1, deadly.actor2, deadly.fatalities) == ("SDF", "Islamic State", 4)
+
+
+def test_an_explosion_that_killed_is_an_explosion(extractor: Extractor) -> None:
+    (blast,) = _extract(extractor, date(2022, 5, 10), "An explosion killed three people in Kirkuk on Monday.")
+    assert (blast.event_type, blast.sub_event_type) == ("Explosions/Remote violence", "Remote explosive/landmine/IED")
+    assert blast.fatalities == 3 and blast.actor2 == "Civilians (Iraq)"

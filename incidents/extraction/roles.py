@@ -328,9 +328,13 @@ class EventRoles:
         decisive = group[0]
         roots = [t.root for t in group]
         # who did it, rather than the weapon they used ("a drone launched by the Houthis hit X")
-        agents = [a for a in (self._agent(r) for r in sorted(roots, key=_depth)) if a is not None]
+        agents = [a for a in (self._agent(r) for r in sorted(roots, key=_depth)) if a is not None and a not in roots]
         agent = next((a for a in agents if self._weapon_word(a) is None), agents[0] if agents else None)
         patient = next((p for p in (self._patient(r) for r in sorted(roots, key=_depth)) if p is not None), None)
+        # "clashes between X and Y (killed four fighters)": the two sides, whoever was hit
+        sides = next((found for r in roots if (found := _between(r)) is not None), None)
+        if sides is not None:
+            agent, patient = sides[0], sides[1] or patient
         if patient is None:  # "resulted in casualties among X", "a campaign against X"
             patient = next(
                 (g for i in sorted(scope) for g in doc[i].children
@@ -739,8 +743,9 @@ def _perfect(token: Token) -> bool:
 
 
 def _in_subject_of(token: Token, verb: Token) -> bool:
-    """Whether the token lies in the verb's subject phrase."""
-    return any(c.dep_ in ("nsubj", "nsubjpass") and token in c.subtree for c in verb.children)
+    """Whether the token lies inside the verb's subject phrase ("forces supported by air raids
+    clashed"); not when it heads it ("an explosion killed three": the explosion is the event)."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and token in c.subtree and token != c for c in verb.children)
 
 
 def _in_relative_clause(token: Token) -> bool:
@@ -845,6 +850,29 @@ def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None
         found = lexicon_.longest(word_class, [*before, last], len(before))
         if found is not None:
             return found[1]
+    return None
+
+
+def _between(token: Token) -> tuple[Token, Token | None] | None:
+    """"clashes between X and Y", "fighting broke out between X and Y": the two sides."""
+    holders = [token]
+    if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+        holders.append(token.head)  # the parser hangs "between" on "erupted", "took place"
+    for holder in holders:
+        for child in holder.children:
+            if child.dep_ == "prep" and child.lower_ == "between":
+                first = next((g for g in child.children if g.dep_ == "pobj" and not _is_date(g)), None)
+                if first is None:
+                    continue
+                other = next((c for c in first.children if c.dep_ == "conj"), None)
+                if other is not None:
+                    return first, other
+                # "between the SDF and IS militants": the parser may take the first side and the
+                # "and" for modifiers of the second side's noun
+                for side in (c for c in first.children if c.dep_ in ("nmod", "compound") and c.i < first.i):
+                    if any(c.dep_ == "conj" for c in side.children):
+                        return side, first
+                return first, None
     return None
 
 
