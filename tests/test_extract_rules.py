@@ -334,3 +334,29 @@ def test_an_explosion_that_killed_is_an_explosion(extractor: Extractor) -> None:
     (blast,) = _extract(extractor, date(2022, 5, 10), "An explosion killed three people in Kirkuk on Monday.")
     assert (blast.event_type, blast.sub_event_type) == ("Explosions/Remote violence", "Remote explosive/landmine/IED")
     assert blast.fatalities == 3 and blast.actor2 == "Civilians (Iraq)"
+
+
+def test_a_village_is_the_namesake_near_the_town_named_with_it(extractor: Extractor) -> None:
+    (attack,) = _extract(
+        extractor, date(2022, 10, 14),
+        "Settlers attacked farmers harvesting olives near the village of Burin, south of Nablus, on Thursday, injuring three.",
+    )
+    # Burin is also a town in Ukraine and in Canada: the one near Nablus is meant
+    assert attack.country == "Palestinian Territory" and attack.injuries == 3
+    assert attack.event_date == date(2022, 10, 13)
+
+
+def test_a_city_of_millions_is_found_outside_the_reports_countries(extractor: Extractor) -> None:
+    text = (
+        "Air strikes killed at least 14 people in Yemen's capital Sanaa on Monday.\n\n"
+        "In Abu Dhabi, three people were killed on Monday when fuel trucks exploded near an oil depot, police said."
+    )
+    incidents = extractor.extract(Article(title="Yemen strikes", published=date(2022, 1, 18), text=text))
+    assert [(i.place_name, i.country) for i in incidents] == [("Sanaa", "Yemen"), ("Abu Dhabi", "United Arab Emirates")]
+
+
+def test_generic_police_take_the_reports_country_and_to_death_is_a_death(extractor: Extractor) -> None:
+    (protest,) = _extract(extractor, date(2022, 9, 22), "In the Iranian city of Tabriz, riot police fired tear gas at protesters on Wednesday.")
+    assert protest.event_type == "Protests" and protest.actor2 == "Police Forces of Iran"
+    (killing,) = _extract(extractor, date(2022, 9, 22), "A member of the Basij militia was stabbed to death in Mashhad on Wednesday.")
+    assert killing.fatalities == 1 and killing.actor2 == "Basij"

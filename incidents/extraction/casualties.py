@@ -95,6 +95,10 @@ def _victims(verb: Token) -> list[Token]:
     return [t for o in objects for t in _conjuncts(o)]
 
 
+def _to_death(verb: Token) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_.lower() == "death" for g in c.children) for c in verb.children)
+
+
 def _negated(token: Token) -> bool:
     return any(c.dep_ == "neg" for c in token.children) or any(
         c.dep_ in ("nsubjpass", "nsubj", "dobj") and (c.lower_ in _ZERO_WORDS or any(d.lower_ == "no" for d in c.children))
@@ -133,6 +137,8 @@ def count_casualties(tokens: Iterable[Token], lexicon: Lexicon) -> Casualties:
         following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
         # "shot dead", "gunned down": the verb and the word after it
         harm = lexicon.value("harm", (lemma, following)) or lexicon.value("harm", lemma) or lexicon.value("harm", token.lower_)
+        if token.pos_ == "VERB" and _to_death(token):
+            harm = "killed"  # "stabbed to death", "beaten to death"
         if harm is not None:
             reported = True
             if _negated(token) or _without(token):

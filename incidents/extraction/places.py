@@ -302,13 +302,14 @@ class PlaceResolver:
 
     def geocode(
         self, name: str, *, country: str | None = None, bias: tuple[str, ...] = (), kinds: tuple[str, ...] | None = None,
-        admin1: str = "",
+        admin1: str = "", near: tuple[float, float] | None = None,
     ) -> Any | None:
-        key = (name, country, bias, kinds, admin1)
+        key = (name, country, bias, kinds, admin1, near)
         if key not in self._cache:
             try:
                 self._cache[key] = self.geocoder.geocode(
-                    name, exactly_one=True, country=country, country_bias=bias or None, kinds=kinds, admin1=admin1 or None
+                    name, exactly_one=True, country=country, country_bias=bias or None, kinds=kinds, admin1=admin1 or None,
+                    near=near,
                 )
             except ValueError:
                 self._cache[key] = None
@@ -319,18 +320,30 @@ class PlaceResolver:
         name = getattr(self.geocoder, "country_name", None)
         return name(code) if name is not None and code else ""
 
-    def in_countries(self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None, admin1: str = "") -> Any | None:
+    def in_countries(
+        self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None, admin1: str = "",
+        near: tuple[float, float] | None = None,
+    ) -> Any | None:
         """The place a name stands for, only in `countries` (most likely first) when there are
-        any, and not in another province than `admin1` when the gazetteer knows its province."""
+        any, and not in another province than `admin1` when the gazetteer knows its province;
+        the nearest to `near` among namesakes."""
         if not countries:
-            return self.geocode(name, kinds=kinds, admin1=admin1)
-        found = self.geocode(name, bias=countries, kinds=kinds, admin1=admin1)
+            return self.geocode(name, kinds=kinds, admin1=admin1, near=near)
+        found = self.geocode(name, bias=countries, kinds=kinds, admin1=admin1, near=near)
         if found is not None and (found.raw.get("country_code") in countries or found.raw.get("kind") == "country"):
             return found  # a country's own name is never another country's place
         for code in countries:
-            found = self.geocode(name, country=code, kinds=kinds, admin1=admin1)
+            found = self.geocode(name, country=code, kinds=kinds, admin1=admin1, near=near)
             if found is not None:
                 return found
+        # "In Abu Dhabi, three were killed" in a report about Yemen: a city of millions is itself
+        # wherever it is; a smaller namesake abroad is more likely a place the gazetteer lacks
+        found = self.geocode(name, kinds=kinds, admin1=admin1, near=near)
+        if (
+            found is not None and found.raw.get("kind") == "city" and (found.raw.get("population") or 0) >= WORLD_CITY_POPULATION
+            and name_key(found.raw.get("name", "")).key == name_key(name).key  # by its own name, not an alias ("JWS": Jos)
+        ):
+            return found
         return None
 
     def resolve(self, chain: list[PlaceName], countries: tuple[str, ...], admin1: str = "") -> ResolvedPlace | None:
@@ -353,8 +366,16 @@ class PlaceResolver:
                     province = found.raw.get("name", "")
                     countries = (found.raw.get("country_code", ""), *[c for c in countries if c != found.raw.get("country_code")])
                     break
+        # "the village of Burin, south of Nablus": among the first name's namesakes, the one
+        # near the other places the report names with it
+        near = None
+        for element in chain[1:]:
+            neighbour = self._element(element, countries, province)
+            if neighbour is not None and neighbour.raw.get("kind") not in ("country", "admin1"):
+                near = (neighbour.latitude, neighbour.longitude)
+                break
         for position, element in enumerate(chain):
-            location = self._element(element, countries, province)
+            location = self._element(element, countries, province, near if position == 0 else None)
             if location is None:
                 continue
             precision = int(location.raw.get("geo_precision") or 1)
@@ -376,9 +397,11 @@ class PlaceResolver:
             )
         return ResolvedPlace(chain[0].name, None, None, named=chain[0].kind in _NAMED_KINDS)
 
-    def _element(self, element: PlaceName, countries: tuple[str, ...], province: str) -> Any | None:
+    def _element(
+        self, element: PlaceName, countries: tuple[str, ...], province: str, near: tuple[float, float] | None = None,
+    ) -> Any | None:
         kinds = _KINDS_FOR.get(element.kind)
-        found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "")
+        found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "", near)
         if found is None or not province or found.raw.get("admin1") or found.raw.get("kind") == "admin1":
             return found
         # the gazetteer does not say its province: far from the province's capital is another place
@@ -388,6 +411,9 @@ class PlaceResolver:
         return found
 
 
+# A city this large is found outside the article's countries (Jos, Hamm or Saïda, namesakes of
+# villages in the dev set's reports, are not).
+WORLD_CITY_POPULATION = 1_000_000
 # Farther than this from a province's capital, a place the gazetteer gives no province for is not in it.
 _PROVINCE_RADIUS_KM = 300.0
 
