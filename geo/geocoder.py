@@ -44,6 +44,7 @@ from unidecode import unidecode
 from geo.index import (
     TRUST_ALTERNATE,
     TRUST_KEYWORD,
+    TRUST_NAME,
     Entry,
     Layer,
     admin1_id,
@@ -52,7 +53,7 @@ from geo.index import (
     input_signature,
     read_layer,
 )
-from geo.normalize import HINT_CITY, HINT_KINDS, HINT_REGION, admin_key, name_key
+from geo.normalize import HINT_AIRFIELD, HINT_BASE, HINT_CITY, HINT_KINDS, HINT_REGION, admin_key, name_key
 from geo.sources import (
     ADMIN1_CSV,
     COUNTRY_ALIASES_CSV,
@@ -117,6 +118,8 @@ _FUZZY_PENALTY_PER_VARIANT_EDIT = -1.0  # an edit where transliterations differ 
 # much, about one edit or a tenfold population; else it is ambiguous and no answer.
 FUZZY_MARGIN = 3.0
 FUZZY_NEAR_MAX_KM = 150.0  # a near-spelling farther than this from the `near` point is not it
+AIRFIELD_OF_TOWN_KM = 20.0  # "<town> airport" with no airfield of that name: the town's own within this
+_FIELD_HINTS = frozenset({HINT_AIRFIELD, HINT_BASE})
 SAME_PLACE_KM = 25.0  # candidates this close are one place for the margin (and for the map)
 SAME_SPOT_KM = 5.0  # an imported row this close to a gazetteer's place of its name is that place
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
@@ -399,11 +402,42 @@ class OfflineGeocoder(Geocoder):
         if not nk.key:
             return []
         ranked = self._ranked(nk.key, nk.hint, 100.0, context, query=query)
+        if nk.hint in _FIELD_HINTS and not any(c.layer.kind(c.row) in HINT_KINDS[nk.hint] for c in ranked):
+            # "Sulaimani airport": no airfield of that name, but the town's own airfield
+            served = self._airfield_of_town(nk.key, nk.hint, context)
+            if served is not None:
+                return [served]
         # No guess when the name is known: if the filters left none of its places, a place
         # spelled nearly alike is another place.
         if ranked or len(nk.key) < FUZZY_MIN_LENGTH or self._known_key(nk.key):
             return ranked
         return self._fuzzy(nk.key, nk.hint, context)
+
+    def _airfield_of_town(self, key: str, hint: str, context: Context) -> Candidate | None:
+        """The airfield or base nearest the town a key names, within AIRFIELD_OF_TOWN_KM."""
+        if context.kinds is not None and not (context.kinds & HINT_KINDS[hint]):
+            return None
+        town_context = context._replace(kinds=frozenset({"city"}))
+        towns = self._ranked(key, None, 100.0, town_context)
+        if not towns:
+            return None
+        town = towns[0]
+        point = (town.layer.latitudes[town.row], town.layer.longitudes[town.row])
+        for other in towns[1:]:
+            far = _distance_km(point, (other.layer.latitudes[other.row], other.layer.longitudes[other.row])) > SAME_PLACE_KM
+            if far and town.rank - other.rank < FUZZY_MARGIN:
+                return None  # "Samarra airport": Samarra or Samara? the town itself is not clear
+        fields = [
+            (_distance_km(point, (layer.latitudes[row], layer.longitudes[row])), layer, row)
+            for dlat in (-1, 0, 1) for dlon in (-1, 0, 1)
+            for layer, row in self._reverse_grid().get((math.floor(point[0]) + dlat, math.floor(point[1]) + dlon), [])
+            if layer.kind(row) in HINT_KINDS[hint] and (context.kinds is None or layer.kind(row) in context.kinds)
+        ]
+        fields = [f for f in fields if f[0] <= AIRFIELD_OF_TOWN_KM]
+        if not fields:
+            return None
+        _, layer, row = min(fields, key=lambda f: f[0])
+        return Candidate(layer, Entry(row, hint, TRUST_NAME, -1), town.rank, 100.0)
 
     def _ranked(
         self, key: str, hint: str | None, score: float, context: Context, query: str | None = None

@@ -259,6 +259,16 @@ def test_a_town_is_not_its_airport_nor_its_base(geocoder: OfflineGeocoder) -> No
     assert geocoder.geocode("Mosul", kinds=["airfield", "base"]).raw["kind"] == "airfield"
 
 
+def test_a_towns_airport_is_the_airfield_next_to_it(geocoder: OfflineGeocoder) -> None:
+    # no airfield is called "Sulaimani": the town's own airport, by distance
+    airport = geocoder.geocode("Sulaimani airport")
+    assert airport is not None and airport.raw["kind"] == "airfield" and airport.raw["country_code"] == "IQ"
+    town = geocoder.geocode("Sulaimani")
+    assert town.raw["kind"] == "city" and km((town.latitude, town.longitude), (airport.latitude, airport.longitude)) < 20
+    # "Samarra" folds to Samara (Russia) too: when the town is unclear, no airfield is guessed
+    assert geocoder.geocode("Samarra airport") is None
+
+
 def test_a_kind_word_that_fits_nothing_gives_none(geocoder: OfflineGeocoder) -> None:
     # there is a town called Hit, but no base: the town is 'a wrong point'
     assert geocoder.geocode("Camp Hit") is None
