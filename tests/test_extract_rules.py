@@ -360,3 +360,19 @@ def test_generic_police_take_the_reports_country_and_to_death_is_a_death(extract
     assert protest.event_type == "Protests" and protest.actor2 == "Police Forces of Iran"
     (killing,) = _extract(extractor, date(2022, 9, 22), "A member of the Basij militia was stabbed to death in Mashhad on Wednesday.")
     assert killing.fatalities == 1 and killing.actor2 == "Basij"
+
+
+def test_a_container_after_a_comma_wherever_the_parser_hangs_it(extractor: Extractor) -> None:
+    (protest,) = _extract(extractor, date(2022, 3, 2), "Students staged a protest in Besiktas town, Istanbul to oppose the war on Tuesday.")
+    # the district is unknown to the gazetteer: placed at Istanbul, never at a namesake or nowhere
+    assert protest.location == "Besiktas" and protest.place_name == "Istanbul" and protest.geo_precision == GeoPrecision.NEAR
+
+
+def test_rockets_fired_and_where_they_were_launched_from(extractor: Extractor) -> None:
+    text = (
+        "Several rockets were fired at Ain al-Asad air base in western Iraq on Thursday, a U.S. official said.\n\n"
+        "The rockets were launched from an area south of Hit, police said."
+    )
+    (attack,) = extractor.extract(Article(title="Rockets", published=date(2023, 3, 24), text=text))
+    assert attack.sub_event_type == "Shelling/artillery/missile attack" and attack.event_date == date(2023, 3, 23)
+    assert attack.place_name == "Al Asad Air Base"  # the launch site is no second incident

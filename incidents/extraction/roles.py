@@ -468,7 +468,7 @@ class EventRoles:
             head = trigger.root
             places.extend(trigger)
             places.extend(c for c in head.children if c.dep_ in ("compound", "amod", "nmod"))
-            for subject in (c for c in head.children if c.dep_ == "nsubj"):  # "a drone strike hit", "rockets landed"
+            for subject in (c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")):  # "a drone strike hit", "rockets landed", "rockets were fired"
                 places.append(subject)
                 places.extend(c for c in subject.children if c.dep_ in ("compound", "amod", "nmod"))
             for child in head.children:
@@ -642,7 +642,13 @@ class EventRoles:
         outside = [s for s in located if s.start not in agents]
         located = outside or located
         if not located:
-            located = [s for s in doc.spans.get("places", []) if s.start not in elsewhere and self._placed_by_words(s, roots)]
+            located = [
+                s for s in doc.spans.get("places", [])
+                if s.start not in elsewhere and not self._launch_site(_head_token(s), roots) and self._placed_by_words(s, roots)
+            ]
+        # a container is told right after its place, wherever the parser hangs it ("in Besiktas
+        # town, Istanbul to oppose ...": Istanbul as the subject of "oppose")
+        spans = [s for s in doc.spans.get("places", []) if s in spans or s.start not in elsewhere]
         groups: list[list[PlaceRef]] = []
         used: set[int] = set()
         for span in located:
@@ -666,11 +672,30 @@ class EventRoles:
             groups.append(group)
         return groups
 
+    def _launch_site(self, token: Token, roots: list[Token]) -> bool:
+        """"launched from an area south of Erbil", "fired from Syria": where the weapon was
+        used from, not where it hit."""
+        current = token
+        for _ in range(_LOCATIVE_DEPTH):
+            if current.head.i == current.i:
+                return False
+            if current.dep_ == "pobj" and current.head.lower_ == "from":
+                verb = current.head.head
+                return verb in roots and any(self.lexicon.has("instrument_verb", lemma) for lemma in lemmas_of(verb))
+            current = current.head
+            # only through the words of a place phrase ("an area south of X"); "at forces from the
+            # brigade in X" is no launch site
+            if not (current.lower_ in ("of", "from") or self.lexicon.has("locative", current.lower_) or self.lexicon.has("place_kind", current.lemma_.lower())):
+                return False
+        return False
+
     def _locative(self, span: Span, roots: list[Token]) -> bool:
         """Whether the event happened at (or near) the place: governed by a locative word ("in
         X", "north of X"), the object of a strike ("shelled X"), or a part of a place so governed
         ("at the entrance of X", "the surroundings of the hospital of X")."""
         head = _head_token(span)
+        if self._launch_site(head, roots):
+            return False
         if head.dep_ == "prep" and head.lower_ in _ARTICLE_WORDS and head.head in roots:
             return True  # "targeted As Saqiyah": the Arabic article read as a preposition
         if head.dep_ in ("conj", "appos"):
