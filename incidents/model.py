@@ -63,6 +63,13 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
 
 UNIDENTIFIED_GROUP = "Unidentified"
 
+# How an incident is placed, in the page's and the CLI's terms: ACLED's geo_precision, with the
+# region-level incidents that name no province ("country") told apart, since a point at a
+# country's capital claims a place the source never gave. The store defines which is which
+# (incidents.store.place_class); only the first three are drawn on the map.
+PLACE_CLASSES: tuple[str, ...] = ("place", "near", "region", "country", "unresolved")
+MAPPED_PLACE_CLASSES: tuple[str, ...] = PLACE_CLASSES[:3]
+
 
 @dataclass(frozen=True)
 class Source:
@@ -134,9 +141,15 @@ class IncidentFilter:
     actors: tuple[str, ...] = ()  # matches actor1, assoc_actor_1 or actor2, case-insensitively
     event_types: tuple[str, ...] = ()
     geo_precisions: tuple[int | None, ...] = ()  # None selects unresolved incidents
+    places: tuple[str, ...] = ()  # any of PLACE_CLASSES ("country": region-level, no province named)
     source_kinds: tuple[str, ...] = ()
     text: str = ""  # free text over location, actors, notes and the source sentence
     unresolved_only: bool = False
+
+    def __post_init__(self) -> None:
+        unknown = [p for p in self.places if p not in PLACE_CLASSES]
+        if unknown:
+            raise ValueError(f"unknown place class {unknown[0]!r}: use one of {', '.join(PLACE_CLASSES)}")
 
 
 def stable_id(*parts: object, prefix: str = "IM") -> str:

@@ -22,8 +22,14 @@ def default_db_url() -> str:
 
 
 def to_db_url(value: str | os.PathLike[str]) -> str:
-    """A database URL from a URL or a file path (a path means an SQLite file)."""
+    """A database URL from a URL or a file path (a path means an SQLite file).
+
+    `postgresql://` (and libpq's `postgres://`) URLs use psycopg 3, the `postgres` extra's driver.
+    """
     text = os.fspath(value)
+    for scheme in ("postgresql://", "postgres://"):
+        if text.startswith(scheme):
+            return "postgresql+psycopg://" + text.removeprefix(scheme)
     if "://" in text:
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"

@@ -1,8 +1,10 @@
-"""The incident store: SQLAlchemy Core over SQLite by default, so the same code runs on PostgreSQL.
+"""The incident store: SQLAlchemy Core over SQLite by default, or a team's PostgreSQL/PostGIS server.
 
 Three tables (see incidents/migrations.py): `incidents` (one row per event, the model's scalar
 fields), `sources` (articles and imported rows) and `incident_sources` (which source reported
-which incident, with the sentence it used). Every write is one transaction.
+which incident, with the sentence it used). Every write is one transaction; an import is one
+transaction per batch. `filter_clauses` is the one definition of what a filter selects: the CLI,
+the exports and the page (incidents/queries.py) all build their SQL from it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from incidents.migrations import LATEST_VERSION, current_version, migrate
-from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source, stable_id
+from incidents.model import (
+    MAPPED_PLACE_CLASSES,
+    UNIDENTIFIED_GROUP,
+    GeoPrecision,
+    Incident,
+    IncidentFilter,
+    Source,
+    stable_id,
+)
 from incidents.settings import DB_ENV, DEFAULT_DB_PATH, default_db_url, to_db_url  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
@@ -83,7 +93,15 @@ links_table = sa.Table(
     sa.Column("sentence", sa.Text),
     sa.Column("reported_event_id", sa.String(64)),
 )
-_NEWEST_FIRST = (incidents_table.c.event_date.desc(), incidents_table.c.event_id.desc())
+# One row: a number every write transaction raises, so readers (the page's caches) can tell that
+# the store changed, whichever process changed it.
+state_table = sa.Table(
+    "store_state",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.BigInteger),
+)
+NEWEST_FIRST = (incidents_table.c.event_date.desc(), incidents_table.c.event_id.desc())
 
 
 @dataclass
@@ -120,6 +138,7 @@ class Facets:
     min_date: date | None = None
     max_date: date | None = None
     count: int = 0
+    extent: tuple[float, float, float, float] | None = None  # south, west, north, east of the mapped incidents
 
 
 def normalise_place_text(text: str) -> str:
@@ -216,6 +235,30 @@ def _long_lived_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _place_conditions() -> dict[str, sa.ColumnElement[bool]]:
+    """Which incidents each of PLACE_CLASSES holds; the conditions exclude each other."""
+    c = incidents_table.c
+    resolved = sa.and_(c.latitude.is_not(None), c.longitude.is_not(None))
+    precision = sa.func.coalesce(c.geo_precision, GeoPrecision.PLACE)
+    return {
+        "place": sa.and_(resolved, precision == GeoPrecision.PLACE),
+        "near": sa.and_(resolved, precision == GeoPrecision.NEAR),
+        "region": sa.and_(resolved, precision == GeoPrecision.REGION, c.admin1 != ""),
+        "country": sa.and_(resolved, precision == GeoPrecision.REGION, c.admin1 == ""),
+        "unresolved": sa.or_(c.latitude.is_(None), c.longitude.is_(None)),
+    }
+
+
+PLACE_CONDITIONS = _place_conditions()
+# Drawn on the map: a place, near one, or a province; country-level and unresolved ones are listed.
+MAPPED = sa.or_(*(PLACE_CONDITIONS[name] for name in MAPPED_PLACE_CLASSES))
+
+
+def place_class() -> sa.ColumnElement[str]:
+    """Each incident's PLACE_CLASSES value, as a column."""
+    return sa.case(*((condition, name) for name, condition in PLACE_CONDITIONS.items()), else_="unresolved")
+
+
 def filter_clauses(flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
     """The WHERE clauses for a filter; values are bound parameters, never pasted into SQL."""
     c = incidents_table.c
@@ -244,6 +287,8 @@ def filter_clauses(flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
         if None in flt.geo_precisions:
             options.append(c.geo_precision.is_(None))
         clauses.append(sa.or_(*options))
+    if flt.places:
+        clauses.append(sa.or_(*(PLACE_CONDITIONS[name] for name in flt.places)))
     if flt.source_kinds:
         clauses.append(c.source_kind.in_(flt.source_kinds))
     if flt.text.strip():
@@ -354,19 +399,30 @@ class IncidentStore:
         with self.engine.connect() as conn:
             up_to_date = current_version(conn) == LATEST_VERSION
         if not up_to_date:
-            with self._write() as conn:
+            with self._write(count_change=False) as conn:
                 migrate(conn)
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
-    def _write(self) -> Iterator[sa.Connection]:
-        """One write transaction: committed when the block ends, rolled back on any exception."""
+    def _write(self, *, count_change: bool = True) -> Iterator[sa.Connection]:
+        """One write transaction: committed when the block ends, rolled back on any exception.
+
+        It raises the store's version last, so that on PostgreSQL the row lock that serialises
+        the raise is held only for the moment before the commit.
+        """
         with self.engine.connect() as conn:
             conn.execution_options(write=True)
             with conn.begin():
                 yield conn
+                if count_change:
+                    conn.execute(state_table.update().values(version=state_table.c.version + 1))
+
+    def data_version(self) -> int:
+        """A number that grows with every committed write, by any process: a cache key for readers."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(state_table.c.version)).scalar_one())
 
     def _insert_on_conflict(self, table: sa.Table, *, update: Sequence[str] = ()) -> sa.Insert:
         """INSERT that skips rows whose key exists, or overwrites the `update` columns of those rows."""
@@ -515,18 +571,22 @@ class IncidentStore:
         batch_size: int = 5000,
         on_progress: Callable[[int], None] | None = None,
     ) -> UpsertResult:
-        """Insert or replace incidents by event_id (imports), in one transaction, batch by batch.
+        """Insert or replace incidents by event_id (imports), one transaction per batch.
 
         A stored incident is replaced unless the incoming one is identical (content hash) or
         older (a smaller `timestamp`). Sources are added to the incident, never removed, so an
         article merged into an imported incident stays linked; a listed source's details
         (publisher, title...) and sentence take the written record's values. `on_progress(n)` gets the number
         of incidents handled after each batch.
+
+        Each batch is written whole or not at all, and the next batch is read (parsed from its
+        file) outside any transaction, so another writer (an article's ingest, a placement from
+        the page) waits for one batch at most, not for the whole import. An import that is
+        killed keeps the batches it committed; running it again writes the rest and finds those
+        unchanged, so the store ends as one uninterrupted import would have left it.
         """
         result = UpsertResult()
-        c = incidents_table.c
-        statements = self._import_statements
-        with self._write() as conn, _long_lived_objects_frozen():
+        with _long_lived_objects_frozen():
             for batch in _batches(incidents, batch_size):
                 latest: dict[str, Incident] = {}
                 for incident in batch:  # the batch itself may repeat an id: the newest wins
@@ -534,51 +594,58 @@ class IncidentStore:
                     if seen is None or (incident.timestamp or 0) >= (seen.timestamp or 0):
                         latest[incident.event_id] = incident
                 result.unchanged += len(batch) - len(latest)
-                stored = self._stored_versions(conn, list(latest))
-                inserts: list[list[Any]] = []
-                updates: list[list[Any]] = []
-                written: list[Incident] = []
-                for incident in latest.values():
-                    values = _incident_values(incident)
-                    old = stored.get(incident.event_id)
-                    if old is None:
-                        sources = incident.sources
-                        values.append(source_key(sources[0]) if sources else None)
-                        values.append(len({source_key(s) for s in sources}))
-                        inserts.append(values)
-                    elif old[1] == values[_ROW_HASH] or (
-                        incident.timestamp is not None and old[0] is not None and incident.timestamp < old[0]
-                    ):
-                        result.unchanged += 1
-                        continue
-                    else:
-                        updates.append([*values[1:], values[0]])  # the key moves to the WHERE clause
-                    written.append(incident)
-                statements["insert"].execute_many(conn, inserts)
-                statements["update"].execute_many(conn, updates)
-                self._link_sources(conn, written)
-                if updates:
-                    # Merged articles may hold links the import does not list: count them all.
-                    conn.execute(
-                        incidents_table.update()
-                        .where(c.event_id.in_([values[-1] for values in updates]))
-                        .values(
-                            source_count=sa.select(sa.func.count())
-                            .where(links_table.c.event_id == c.event_id)
-                            .scalar_subquery(),
-                            primary_source_id=sa.func.coalesce(
-                                c.primary_source_id,
-                                sa.select(sa.func.min(links_table.c.source_id))
-                                .where(links_table.c.event_id == c.event_id)
-                                .scalar_subquery(),
-                            ),
-                        )
-                    )
-                result.inserted += len(inserts)
-                result.updated += len(updates)
+                with self._write() as conn:
+                    self._upsert_batch(conn, latest, result)
                 if on_progress:
                     on_progress(len(batch))
         return result
+
+    def _upsert_batch(self, conn: sa.Connection, latest: dict[str, Incident], result: UpsertResult) -> None:
+        """Write one batch (at most one incident per id) inside the caller's transaction."""
+        c = incidents_table.c
+        statements = self._import_statements
+        stored = self._stored_versions(conn, list(latest))
+        inserts: list[list[Any]] = []
+        updates: list[list[Any]] = []
+        written: list[Incident] = []
+        for incident in latest.values():
+            values = _incident_values(incident)
+            old = stored.get(incident.event_id)
+            if old is None:
+                sources = incident.sources
+                values.append(source_key(sources[0]) if sources else None)
+                values.append(len({source_key(s) for s in sources}))
+                inserts.append(values)
+            elif old[1] == values[_ROW_HASH] or (
+                incident.timestamp is not None and old[0] is not None and incident.timestamp < old[0]
+            ):
+                result.unchanged += 1
+                continue
+            else:
+                updates.append([*values[1:], values[0]])  # the key moves to the WHERE clause
+            written.append(incident)
+        statements["insert"].execute_many(conn, inserts)
+        statements["update"].execute_many(conn, updates)
+        self._link_sources(conn, written)
+        if updates:
+            # Merged articles may hold links the import does not list: count them all.
+            conn.execute(
+                incidents_table.update()
+                .where(c.event_id.in_([values[-1] for values in updates]))
+                .values(
+                    source_count=sa.select(sa.func.count())
+                    .where(links_table.c.event_id == c.event_id)
+                    .scalar_subquery(),
+                    primary_source_id=sa.func.coalesce(
+                        c.primary_source_id,
+                        sa.select(sa.func.min(links_table.c.source_id))
+                        .where(links_table.c.event_id == c.event_id)
+                        .scalar_subquery(),
+                    ),
+                )
+            )
+        result.inserted += len(inserts)
+        result.updated += len(updates)
 
     def _link_sources(self, conn: sa.Connection, incidents: Sequence[Incident]) -> None:
         source_rows: dict[str, list[Any]] = {}
@@ -638,7 +705,7 @@ class IncidentStore:
     # -- reading ---------------------------------------------------------------------------
 
     def _select(self, flt: IncidentFilter) -> sa.Select[Any]:
-        return sa.select(incidents_table).where(*filter_clauses(flt)).order_by(*_NEWEST_FIRST)
+        return sa.select(incidents_table).where(*filter_clauses(flt)).order_by(*NEWEST_FIRST)
 
     def _sources_for(self, conn: sa.Connection, event_ids: Sequence[str]) -> dict[str, list[Source]]:
         found: dict[str, list[Source]] = {event_id: [] for event_id in event_ids}
@@ -678,8 +745,8 @@ class IncidentStore:
             # Pick the page's ids first: with the (actor_group, event_date, event_id) index the
             # subquery reads only the index, and just `limit` rows are fetched from the table.
             c = incidents_table.c
-            page = sa.select(c.event_id).where(*filter_clauses(flt)).order_by(*_NEWEST_FIRST).limit(limit)
-            stmt = sa.select(incidents_table).where(c.event_id.in_(page.scalar_subquery())).order_by(*_NEWEST_FIRST)
+            page = sa.select(c.event_id).where(*filter_clauses(flt)).order_by(*NEWEST_FIRST).limit(limit)
+            stmt = sa.select(incidents_table).where(c.event_id.in_(page.scalar_subquery())).order_by(*NEWEST_FIRST)
         with self.engine.connect() as conn:
             return self._with_sources(conn, conn.execute(stmt).mappings().all())
 
@@ -723,7 +790,7 @@ class IncidentStore:
             )
             .select_from(incidents_table.outerjoin(sources_table, s.source_id == c.primary_source_id))
             .where(*filter_clauses(flt))
-            .order_by(*_NEWEST_FIRST)
+            .order_by(*NEWEST_FIRST)
         )
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
@@ -750,7 +817,13 @@ class IncidentStore:
             min_date, max_date, count = conn.execute(
                 sa.select(sa.func.min(c.event_date), sa.func.max(c.event_date), sa.func.count())
             ).one()
+            extent = conn.execute(
+                sa.select(
+                    sa.func.min(c.latitude), sa.func.min(c.longitude), sa.func.max(c.latitude), sa.func.max(c.longitude)
+                ).where(MAPPED)
+            ).one()
             return Facets(
+                extent=None if extent[0] is None else tuple(float(v) for v in extent),  # type: ignore[arg-type]
                 actor_groups=distinct(c.actor_group),
                 event_types=distinct(c.event_type),
                 source_kinds=distinct(c.source_kind),

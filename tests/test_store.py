@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -36,7 +37,15 @@ def incident(event_id: str, source: Source, **fields: object) -> Incident:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> IncidentStore:
+def store(db_url: str) -> Iterator[IncidentStore]:
+    """A new store, on SQLite and on PostgreSQL (tests/conftest.py)."""
+    store = IncidentStore(db_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> IncidentStore:
     return IncidentStore(tmp_path / "incidents.sqlite")
 
 
@@ -283,10 +292,13 @@ def test_facets(store: IncidentStore) -> None:
     assert (facets.min_date, facets.max_date, facets.count) == (date(2019, 12, 1), date(2020, 1, 3), 4)
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(store: IncidentStore) -> None:
-    with store.engine.connect() as conn:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_store: IncidentStore) -> None:
+    with sqlite_store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_links_need_their_incident(store: IncidentStore) -> None:
     with pytest.raises(sa.exc.IntegrityError):
         with store.engine.begin() as conn:
             conn.exec_driver_sql(
@@ -294,8 +306,8 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(store: IncidentStore) -> None
             )
 
 
-def test_indexes_serve_the_date_and_group_query(store: IncidentStore) -> None:
-    with store.engine.connect() as conn:
+def test_indexes_serve_the_date_and_group_query(sqlite_store: IncidentStore) -> None:
+    with sqlite_store.engine.connect() as conn:
         plan = " ".join(
             str(row[-1])
             for row in conn.exec_driver_sql(
@@ -306,25 +318,31 @@ def test_indexes_serve_the_date_and_group_query(store: IncidentStore) -> None:
     assert "ix_incidents_group_date" in plan
 
 
-def test_an_older_schema_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
-    engine = sa.create_engine(to_db_url(tmp_path / "old.sqlite"))
+def test_an_older_schema_is_migrated_and_keeps_its_rows(db_url: str) -> None:
+    engine = sa.create_engine(to_db_url(db_url))
     with engine.begin() as conn:
         assert migrations.migrate(conn, target=1) == [1]
         conn.exec_driver_sql(
             "INSERT INTO incidents (event_id, event_date, time_precision, event_type, sub_event_type, actor1, assoc_actor_1,"
             " actor2, assoc_actor_2, actor_group, attribution, attributed_by, location, place_name, country, iso, admin1,"
             " admin2, admin3, casualties_reported, munitions, notes, source_sentence, source_kind, extra, place_key,"
-            " location_key, row_hash, source_count) VALUES ('OLD1', '2019-12-05', 1, 'Battles', '', '', '', '', '', 'Iran',"
-            " 'unknown', '', 'Balad', '', 'Iraq', 'IQ', '', '', '', 0, '', '', '', 'article', '{}', 'text:balad', 'balad', 'x', 0)"
+            " location_key, row_hash, source_count, latitude, longitude) VALUES ('OLD1', '2019-12-05', 1, 'Battles', '', '',"
+            " '', '', '', 'Iran', 'unknown', '', 'Balad', '', 'Iraq', 'IQ', '', '', '', false, '', '', '', 'article', '{}',"
+            " 'text:balad', 'balad', 'x', 0, 33.94, 44.36)"
         )
     engine.dispose()
 
-    store = IncidentStore(tmp_path / "old.sqlite")
+    store = IncidentStore(db_url)
     with store.engine.connect() as conn:
-        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 2
+        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 3
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("incidents")}
-    assert "ix_incidents_group_date" in indexes and "ix_incidents_actor_group" not in indexes
+        if store.dialect == "postgresql":
+            # The rows written before PostGIS came get their geometry too.
+            assert conn.exec_driver_sql("SELECT ST_AsText(geom) FROM incidents").scalar() == "POINT(44.36 33.94)"
+    spatial = {"sqlite": "ix_incidents_map", "postgresql": "ix_incidents_geom"}[store.dialect]
+    assert {"ix_incidents_group_date", spatial} <= indexes and "ix_incidents_actor_group" not in indexes
     assert [i.event_id for i in store.query(IncidentFilter(actor_groups=("Iran",)))] == ["OLD1"]
+    assert store.data_version() == 0
     # Opening again applies nothing.
     with store.engine.begin() as conn:
         assert migrations.migrate(conn) == []
@@ -348,6 +366,9 @@ def test_database_location_from_a_path_a_url_or_the_environment(tmp_path: Path, 
     assert (tmp_path / "url.sqlite").exists()
     monkeypatch.delenv("INCIDENT_MAP_DB")
     assert default_db_url().endswith("/data/incidents.sqlite")
+    # A team's server: libpq's URL forms, driven by psycopg 3.
+    assert to_db_url("postgresql://im@db.example/incidents") == "postgresql+psycopg://im@db.example/incidents"
+    assert to_db_url("postgres://im@db.example/incidents") == "postgresql+psycopg://im@db.example/incidents"
 
 
 def test_in_memory_database() -> None:
@@ -357,10 +378,10 @@ def test_in_memory_database() -> None:
     assert store.count() == 1
 
 
-def test_two_writers_at_once_wait_for_each_other(tmp_path: Path) -> None:
+def test_two_writers_at_once_wait_for_each_other(db_url: str) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    db = tmp_path / "shared.sqlite"
+    db = db_url
     IncidentStore(db).close()
 
     def writer(name: str) -> int:

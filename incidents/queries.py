@@ -1,0 +1,295 @@
+"""The page's questions, answered by the database: counts, the map's layer for a viewport, the
+daily counts under the weekly chart, actor names with their counts, and a page of rows.
+
+Nothing here reads the store into Python whole: every answer is bounded by what the page shows
+(cells in a box, at most `max_points` incidents, one row per day and group, one page of rows),
+so the page's memory does not grow with the store. Every query filters with
+incidents.store.filter_clauses, the definition the CLI uses too.
+
+The map's box is answered by PostGIS's GiST index on PostgreSQL, and by the covering
+(actor_group, latitude, longitude, ...) index on SQLite (incidents/migrations.py, version 3).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from incidents.model import IncidentFilter
+from incidents.store import (
+    MAPPED,
+    NEWEST_FIRST,
+    PLACE_CONDITIONS,
+    IncidentStore,
+    filter_clauses,
+    incidents_table,
+    place_class,
+    sources_table,
+)
+
+# SQLite refuses a compound SELECT of more than 500 parts (SQLITE_MAX_COMPOUND_SELECT).
+_GROUPS_PER_STATEMENT = 200
+# ACLED lists several associated actors in one field, separated by semicolons.
+ASSOCIATED_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A latitude/longitude rectangle; west <= east (a box across the antimeridian is split by the caller)."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def contains(self, other: Box) -> bool:
+        return (
+            self.south <= other.south and self.west <= other.west
+            and self.north >= other.north and self.east >= other.east
+        )
+
+
+WORLD = Box(-90.0, -180.0, 90.0, 180.0)
+
+
+@dataclass(frozen=True)
+class ViewCounts:
+    matching: int  # incidents the filter selects
+    mapped: int  # of those, drawn on the map (the rest are country-level or unresolved)
+
+    @property
+    def listed(self) -> int:
+        return self.matching - self.mapped
+
+
+def view_counts(store: IncidentStore, flt: IncidentFilter) -> ViewCounts:
+    """How many incidents the filter selects, and how many of them the map can draw: one scan."""
+    mapped = sa.func.coalesce(sa.func.sum(sa.case((MAPPED, 1), else_=0)), 0)
+    stmt = sa.select(sa.func.count(), mapped).select_from(incidents_table).where(*filter_clauses(flt))
+    with store.engine.connect() as conn:
+        matching, on_map = conn.execute(stmt).one()
+    return ViewCounts(int(matching), int(on_map))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Incidents of one grid cell: where they are on average, how many, and of which groups."""
+
+    latitude: float
+    longitude: float
+    count: int
+    groups: tuple[tuple[str, int], ...]  # (actor group, incidents), most first
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """What the map shows of a box: single incidents when few enough, else cells of `cell_deg`."""
+
+    box: Box
+    cell_deg: float
+    in_box: int  # drawable incidents in the box, exactly
+    cells: tuple[Cell, ...] = ()
+    points: tuple[dict[str, Any], ...] | None = None  # POINT_COLUMNS per incident, newest first
+    max_points: int = 0
+
+    @property
+    def mode(self) -> str:
+        return "points" if self.points is not None else "cells"
+
+
+# What a single incident's marker, tooltip and popup need.
+POINT_COLUMNS: tuple[str, ...] = (
+    "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
+    "actor2", "assoc_actor_2", "actor_group", "attribution", "attributed_by", "location", "place_name",
+    "country", "latitude", "longitude", "geo_precision", "fatalities", "injuries", "casualties_reported",
+    "source_sentence", "source_count",
+)
+
+
+def box_clause(store: IncidentStore, box: Box) -> sa.ColumnElement[bool]:
+    """Incidents inside the box: PostGIS's && on the GiST-indexed geometry, or a range on SQLite."""
+    c = incidents_table.c
+    if box == WORLD:
+        return sa.true()
+    if store.dialect == "postgresql":
+        envelope = sa.func.ST_MakeEnvelope(box.west, box.south, box.east, box.north, 4326)
+        return sa.literal_column("incidents.geom").op("&&")(envelope)
+    return sa.and_(c.latitude.between(box.south, box.north), c.longitude.between(box.west, box.east))
+
+
+def map_layer(
+    store: IncidentStore,
+    flt: IncidentFilter,
+    box: Box,
+    cell_deg: float,
+    *,
+    max_points: int,
+    groups: Sequence[str] | None = None,
+) -> MapLayer:
+    """The drawable incidents of the filter inside the box: counted in cells of `cell_deg`
+    degrees, and fetched one by one when there are at most `max_points` of them.
+
+    `groups` are the actor groups in the store (Facets.actor_groups); SQLite counts group by
+    group over its map index (see _cell_statements). The counts are exact: the cells add up to
+    `in_box`.
+    """
+    where = [*filter_clauses(flt), MAPPED, box_clause(store, box)]
+    if flt.actor_groups:
+        groups = flt.actor_groups
+    elif groups is None:
+        groups = store.facets().actor_groups
+    per_cell: dict[tuple[int, int], list[Any]] = {}
+    with store.engine.connect() as conn:
+        for stmt in _cell_statements(store.dialect, where, cell_deg, groups):
+            for group, y, x, n, latitude, longitude in conn.execute(stmt):
+                entry = per_cell.setdefault((y, x), [0, 0.0, 0.0, Counter()])
+                entry[0] += n
+                entry[1] += latitude * n
+                entry[2] += longitude * n
+                entry[3][group] += n
+        in_box = sum(entry[0] for entry in per_cell.values())
+        points = None
+        if in_box <= max_points:
+            points = tuple(_points(conn, where, max_points))
+    cells = tuple(
+        Cell(round(lat_sum / n, 5), round(lng_sum / n, 5), n, tuple(groups_in.most_common()))
+        for (_, _), (n, lat_sum, lng_sum, groups_in) in sorted(per_cell.items())
+    )
+    return MapLayer(box, cell_deg, in_box, cells, points, max_points)
+
+
+def _cell_statements(
+    dialect: str, where: Sequence[sa.ColumnElement[bool]], cell_deg: float, groups: Sequence[str]
+) -> list[sa.Select[Any]] | list[sa.CompoundSelect[Any]]:
+    """Counts and mean positions per (group, cell row, cell column).
+
+    PostgreSQL groups by hashing, in one statement. SQLite groups by sorting, and sorting a
+    million rows by a text key takes seconds: it counts one group at a time (a range of its map
+    index, grouped by two integers), in a UNION ALL of one part per group.
+    """
+    c = incidents_table.c
+    size = sa.literal(cell_deg, sa.Float)
+    # Cell numbers count from the south pole and the antimeridian, so they are never negative.
+    if dialect == "postgresql":
+        y = sa.func.floor((c.latitude + 90) / size)
+        x = sa.func.floor((c.longitude + 180) / size)
+    else:  # CAST truncates towards zero: the floor of a positive number
+        y = sa.cast((c.latitude + 90) / size, sa.Integer)
+        x = sa.cast((c.longitude + 180) / size, sa.Integer)
+    y, x = sa.cast(y, sa.BigInteger).label("y"), sa.cast(x, sa.BigInteger).label("x")
+    measures = (sa.func.count().label("n"), sa.func.avg(c.latitude), sa.func.avg(c.longitude))
+    if dialect == "postgresql":
+        return [
+            sa.select(c.actor_group, y, x, *measures)
+            .where(*where, c.actor_group.in_(groups) if groups else sa.true())
+            .group_by(c.actor_group, y, x)
+        ]
+    statements = []
+    for start in range(0, len(groups), _GROUPS_PER_STATEMENT):
+        parts = [
+            sa.select(sa.literal(group).label("actor_group"), y, x, *measures)
+            .where(*where, c.actor_group == group)
+            .group_by(y, x)
+            for group in groups[start : start + _GROUPS_PER_STATEMENT]
+        ]
+        statements.append(parts[0] if len(parts) == 1 else sa.union_all(*parts))
+    return statements
+
+
+def _points(conn: sa.Connection, where: Sequence[sa.ColumnElement[bool]], limit: int) -> list[dict[str, Any]]:
+    c, s = incidents_table.c, sources_table.c
+    stmt = (
+        sa.select(
+            *(c[name] for name in POINT_COLUMNS),
+            s.title.label("source_title"),
+            s.publisher.label("source_publisher"),
+            s.url.label("source_url"),
+        )
+        .select_from(incidents_table.outerjoin(sources_table, s.source_id == c.primary_source_id))
+        .where(*where)
+        .order_by(*NEWEST_FIRST)
+        .limit(limit)
+    )
+    return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def daily_counts(store: IncidentStore, flt: IncidentFilter) -> list[tuple[date, str, int]]:
+    """(day, actor group, incidents) for the filter: at most one row per day and group.
+
+    Grouped by group first: SQLite then reads its (actor_group, event_date) index in order and
+    needs no sort.
+    """
+    c = incidents_table.c
+    stmt = (
+        sa.select(c.event_date, c.actor_group, sa.func.count())
+        .where(*filter_clauses(flt))
+        .group_by(c.actor_group, c.event_date)
+    )
+    with store.engine.connect() as conn:
+        return [(day, group, int(n)) for day, group, n in conn.execute(stmt)]
+
+
+def actor_counts(store: IncidentStore) -> list[tuple[str, int]]:
+    """Every actor name in actor 1, associated actor (ACLED's lists split on ';') or actor 2, with
+    the number of times incidents name it there; most named first.
+
+    An incident naming one actor in two roles counts twice: the number tells how present a name
+    is, the page's count line gives the exact number of incidents once it is picked.
+    """
+    c = incidents_table.c
+    names: Counter[str] = Counter()
+    with store.engine.connect() as conn:
+        for column in (c.actor1, c.actor2, c.assoc_actor_1):
+            for value, n in conn.execute(sa.select(column, sa.func.count()).where(column != "").group_by(column)):
+                parts = value.split(ASSOCIATED_SEPARATOR) if column is c.assoc_actor_1 else [value]
+                for part in parts:
+                    if part.strip():
+                        names[part.strip()] += int(n)
+    return sorted(names.items(), key=lambda item: (-item[1], item[0].casefold()))
+
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "event_id", "event_date", "location", "country", "actor_group", "actor1", "event_type", "fatalities",
+    "place", "source_kind", "source_title", "source_url", "latitude", "longitude",
+)
+
+
+def newest_rows(store: IncidentStore, flt: IncidentFilter, *, limit: int) -> list[dict[str, Any]]:
+    """The newest `limit` incidents of the filter as TABLE_COLUMNS (`place`: the PLACE_CLASSES value).
+
+    The page's ids are picked first (from an index where the filter allows), and only those rows
+    are read and joined to their first source.
+    """
+    c, s = incidents_table.c, sources_table.c
+    ids = sa.select(c.event_id).where(*filter_clauses(flt)).order_by(*NEWEST_FIRST).limit(limit)
+    stmt = (
+        sa.select(
+            c.event_id, c.event_date, c.location, c.country, c.actor_group, c.actor1, c.event_type, c.fatalities,
+            place_class().label("place"), c.source_kind, s.title.label("source_title"), s.url.label("source_url"),
+            c.latitude, c.longitude,
+        )
+        .select_from(incidents_table.outerjoin(sources_table, s.source_id == c.primary_source_id))
+        .where(c.event_id.in_(ids.scalar_subquery()))
+        .order_by(*NEWEST_FIRST)
+    )
+    with store.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def unresolved_places(store: IncidentStore) -> list[tuple[str, int]]:
+    """Place texts of unresolved incidents with how many incidents each would place, most first."""
+    c = incidents_table.c
+    n = sa.func.count()
+    stmt = (
+        sa.select(c.location, n)
+        .where(PLACE_CONDITIONS["unresolved"], c.location != "")
+        .group_by(c.location)
+        .order_by(n.desc(), c.location)
+    )
+    with store.engine.connect() as conn:
+        return [(location, int(count)) for location, count in conn.execute(stmt)]

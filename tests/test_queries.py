@@ -1,0 +1,147 @@
+"""The page's questions on SQLite and on PostgreSQL/PostGIS, against a plain Python oracle over the
+same generated incidents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from incidents import queries
+from incidents.model import Incident, IncidentFilter, Source
+from incidents.queries import WORLD, Box
+from incidents.store import IncidentStore
+from incidents.synthetic import generate_incidents
+
+N = 3000
+BAGHDAD = Box(33.2, 44.1, 33.5, 44.6)
+
+
+def mapped(i: Incident) -> bool:
+    return i.resolved and not (i.geo_precision == 3 and not i.admin1)
+
+
+def inside(i: Incident, box: Box) -> bool:
+    return box.south <= i.latitude <= box.north and box.west <= i.longitude <= box.east  # type: ignore[operator]
+
+
+@pytest.fixture(scope="module")
+def loaded(module_db_url: str) -> Iterator[tuple[IncidentStore, list[Incident]]]:
+    incidents = list(generate_incidents(N, seed=5, towns=True))
+    store = IncidentStore(module_db_url)
+    store.upsert(incidents, batch_size=1000)
+    yield store, incidents
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        IncidentFilter(),
+        IncidentFilter(actor_groups=("Iran-aligned militias", "Islamic State"), date_from=date(2020, 1, 1)),
+        IncidentFilter(places=("near", "country")),
+    ],
+)
+def test_counts_cells_and_points_agree_with_python(loaded: tuple[IncidentStore, list[Incident]], flt: IncidentFilter) -> None:
+    store, incidents = loaded
+    matching = [
+        i for i in incidents
+        if (not flt.actor_groups or i.actor_group in flt.actor_groups)
+        and (flt.date_from is None or i.event_date >= flt.date_from)
+        and (not flt.places or place_of(i) in flt.places)
+    ]
+    counts = queries.view_counts(store, flt)
+    assert (counts.matching, counts.mapped) == (len(matching), sum(map(mapped, matching)))
+
+    layer = queries.map_layer(store, flt, WORLD, 2.0, max_points=10, groups=store.facets().actor_groups)
+    assert layer.mode == "cells" and layer.in_box == counts.mapped == sum(c.count for c in layer.cells)
+    expected_cells = Counter((int((i.latitude + 90) // 2.0), int((i.longitude + 180) // 2.0)) for i in matching if mapped(i))  # type: ignore[operator]
+    assert sorted(c.count for c in layer.cells) == sorted(expected_cells.values())
+    for cell in layer.cells:
+        assert sum(n for _, n in cell.groups) == cell.count
+        assert [n for _, n in cell.groups] == sorted((n for _, n in cell.groups), reverse=True)
+
+    in_baghdad = [i for i in matching if mapped(i) and inside(i, BAGHDAD)]
+    assert 0 < len(in_baghdad) < 1000
+    layer = queries.map_layer(store, flt, BAGHDAD, 0.01, max_points=1000)
+    assert layer.mode == "points" and layer.in_box == len(in_baghdad)
+    assert {p["event_id"] for p in layer.points} == {i.event_id for i in in_baghdad}  # type: ignore[union-attr]
+    dates = [p["event_date"] for p in layer.points]  # type: ignore[union-attr]
+    assert dates == sorted(dates, reverse=True)
+
+
+def place_of(i: Incident) -> str:
+    if not i.resolved:
+        return "unresolved"
+    if i.geo_precision == 3:
+        return "region" if i.admin1 else "country"
+    return "near" if i.geo_precision == 2 else "place"
+
+
+def test_the_viewport_query_uses_the_spatial_index(loaded: tuple[IncidentStore, list[Incident]]) -> None:
+    store, _ = loaded
+    where = queries.box_clause(store, BAGHDAD)
+    stmt = sa.select(sa.func.count()).select_from(queries.incidents_table).where(where)
+    with store.engine.connect() as conn:
+        if store.dialect == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")  # a small table: make the planner show its index choice
+            plan = " ".join(str(r[0]) for r in conn.execute(sa.text("EXPLAIN " + str(stmt.compile(
+                store.engine, compile_kwargs={"literal_binds": True})))))
+            assert "ix_incidents_geom" in plan
+        else:
+            sql = str(stmt.compile(store.engine, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "ix_incidents_map" in plan
+
+
+def test_daily_counts_actor_counts_and_rows(loaded: tuple[IncidentStore, list[Incident]]) -> None:
+    store, incidents = loaded
+    flt = IncidentFilter(actor_groups=("Iran",))
+    expected = Counter((i.event_date, i.actor_group) for i in incidents if i.actor_group == "Iran")
+    assert {(d, g): n for d, g, n in queries.daily_counts(store, flt)} == expected
+
+    names = dict(queries.actor_counts(store))
+    assert names == Counter(i.actor1 for i in incidents if i.actor1)  # the generator fills actor 1 only
+
+    rows = queries.newest_rows(store, IncidentFilter(places=("country", "unresolved")), limit=25)
+    newest = sorted((i for i in incidents if place_of(i) in ("country", "unresolved")),
+                    key=lambda i: (i.event_date, i.event_id), reverse=True)[:25]
+    assert [r["event_id"] for r in rows] == [i.event_id for i in newest]
+    by_id = {i.event_id: i for i in newest}
+    for row in rows:
+        assert row["place"] == place_of(by_id[str(row["event_id"])])
+        assert row["source_title"] == by_id[str(row["event_id"])].sources[0].title
+
+    unresolved = Counter(i.location for i in incidents if not i.resolved)
+    assert queries.unresolved_places(store) == sorted(unresolved.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def test_associated_actors_are_split_and_counted(db_url: str) -> None:
+    store = IncidentStore(db_url)
+    source = Source(kind="acled", source_id="A")
+    base = Incident(event_id="X", event_date=date(2020, 1, 1), actor1="Kataib Hezbollah",
+                    assoc_actor_1="Civilians (Iraq); Protesters (Iraq)", actor2="Military Forces of Iraq", sources=[source])
+    store.upsert([base, base.with_changes(event_id="Y", actor1="Protesters (Iraq)", assoc_actor_1="", actor2="")])
+    assert queries.actor_counts(store) == [
+        ("Protesters (Iraq)", 2), ("Civilians (Iraq)", 1), ("Kataib Hezbollah", 1), ("Military Forces of Iraq", 1),
+    ]
+    # Picking one on the page filters as the CLI's --actor does: actor 1, associated actor or actor 2.
+    assert store.count(IncidentFilter(actors=("Protesters (Iraq)",))) == 2
+    assert store.count(IncidentFilter(actors=("Military Forces of Iraq",))) == 1
+    store.close()
+
+
+def test_the_version_rises_with_every_write_from_any_process(db_url: str) -> None:
+    store, other = IncidentStore(db_url), IncidentStore(db_url)
+    before = store.data_version()
+    source = Source(kind="acled", source_id="V")
+    other.upsert([Incident(event_id="V1", event_date=date(2020, 1, 1), sources=[source])])
+    assert store.data_version() > before
+    middle = store.data_version()
+    other.resolve_place("nowhere", 1.0, 1.0)  # a write transaction that changes no row still counts
+    assert store.data_version() > middle
+    store.close()
+    other.close()
