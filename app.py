@@ -1,27 +1,33 @@
 """incident-map's page. Thin on purpose: widgets here, the logic in the dashboard package.
 
 Run with `incident-map dashboard` or `streamlit run app.py`: either way an empty store gets the
-articles in seeds/ first; INCIDENT_MAP_DB names the store.
+articles in seeds/ first; INCIDENT_MAP_DB names the store (a path or a postgresql:// URL).
+Every number, cell and row on the page is a query on the store (incidents/queries.py); nothing
+reads the whole store, so the server's memory grows with what is shown, not with the store.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, authoring, basemap, commands, filters, layers, timeline
-from dashboard.export import export_text, incidents_in_view
-from dashboard.style import COUNTRY_LEVEL_LABEL, PRECISION_LABELS
+from dashboard import access, assets, authoring, basemap, commands, filters, layers, timeline, viewport
+from dashboard.export import export_text
+from dashboard.style import PLACE_LABELS
+from incidents import queries
 from incidents.articles import ArticleError
-from incidents.model import IncidentFilter
-from incidents.store import IncidentStore, default_db_url
+from incidents.model import PLACE_CLASSES, IncidentFilter
+from incidents.store import Facets, IncidentStore, default_db_url
 
 st.set_page_config(page_title="incident-map", layout="wide")
 # Rows sent to the browser per table: beyond this the table would outweigh the map's payload.
 TABLE_ROWS = 2_000
+LISTED_PLACES = ("country", "unresolved")  # the classes the map does not draw
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,28 +41,39 @@ def open_store(url: str) -> IncidentStore:
     return IncidentStore(url)
 
 
-# Frames are cached as resources (shared, never copied): at 100,000 rows st.cache_data's copy on
-# every rerun costs more than the filtering. The page only reads them.
-@st.cache_resource(show_spinner="Loading incidents…", max_entries=2)
-def load_frame(url: str, version: int) -> pd.DataFrame:
-    return open_store(url).frame(IncidentFilter())
+# Answers are cached per store version (raised by every write, by any process), so a visitor
+# asking what another asked before costs no query, and any change to the store shows at once.
+@st.cache_data(show_spinner=False, max_entries=4)
+def facets_of(url: str, version: int) -> Facets:
+    return open_store(url).facets()
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def view_of(url: str, version: int, flt: IncidentFilter, precisions: tuple[str, ...]) -> pd.DataFrame:
-    return filters.apply_view(load_frame(url, version), flt, precisions)
+@st.cache_data(show_spinner=False, max_entries=4)
+def actors_of(url: str, version: int) -> list[tuple[str, int]]:
+    return queries.actor_counts(open_store(url))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def payload_of(url: str, version: int, flt: IncidentFilter, precisions: tuple[str, ...], groups: tuple[str, ...]) -> layers.LayerPayload:
-    return layers.layer_payload(view_of(url, version, flt, precisions), list(groups))
+@st.cache_data(show_spinner=False, max_entries=64)
+def counts_of(url: str, version: int, flt: IncidentFilter) -> queries.ViewCounts:
+    return queries.view_counts(open_store(url), flt)
 
 
-def forget_cached_data() -> None:
-    """After the page itself changed the store (a save, a placement)."""
-    load_frame.clear()
-    view_of.clear()
-    payload_of.clear()
+@st.cache_data(show_spinner=False, max_entries=64)
+def layer_of(url: str, version: int, flt: IncidentFilter, request: viewport.LayerRequest, groups: tuple[str, ...]) -> layers.LayerPayload:
+    layer = queries.map_layer(
+        open_store(url), flt, request.box, request.cell_deg, max_points=layers.MAX_POINTS, groups=groups
+    )
+    return layers.layer_payload(layer, list(groups))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def weekly_of(url: str, version: int, flt: IncidentFilter) -> pd.DataFrame:
+    return timeline.weekly_counts(queries.daily_counts(open_store(url), flt))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def rows_of(url: str, version: int, flt: IncidentFilter) -> list[dict[str, object]]:
+    return queries.newest_rows(open_store(url), flt, limit=TABLE_ROWS)
 
 
 prepare_offline_files()
@@ -64,9 +81,9 @@ assets.use_local_assets()
 db_url = default_db_url()
 store = open_store(db_url)
 st.title("incident-map")
-# The cache key changes when another process adds incidents; our own edits clear the cache.
-version = store.count()
-if version == 0:  # a first start: the seed articles, or how to add some
+version = store.data_version()
+facets = facets_of(db_url, version)
+if facets.count == 0:  # a first start: the seed articles, or how to add some
     if seeds := commands.seed_articles():
         with st.status(f"The store is empty: reading seeds/ ({len(seeds)} article{'s' if len(seeds) != 1 else ''})…") as seeding:
             bar = st.progress(0.0)
@@ -74,18 +91,23 @@ if version == 0:  # a first start: the seed articles, or how to add some
                 db_url, on_progress=lambda done, total: bar.progress(done / total, f"{done} of {total} read")
             )
             seeding.update(label=f"The store was empty: {added} incidents from seeds/", state="complete")
-        version = store.count()
+        version = store.data_version()
+        facets = facets_of(db_url, version)
     else:
         st.info(commands.EMPTY_STORE_GUIDANCE)
-frame = load_frame(db_url, version)
-all_groups = sorted(frame["actor_group"].dropna().unique().tolist())
+all_groups = tuple(facets.actor_groups)
+actor_mentions = dict(actors_of(db_url, version))
+password = access.editors_password(secrets=st.secrets if st.secrets.load_if_toml_exists() else None)
+editing = access.page_access(
+    password=password, signed_in=bool(st.session_state.get("editor")), address=st.get_option("server.address")
+)
 
 if "notice" in st.session_state:  # the outcome of a save or a placement, shown after the rerun
     st.success(st.session_state.pop("notice"))
 
 # ---- filters: every widget is bound to the URL, so a link reopens the same view ----------------
-first_day = frame["event_date"].min().date() if len(frame) else date(2019, 1, 1)
-last_day = frame["event_date"].max().date() if len(frame) else date.today()
+first_day = facets.min_date or date(2019, 1, 1)
+last_day = facets.max_date or date.today()
 # When the store grows past the old dates, a range still at the old full span follows the data
 # (the widget would otherwise keep its first default and hide the new incidents).
 previous_span = st.session_state.get("date_span")
@@ -99,52 +121,62 @@ with st.sidebar:
         key="dates", bind="query-params",
     )
     groups = st.multiselect("Actor group", all_groups, key="group", bind="query-params")
-    event_types = st.multiselect(
-        "Event type", sorted(frame["event_type"].dropna().unique().tolist()), key="type", bind="query-params"
+    actors = st.multiselect(
+        "Actor", list(actor_mentions), key="actor", bind="query-params",
+        format_func=lambda name: filters.actor_label(name, actor_mentions),
+        placeholder="Type to search actor names", help="Actor 1, associated actor or actor 2 (any part of the name).",
     )
-    precision_options = [*(PRECISION_LABELS[p] for p in (1, 2, 3)), COUNTRY_LEVEL_LABEL, PRECISION_LABELS[None]]
-    precisions = st.multiselect("Place precision", precision_options, key="precision", bind="query-params")
-    source_kinds = st.multiselect(
-        "Source", sorted(frame["source_kind"].dropna().unique().tolist()), key="source", bind="query-params"
+    event_types = st.multiselect("Event type", facets.event_types, key="type", bind="query-params")
+    precisions = st.multiselect(
+        "Place precision", [PLACE_LABELS[p] for p in PLACE_CLASSES], key="precision", bind="query-params"
     )
+    source_kinds = st.multiselect("Source", facets.source_kinds, key="source", bind="query-params")
     text = st.text_input("Search text", key="q", bind="query-params", placeholder="place, actor, sentence…")
 
 date_from, date_to = filters.date_range(picked, first_day, last_day)
 flt = IncidentFilter(
-    date_from=date_from, date_to=date_to, actor_groups=tuple(groups), event_types=tuple(event_types),
-    source_kinds=tuple(source_kinds), text=text.strip(),
+    date_from=date_from, date_to=date_to, actor_groups=tuple(groups), actors=tuple(actors),
+    event_types=tuple(event_types), places=filters.places_for(precisions), source_kinds=tuple(source_kinds),
+    text=text.strip(),
 )
-view = view_of(db_url, version, flt, tuple(precisions))
-drawable = filters.is_drawable(view)
-not_drawn = view[~drawable]
-st.markdown(f"**{filters.showing_text(len(view), len(frame))}** · {int(drawable.sum()):,} on the map, "
-            f"{len(not_drawn):,} listed below (country only or unresolved)")
+counts = counts_of(db_url, version, flt)
+st.markdown(f"**{filters.showing_text(counts.matching, facets.count)}** · {counts.mapped:,} on the map, "
+            f"{counts.listed:,} listed below (country only or unresolved)")
 
 # ---- map: the base map is identical on every rerun; only the incident layer changes -------------
-payload = payload_of(db_url, version, flt, tuple(precisions), tuple(all_groups))
+rows = rows_of(db_url, version, flt)
+centre, first_view = viewport.initial_view(queries.Box(*facets.extent) if facets.extent else None)
+shown_view = viewport.from_component(st.session_state.get("map")) or first_view
+previous = st.session_state.get("layer_request")  # (filter, request, every incident shown one by one)
+same_filter = previous is not None and previous[0] == flt
+request = viewport.request_for(
+    shown_view, previous[1] if same_filter else None, previous_complete=bool(same_filter and previous[2])
+)
+payload = layer_of(db_url, version, flt, request, all_groups)
+st.session_state["layer_request"] = (flt, request, payload.mode == "points")
 if payload.mode == "cells":
-    st.info(f"{payload.incidents:,} incidents are too many to draw one by one: they are grouped in "
-            f"{payload.cell_size_deg:g}° cells. Narrow the filters to see single incidents.")
-center, zoom = None, None
+    st.info(f"{payload.incidents:,} incidents in this part of the map, counted in {payload.cell_size_deg:g}° cells. "
+            f"Zoom in (click a cell) or narrow the filters: at most {layers.MAX_POINTS:,} in view are drawn one by one.")
+centre_on, zoom_to = None, None
 selected = st.session_state.get("table")
-if selected and selected.selection.rows:
-    row = view.iloc[selected.selection.rows[0]] if selected.selection.rows[0] < len(view) else None
-    if row is not None and pd.notna(row["latitude"]):
-        center, zoom = (float(row["latitude"]), float(row["longitude"])), 9
+if selected and selected.selection.rows and selected.selection.rows[0] < len(rows):
+    row = rows[selected.selection.rows[0]]
+    if row["latitude"] is not None:
+        centre_on, zoom_to = (float(row["latitude"]), float(row["longitude"])), 9  # type: ignore[arg-type]
 st_folium(
-    layers.base_map(all_groups, layers.data_bounds(frame)),
+    layers.base_map(list(all_groups), centre, first_view.zoom),
     key="map",
     feature_group_to_add=layers.incident_feature_group(payload),
-    returned_objects=[],
-    center=center,
-    zoom=zoom,
+    returned_objects=["bounds", "zoom"],
+    center=centre_on,
+    zoom=zoom_to,
     height=560,
     use_container_width=True,
 )
 
 # ---- timeline ----------------------------------------------------------------------------------
 st.subheader("Incidents per week")
-weekly = timeline.weekly_counts(view)
+weekly = weekly_of(db_url, version, flt)
 if weekly.empty:
     st.caption("No incidents in this view.")
 else:
@@ -152,34 +184,62 @@ else:
 
 # ---- table and export --------------------------------------------------------------------------
 st.subheader("Incidents")
-table = view.assign(
-    precision=filters.precision_labels(view),
-    source_url=[layers.safe_url(u) for u in view["source_url"]],
-)[["event_date", "location", "actor_group", "actor1", "event_type", "fatalities", "precision",
-   "source_kind", "source_title", "source_url", "event_id"]]
-if len(table) > TABLE_ROWS:
-    st.caption(f"The newest {TABLE_ROWS:,} of {len(table):,} rows; the exports below hold them all.")
+table = pd.DataFrame(rows, columns=list(queries.TABLE_COLUMNS))
+table["precision"] = table["place"].map(PLACE_LABELS)
+table["source_url"] = [layers.safe_url(u or "") for u in table["source_url"]]
+if counts.matching > TABLE_ROWS:
+    st.caption(f"The newest {TABLE_ROWS:,} of {counts.matching:,} rows; the exports below hold them all.")
 st.dataframe(
-    table.head(TABLE_ROWS), key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
+    table[["event_date", "location", "actor_group", "actor1", "event_type", "fatalities", "precision",
+           "source_kind", "source_title", "source_url", "event_id"]],
+    key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
     column_config={
         "event_date": st.column_config.DateColumn("date"),
         "source_url": st.column_config.LinkColumn("link"),
     },
 )
-export_ids = tuple(view["event_id"])
 left, right = st.columns(2)
 left.download_button(
     "Export CSV (ACLED columns)", key="export_csv", mime="text/csv", file_name="incidents.csv",
-    data=lambda: export_text(incidents_in_view(store, flt, export_ids), "csv"),
+    data=lambda: export_text(store.iter_incidents(flt), "csv"),
 )
 right.download_button(
     "Export GeoJSON", key="export_geojson", mime="application/geo+json", file_name="incidents.geojson",
-    data=lambda: export_text(incidents_in_view(store, flt, export_ids), "geojson"),
+    data=lambda: export_text(store.iter_incidents(flt), "geojson"),
 )
 
-with st.expander(f"Not on the map: {len(not_drawn):,} country-only or unresolved incidents"):
-    st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]].head(TABLE_ROWS),
-                 hide_index=True, key="not_drawn")
+listed = tuple(p for p in LISTED_PLACES if not flt.places or p in flt.places)
+with st.expander(f"Not on the map: {counts.listed:,} country-only or unresolved incidents"):
+    if listed:
+        not_drawn = pd.DataFrame(rows_of(db_url, version, replace(flt, places=listed)), columns=list(queries.TABLE_COLUMNS))
+        st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]],
+                     hide_index=True, key="not_drawn")
+
+# ---- editing: signed-in editors only on a shared page ---------------------------------------------
+with st.sidebar:
+    st.header("Editing")
+    if st.session_state.get("editor"):
+        st.caption(editing.why)
+        if st.button("Sign out", key="sign_out"):
+            del st.session_state["editor"]
+            st.rerun()
+    elif password is not None:
+        st.caption(editing.why)
+        with st.form("sign_in"):
+            given = st.text_input("Editors' password", type="password", key="password")
+            if st.form_submit_button("Sign in"):
+                if access.password_matches(given, password):
+                    st.session_state["editor"] = True
+                    st.rerun()
+                time.sleep(1)  # a wrong guess costs a second: guessing stays slow
+                st.error("Wrong password.")
+    else:
+        st.caption(editing.why)
+
+if not editing.can_edit:
+    st.subheader("Add an article")
+    st.info(editing.why)
+    st.stop()
 
 # ---- add an article ----------------------------------------------------------------------------
 st.subheader("Add an article")
@@ -206,15 +266,13 @@ if draft:
         del st.session_state["draft"]
         st.session_state["notice"] = (f"Saved: {result.added} added, {result.merged} merged, "
                                       f"{result.unchanged} unchanged, {result.unresolved} unresolved.")
-        forget_cached_data()
-        st.rerun()  # so the count, map and table above include what was just saved
+        st.rerun()  # the store's version changed: the count, map and table above include it
 
 # ---- unresolved places -------------------------------------------------------------------------
-unresolved_count = int(frame["geo_precision"].isna().sum())
+unresolved_count = counts_of(db_url, version, IncidentFilter(places=("unresolved",))).matching
 # The geocoder's index takes a moment to load: only when someone opens this section.
 if unresolved_count and st.toggle(f"Place unresolved incidents ({unresolved_count:,})", key="resolve_open"):
-    unresolved = store.unresolved()
-    places = authoring.unresolved_places(unresolved)
+    places = queries.unresolved_places(store)
     label = st.selectbox("Place", [f"{p} ({n})" for p, n in places], key="resolve_place")
     location = places[[f"{p} ({n})" for p, n in places].index(label)][0]
     geocoder = authoring.page_geocoder()
@@ -232,5 +290,4 @@ if unresolved_count and st.toggle(f"Place unresolved incidents ({unresolved_coun
             geo_precision=chosen.geo_precision if chosen else 1,
         )
         st.session_state["notice"] = f"{updated} incident{'s' if updated != 1 else ''} placed at {location}; the name is remembered for later articles."
-        forget_cached_data()
         st.rerun()

@@ -13,22 +13,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, basemap, filters
-from incidents.model import IncidentFilter
+from dashboard import assets, basemap
+from incidents.model import MAPPED_PLACE_CLASSES, IncidentFilter
 from incidents.store import IncidentStore, default_db_url
 
 assets.use_local_assets()
 
 
 @st.cache_resource
-def load(url: str) -> pd.DataFrame:
-    return IncidentStore(url).frame(IncidentFilter())
+def load(url: str, groups: tuple[str, ...]) -> pd.DataFrame:
+    return IncidentStore(url).frame(IncidentFilter(actor_groups=groups, places=MAPPED_PLACE_CLASSES))
 
 
-frame = load(default_db_url())
-groups = st.multiselect("Actor group", sorted(frame["actor_group"].unique()), key="group", bind="query-params")
-view = filters.apply_view(frame, IncidentFilter(actor_groups=tuple(groups)))
-view = view[filters.is_drawable(view)]
+store = IncidentStore(default_db_url())
+groups = st.multiselect("Actor group", store.facets().actor_groups, key="group", bind="query-params")
+view = load(default_db_url(), tuple(groups))
 m = folium.Map(location=(33.3, 44.4), zoom_start=5, tiles=None, max_zoom=basemap.MAP_MAX_ZOOM)
 basemap.add_basemaps(m)
 for row in view.itertuples():

@@ -4,7 +4,6 @@ incidents: the logic behind the page's "Add an article" and "Unresolved places" 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -100,11 +99,6 @@ def candidates(geocoder: OfflineGeocoder, name: str) -> list[Candidate]:
         label = f"{raw.get('name', location.address)} ({raw.get('kind', 'place')}{', ' + where if where else ''}{learned})"
         result.append(Candidate(label, location.latitude, location.longitude, int(raw.get("geo_precision") or 1)))
     return result
-
-
-def unresolved_places(incidents: list[Incident]) -> list[tuple[str, int]]:
-    """Unresolved place texts with how many incidents each would place, most frequent first."""
-    return Counter(i.location for i in incidents if i.location).most_common()
 
 
 def resolve(

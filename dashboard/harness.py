@@ -33,12 +33,13 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 # Incidents on the map as the browser has drawn them: single markers (SVG paths) plus the counts
-# written on cluster icons.
+# written on cluster icons and on the store's cells.
 COUNT_MARKERS_JS = """() => {
   const singles = document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive').length;
-  let clustered = 0;
-  document.querySelectorAll('.marker-cluster span').forEach(s => clustered += parseInt(s.textContent, 10) || 0);
-  return singles + clustered;
+  let grouped = 0;
+  document.querySelectorAll('.marker-cluster span, .im-cell span').forEach(
+    s => grouped += parseInt(s.textContent.replace(/,/g, ''), 10) || 0);
+  return singles + grouped;
 }"""
 
 

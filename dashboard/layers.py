@@ -3,8 +3,9 @@
 Why it is built this way (measured in /work/shared/notes/map-rendering.md):
 - one folium object per incident costs 70 s and 1.5 GB at 100k incidents; we ship one compact,
   column-wise JSON array and let a small script build the markers in the browser;
-- beyond MAX_POINTS incidents we aggregate on the server into grid cells, so the payload and the
-  browser's work stay bounded whatever the store holds;
+- the layer covers the map's viewport only (dashboard/viewport.py): the store counts the
+  incidents there in cells sized to the zoom, and sends them one by one once the box holds at
+  most MAX_POINTS, so the payload and the browser's work stay bounded whatever the store holds;
 - folium does not escape text, so every untrusted string travels as JSON with <, > and & escaped,
   and the browser puts it on the page with textContent only, never innerHTML.
 """
@@ -14,28 +15,25 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import date
+from calendar import monthrange
+from datetime import date, timedelta
 
 import folium
-import pandas as pd
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from dashboard.assets import MARKERCLUSTER_CSS, MARKERCLUSTER_JS
 from dashboard.basemap import MAP_MAX_ZOOM, add_basemaps
-from dashboard.filters import is_drawable
 from dashboard.style import PRECISION_LABELS, UNCERTAINTY_RADIUS_M, colour_for
 from incidents.model import TimePrecision
+from incidents.queries import MapLayer
 
-MAX_POINTS = 10_000  # above this many drawable incidents, ship grid cells instead of points
-MAX_CELLS = 3_000  # the grid is coarsened until it has at most this many occupied cells
-DEFAULT_CENTER = (33.3, 44.4)  # Baghdad: the seed data's region, used when the store is empty
-DEFAULT_ZOOM = 5
+MAX_POINTS = 5_000  # a box holding more drawable incidents than this is shown in cells
 
-EPOCH = pd.Timestamp("1970-01-01")
+EPOCH = date(1970, 1, 1)
 
 
 def script_json(value: object) -> str:
@@ -69,12 +67,10 @@ def date_text(day: date, time_precision: int) -> str:
 def time_span(day: date, time_precision: int) -> tuple[date, date]:
     """The days an incident may have happened on: its month, its week, or its day."""
     if time_precision == TimePrecision.MONTH:
-        start = day.replace(day=1)
-        end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
-        return start, end
+        return day.replace(day=1), day.replace(day=monthrange(day.year, day.month)[1])
     if time_precision == TimePrecision.WEEK:
         # ACLED codes a week on its middle day.
-        return (pd.Timestamp(day) - pd.Timedelta(days=3)).date(), (pd.Timestamp(day) + pd.Timedelta(days=3)).date()
+        return day - timedelta(days=3), day + timedelta(days=3)
     return day, day
 
 
@@ -120,7 +116,7 @@ def _int_or_none(value: object) -> int | None:
 
 
 def _is_number(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and not pd.isna(value)
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 # ---- payloads -------------------------------------------------------------------------------
@@ -130,7 +126,7 @@ def _is_number(value: object) -> bool:
 class LayerPayload:
     """What the incident layer ships to the browser, and how many incidents it stands for."""
 
-    mode: str  # "points" (one marker per incident) or "cells" (server-side grid aggregation)
+    mode: str  # "points" (one marker per incident) or "cells" (counted by the store per grid cell)
     data: dict[str, object]
     incidents: int  # drawable incidents represented
     cell_size_deg: float = 0.0
@@ -147,39 +143,30 @@ class LayerPayload:
 
 def _dictionary_encode(values: list[str]) -> tuple[list[int], list[str]]:
     """Repeated strings (places, actors, titles) are sent once: codes index a table of values."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype="object"), sort=False)
-    return codes.tolist(), [str(u) for u in uniques]
+    table: dict[str, int] = {}
+    codes = [table.setdefault(value, len(table)) for value in values]
+    return codes, list(table)
 
 
-# The frame's columns that tooltips and popups are made of.
-POPUP_COLUMNS: tuple[str, ...] = (
-    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
-    "assoc_actor_2", "attribution", "attributed_by", "location", "place_name", "country", "geo_precision",
-    "fatalities", "injuries", "casualties_reported", "source_sentence", "source_title", "source_publisher",
-    "source_url", "source_count",
-)
-
-
-def point_payload(frame: pd.DataFrame, groups: list[str]) -> LayerPayload:
-    """One entry per drawable incident, column-wise; strings go through per-column tables."""
-    drawable = frame[is_drawable(frame)]
+def point_payload(points: Sequence[Mapping[str, object]], groups: list[str]) -> LayerPayload:
+    """One entry per incident (incidents.queries.POINT_COLUMNS rows), column-wise; strings go
+    through per-column tables."""
     group_index = {g: i for i, g in enumerate(groups)}
     columns: dict[str, list[str]] = {k: [] for k in ("date", "place", "actors", "type", "cas", "attr", "sentence", "title", "url", "prec", "more")}
     t0: list[int] = []
     t1: list[int] = []
-    used = [c for c in POPUP_COLUMNS if c in drawable]
-    for r in drawable[used].astype(object).to_dict("records"):
-        day = r["event_date"].date()
-        precision = int(r["time_precision"]) if _is_number(r.get("time_precision")) else TimePrecision.DAY
+    for r in points:
+        day = r["event_date"]
+        assert isinstance(day, date)
+        precision = int(r["time_precision"]) if _is_number(r.get("time_precision")) else TimePrecision.DAY  # type: ignore[call-overload]
         start, end = time_span(day, precision)
-        t0.append((pd.Timestamp(start) - EPOCH).days)
-        t1.append((pd.Timestamp(end) - EPOCH).days)
+        t0.append((start - EPOCH).days)
+        t1.append((end - EPOCH).days)
         event_type = " / ".join(x for x in (_text(r, "event_type"), _text(r, "sub_event_type")) if x)
-        actors = actors_text(r)
-        more = int(r["source_count"]) - 1 if _is_number(r.get("source_count")) else 0
+        more = int(r["source_count"]) - 1 if _is_number(r.get("source_count")) else 0  # type: ignore[call-overload]
         columns["date"].append(date_text(day, precision))
         columns["place"].append(place_text(r))
-        columns["actors"].append(actors)
+        columns["actors"].append(actors_text(r))
         columns["type"].append(event_type)
         columns["cas"].append(casualties_text(r.get("fatalities"), r.get("injuries"), r.get("casualties_reported")))
         columns["attr"].append(attribution_text(_text(r, "attribution"), _text(r, "attributed_by"), _text(r, "actor1")))
@@ -192,67 +179,48 @@ def point_payload(frame: pd.DataFrame, groups: list[str]) -> LayerPayload:
         "mode": "points",
         "groups": groups,
         "colours": [colour_for(g) for g in groups],
-        "lat": drawable["latitude"].astype(float).round(4).tolist(),
-        "lng": drawable["longitude"].astype(float).round(4).tolist(),
-        "g": [group_index.get(g, len(groups) - 1) for g in drawable["actor_group"].fillna("")],
-        "r": [UNCERTAINTY_RADIUS_M.get(_int_or_none(p), 0) for p in drawable["geo_precision"]],
+        "lat": [round(float(r["latitude"]), 5) for r in points],  # type: ignore[arg-type]
+        "lng": [round(float(r["longitude"]), 5) for r in points],  # type: ignore[arg-type]
+        "g": [group_index.get(str(r["actor_group"]), len(groups) - 1) for r in points],
+        "r": [UNCERTAINTY_RADIUS_M.get(_int_or_none(r["geo_precision"]), 0) for r in points],  # type: ignore[call-overload]
         "t0": t0,
         "t1": t1,
-        "id": drawable["event_id"].astype(str).tolist(),
+        "id": [str(r["event_id"]) for r in points],
         "strings": {},
     }
     for name, values in columns.items():
         codes, table = _dictionary_encode(values)
         data[name] = codes
         data["strings"][name] = table  # type: ignore[index]
-    return LayerPayload("points", data, len(drawable))
+    return LayerPayload("points", data, len(points))
 
 
-def cell_payload(frame: pd.DataFrame, groups: list[str], max_cells: int = MAX_CELLS) -> LayerPayload:
-    """Grid aggregation: one circle per occupied cell, sized by count, coloured by its main group.
-
-    The cell grows (0.05° doubling) until at most max_cells cells are occupied, so the payload is
-    bounded by max_cells whatever the number of incidents.
-    """
-    drawable = frame[is_drawable(frame)]
-    lat = drawable["latitude"].astype(float)
-    lng = drawable["longitude"].astype(float)
-    size = 0.05
-    while True:
-        keys = pd.DataFrame({"y": (lat // size).astype(int), "x": (lng // size).astype(int)})
-        if keys.drop_duplicates().shape[0] <= max_cells:
-            break
-        size *= 2
-    cells = pd.DataFrame({"y": keys["y"], "x": keys["x"], "lat": lat, "lng": lng, "group": drawable["actor_group"].fillna("")})
-    per_group = cells.groupby(["y", "x", "group"]).size().rename("n").reset_index()
-    per_group = per_group.sort_values(["y", "x", "n"], ascending=[True, True, False])
-    summary = cells.groupby(["y", "x"]).agg(lat=("lat", "mean"), lng=("lng", "mean"), n=("lat", "size")).reset_index()
-    breakdown = per_group.groupby(["y", "x"]).apply(
-        lambda g: (g["group"].iloc[0], "; ".join(f"{grp}: {n:,}" for grp, n in zip(g["group"], g["n"], strict=True))),
-        include_groups=False,
-    )
-    summary = summary.join(breakdown.rename("detail"), on=["y", "x"])
+def cell_payload(layer: MapLayer, groups: list[str]) -> LayerPayload:
+    """One marker per occupied cell, at its incidents' mean position, labelled with their number
+    and coloured by the group with most incidents there; the tooltip breaks the number down."""
     group_index = {g: i for i, g in enumerate(groups)}
-    details, table = _dictionary_encode([d[1] for d in summary["detail"]])
+    details, table = _dictionary_encode(
+        ["; ".join(f"{group}: {n:,}" for group, n in cell.groups) for cell in layer.cells]
+    )
     data: dict[str, object] = {
         "mode": "cells",
         "groups": groups,
         "colours": [colour_for(g) for g in groups],
-        "lat": summary["lat"].round(4).tolist(),
-        "lng": summary["lng"].round(4).tolist(),
-        "n": summary["n"].astype(int).tolist(),
-        "g": [group_index.get(d[0], len(groups) - 1) for d in summary["detail"]],
+        "lat": [cell.latitude for cell in layer.cells],
+        "lng": [cell.longitude for cell in layer.cells],
+        "n": [cell.count for cell in layer.cells],
+        "g": [group_index.get(cell.groups[0][0], len(groups) - 1) for cell in layer.cells],
         "detail": details,
         "strings": {"detail": table},
-        "cell": size,
+        "cell": layer.cell_deg,
     }
-    return LayerPayload("cells", data, len(drawable), cell_size_deg=size)
+    return LayerPayload("cells", data, layer.in_box, cell_size_deg=layer.cell_deg)
 
 
-def layer_payload(frame: pd.DataFrame, groups: list[str], *, max_points: int = MAX_POINTS) -> LayerPayload:
-    if int(is_drawable(frame).sum()) > max_points:
-        return cell_payload(frame, groups)
-    return point_payload(frame, groups)
+def layer_payload(layer: MapLayer, groups: list[str]) -> LayerPayload:
+    if layer.points is not None:
+        return point_payload(layer.points, groups)
+    return cell_payload(layer, groups)
 
 
 # ---- folium elements --------------------------------------------------------------------------
@@ -376,19 +344,28 @@ var {{ this.get_name() }} = (function () {
   }
   function cellTooltip(i) {
     var box = node("div", null, "im-tooltip");
-    box.appendChild(node("div", data.n[i].toLocaleString() + " incidents in this " + data.cell + "\\u00b0 cell"));
+    box.appendChild(node("div", data.n[i].toLocaleString() + " incidents here (a " + data.cell + "\\u00b0 cell): click to zoom in"));
     box.appendChild(node("div", S.detail[data.detail[i]]));
     return box;
+  }
+  function cellIcon(i, colour) {
+    // The count on a disc of the main group's colour, sized by the count, like a cluster.
+    var size = Math.round(Math.min(56, 22 + 4 * Math.log2(1 + data.n[i])));
+    var disc = node("div", null, "im-cell");
+    disc.style.cssText = "width:" + size + "px;height:" + size + "px;line-height:" + size + "px;border-radius:50%;"
+      + "background:" + colour + ";opacity:.85;border:2px solid #fff;box-shadow:0 0 2px #333;"
+      + "text-align:center;font:bold 11px sans-serif;color:#fff;text-shadow:0 0 2px #000";
+    disc.appendChild(node("span", data.n[i].toLocaleString("en-US")));
+    return L.divIcon({html: disc, className: "", iconSize: [size, size]});
   }
   var markers = [];
   var i, m, colour;
   for (i = 0; i < data.lat.length; i++) {
     colour = data.colours[data.g[i]];
     if (data.mode === "cells") {
-      m = L.circleMarker([data.lat[i], data.lng[i]], {
-        radius: 5 + 3 * Math.log2(1 + data.n[i]), color: "#222", weight: 1,
-        fillColor: colour, fillOpacity: 0.75});
+      m = L.marker([data.lat[i], data.lng[i]], {icon: cellIcon(i, colour)});
       m.bindTooltip(cellTooltip.bind(null, i));
+      m.on("click", function (e) { map.setView(e.latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())); });
     } else {
       if (data.r[i] > 0) {
         m = L.circle([data.lat[i], data.lng[i]], {
@@ -417,6 +394,7 @@ var {{ this.get_name() }} = (function () {
   box.dataset.incidentLayer = {{ this.payload.digest|tojson }};
   box.dataset.incidentMode = data.mode;
   box.dataset.incidentMarkers = String(markers.length);
+  box.dataset.incidentCount = String({{ this.payload.incidents }});
   return layer;
 })();
 {% endmacro %}
@@ -482,31 +460,14 @@ class Legend(folium.MacroElement):
         )
 
 
-def base_map(groups: list[str], bounds: tuple[tuple[float, float], tuple[float, float]] | None) -> folium.Map:
+def base_map(groups: list[str], centre: tuple[float, float], zoom: int) -> folium.Map:
     """The part of the map that does not depend on the filters: tiles, layer control, legend.
 
     Built identically on every rerun (same inputs, same script), so streamlit-folium keeps the
-    mounted map and only swaps the incident layer.
+    mounted map and only swaps the incident layer. The first view is given as centre and zoom
+    (dashboard.viewport.initial_view), so the server knows what the first layer must cover.
     """
-    m = folium.Map(
-        location=DEFAULT_CENTER,
-        zoom_start=DEFAULT_ZOOM,
-        tiles=None,
-        max_zoom=MAP_MAX_ZOOM,
-        control_scale=True,
-    )
+    m = folium.Map(location=centre, zoom_start=zoom, tiles=None, max_zoom=MAP_MAX_ZOOM, control_scale=True)
     add_basemaps(m)
     Legend(groups).add_to(m)
-    if bounds is not None:
-        m.fit_bounds([list(bounds[0]), list(bounds[1])], max_zoom=7)
     return m
-
-
-def data_bounds(frame: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    drawable = frame[is_drawable(frame)]
-    if drawable.empty:
-        return None
-    return (
-        (float(drawable["latitude"].min()), float(drawable["longitude"].min())),
-        (float(drawable["latitude"].max()), float(drawable["longitude"].max())),
-    )

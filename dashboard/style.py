@@ -31,14 +31,20 @@ _EXTRA_COLOURS = ("#17becf", "#bcbd22", "#8c564b", "#e377c2", "#2ca02c", "#9467b
 # (province) is drawn as a 60 km circle: large enough to read as "somewhere around here".
 UNCERTAINTY_RADIUS_M: dict[int, int] = {GeoPrecision.NEAR: 10_000, GeoPrecision.REGION: 60_000}
 
-PRECISION_LABELS: dict[int | None, str] = {
-    GeoPrecision.PLACE: "exact place",
-    GeoPrecision.NEAR: "near a place",
-    GeoPrecision.REGION: "region",
-    None: "unresolved",
+# The page's words for incidents.model.PLACE_CLASSES ("country only": listed and counted, never drawn).
+PLACE_LABELS: dict[str, str] = {
+    "place": "exact place",
+    "near": "near a place",
+    "region": "region",
+    "country": "country only",
+    "unresolved": "unresolved",
 }
-# A value the page uses for "country-level only": listed and counted, never drawn as a point.
-COUNTRY_LEVEL_LABEL = "country only"
+PRECISION_LABELS: dict[int | None, str] = {
+    GeoPrecision.PLACE: PLACE_LABELS["place"],
+    GeoPrecision.NEAR: PLACE_LABELS["near"],
+    GeoPrecision.REGION: PLACE_LABELS["region"],
+    None: PLACE_LABELS["unresolved"],
+}
 
 
 def colour_for(group: str) -> str:

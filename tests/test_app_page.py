@@ -1,4 +1,5 @@
-"""The page in Streamlit's AppTest: filters, counts, query parameters, export, escaping, authoring."""
+"""The page in Streamlit's AppTest, on SQLite and on PostgreSQL: filters, counts, query parameters,
+the map's viewport, export, escaping, sign-in and authoring."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pytest
 from geopy.location import Location
 from streamlit.testing.v1 import AppTest
 
-from dashboard import authoring
-from dashboard.export import export_text, incidents_in_view
+from dashboard import access, authoring
+from dashboard.export import export_text
 from incidents.exchange import ACLED_COLUMNS
 from incidents.model import GeoPrecision, Incident, IncidentFilter, Source, TimePrecision
 from incidents.store import IncidentStore, to_db_url
@@ -35,10 +36,13 @@ def make(n: int, source: Source, **changes: object) -> Incident:
     return base.with_changes(**changes)
 
 
+PASSWORD = "correct horse battery staple"
+
+
 @pytest.fixture()
-def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def store_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Six incidents: four drawable, one country-level, one unresolved; one with hostile text."""
-    url = to_db_url(tmp_path / "page.sqlite")
+    url = db_url
     article = Source(kind="article", title=EVIL_TITLE, url="https://example.org/a", publisher="Example",
                      published=date(2019, 12, 20), source_id="SRC1")
     acled = Source(kind="acled", title="ACLED row", source_id="SRC2")
@@ -56,7 +60,15 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     store.ingest(acled, [make(12, acled, location="Iraq", admin1="", geo_precision=GeoPrecision.REGION,
                               source_kind="acled")])
     monkeypatch.setenv("INCIDENT_MAP_DB", url)
+    monkeypatch.setenv(access.PASSWORD_ENV, PASSWORD)
     return url
+
+
+def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="password").set_value(password)
+    at.button[0].click().run()  # the sign-in form's only button
+    assert not at.exception, [e.message for e in at.exception]
+    return at
 
 
 def page(query: dict[str, str | list[str]] | None = None) -> AppTest:
@@ -153,17 +165,18 @@ def test_map_is_the_same_component_across_filter_changes(store_url: str) -> None
     after = map_args(at)
     assert before["key"] == after["key"] and before["script"] == after["script"]
     assert before["feature_group"] != after["feature_group"]
-    assert after["returned_objects"] == []
+    # Only what the layer needs comes back (the whole set would rerun the page on every click).
+    assert after["returned_objects"] == ["bounds", "zoom"]
 
 
 def test_export_of_the_filtered_view(store_url: str) -> None:
     store = IncidentStore(store_url)
     flt = IncidentFilter(actor_groups=("Iran-aligned militias",), date_to=date(2019, 12, 9))
-    ids = ["APP1", "APP5", "APP9"]
-    rows = list(csv.DictReader(io.StringIO(export_text(incidents_in_view(store, flt, ids[:2]), "csv"))))
-    assert sorted(r["event_id_cnty"] for r in rows) == ["APP1", "APP5"]
+    near = IncidentFilter(actor_groups=("Iran-aligned militias",), places=("near",))
+    rows = list(csv.DictReader(io.StringIO(export_text(store.iter_incidents(near), "csv"))))
+    assert [r["event_id_cnty"] for r in rows] == ["APP5"]
     assert set(ACLED_COLUMNS) <= set(rows[0])
-    collection = json.loads(export_text(incidents_in_view(store, flt, ids), "geojson"))
+    collection = json.loads(export_text(store.iter_incidents(flt), "geojson"))
     assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 3
     at = page()
     labels = [b.label for b in at.get("download_button")]
@@ -171,7 +184,7 @@ def test_export_of_the_filtered_view(store_url: str) -> None:
 
 
 def test_add_an_article_from_the_page(store_url: str) -> None:
-    at = page()
+    at = sign_in(page())
     at.text_area[0].set_value(SEED.read_text(encoding="utf-8"))
     at.button[0].click().run()  # the form's "Extract incidents"
     assert not at.exception, [e.message for e in at.exception]
@@ -217,7 +230,7 @@ def test_place_an_unresolved_incident(
 ) -> None:
     geocoder = RecordingGeocoder()
     monkeypatch.setattr(authoring, "page_geocoder", lambda: geocoder)
-    at = page()
+    at = sign_in(page())
     at.toggle(key="resolve_open").set_value(True).run()
     assert at.selectbox(key="resolve_place").value == "Camp Unknown (1)"
     assert at.radio(key="resolve_choice").options == ["Camp Taji (base, Baghdad, Iraq)", "Enter coordinates"]
@@ -233,22 +246,58 @@ def test_place_an_unresolved_incident(
     assert geocoder.aliases == [("Camp Unknown", *expected)]
 
 
-def test_large_views_are_aggregated_on_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def browser_reports(at: AppTest, south: float, west: float, north: float, east: float, zoom: int) -> AppTest:
+    """What streamlit-folium hands the page after the user pans or zooms the map."""
+    at.session_state["map"] = {
+        "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
+        "zoom": zoom,
+    }
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_the_layer_follows_the_viewport_and_zooming_in_shows_single_incidents(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from dashboard.layers import MAX_POINTS
+    from dashboard.viewport import Viewport, request_for
+    from incidents.queries import Box
     from incidents.synthetic import generate_incidents
 
-    url = to_db_url(tmp_path / "large.sqlite")
-    store = IncidentStore(url)
-    store.upsert(generate_incidents(MAX_POINTS + 2_000, seed=3))
-    monkeypatch.setenv("INCIDENT_MAP_DB", url)
+    incidents = list(generate_incidents(MAX_POINTS + 2_000, seed=3))
+    store = IncidentStore(db_url)
+    store.upsert(incidents)
+    monkeypatch.setenv("INCIDENT_MAP_DB", db_url)
     at = page()
     data = layer_data(at)
     assert data["mode"] == "cells"
     drawn = int(at.markdown[0].value.split("· ")[1].split(" on the map")[0].replace(",", ""))
-    assert sum(data["n"]) == drawn > MAX_POINTS
+    assert sum(data["n"]) == drawn > MAX_POINTS  # the first view holds every mapped incident, counted exactly
     assert len(str(map_args(at)["feature_group"])) < 1_000_000
-    assert "grouped in" in at.info[0].value
-    # Narrowed to one group, the same page ships single incidents again.
+    assert "counted in" in at.info[0].value
+
+    # The user zooms into Baghdad: the page asks the store for that part of the map only.
+    view = Viewport(Box(33.25, 44.25, 33.45, 44.55), 11)
+    asked = request_for(view).box
+    expected = {
+        i.event_id for i in incidents
+        if i.resolved and not (i.geo_precision == 3 and not i.admin1)
+        and asked.south <= i.latitude <= asked.north and asked.west <= i.longitude <= asked.east  # type: ignore[operator]
+    }
+    assert 0 < len(expected) <= MAX_POINTS
+    data = layer_data(browser_reports(at, 33.25, 44.25, 33.45, 44.55, 11))
+    assert data["mode"] == "points"
+    assert set(data["id"]) == expected and len(data["id"]) == len(expected)
+
+    # Back out to the region: counted in cells again, larger ones.
+    data = layer_data(browser_reports(at, 28.0, 36.0, 38.0, 50.0, 5))
+    assert data["mode"] == "cells" and sum(data["n"]) == drawn
+
+    # Narrowed to one group, the same view ships single incidents.
     group = max(set(store.facets().actor_groups), key=lambda g: store.count(IncidentFilter(actor_groups=(g,))))
     at.multiselect(key="group").set_value([group]).run()
-    assert layer_data(at)["mode"] == "points"
+    data = layer_data(at)
+    assert data["mode"] == "points" and len(data["id"]) == store.count(
+        IncidentFilter(actor_groups=(group,), places=("place", "near", "region"))
+    )
