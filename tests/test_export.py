@@ -77,9 +77,10 @@ def article_incidents() -> tuple[Source, list[Incident], Source, Incident]:
 
 
 @pytest.fixture
-def filled_store(tmp_path: Path) -> IncidentStore:
-    """A store holding all three kinds: ACLED (both column sets), UCDP GED and article incidents."""
-    store = IncidentStore(tmp_path / "a.sqlite")
+def filled_store(tmp_path: Path, db_url: str) -> IncidentStore:
+    """A store holding all three kinds: ACLED (both column sets), UCDP GED and article incidents;
+    on SQLite and on PostgreSQL."""
+    store = IncidentStore(db_url)
     acled_file = write(
         tmp_path / "acled.csv",
         ACLED_HEADER,
@@ -184,8 +185,8 @@ def test_to_acled_row_writes_empty_cells_for_unknown_values() -> None:
     )  # fmt: skip
 
 
-def test_import_and_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "cli.sqlite")
+def test_import_and_export_commands(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = db_url  # a path for SQLite, postgresql://... for the server
     acled_file = write(
         tmp_path / "acled.csv",
         ACLED_HEADER,

@@ -48,8 +48,9 @@ def write(path: Path, *lines: str) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> IncidentStore:
-    return IncidentStore(tmp_path / "incidents.sqlite")
+def store(db_url: str) -> IncidentStore:
+    """A new store, on SQLite and on PostgreSQL (tests/conftest.py)."""
+    return IncidentStore(db_url)
 
 
 def by_id(store: IncidentStore) -> dict[str, object]:

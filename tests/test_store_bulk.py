@@ -1,9 +1,8 @@
-"""upsert across its batch and look-up boundaries: the prepared statements write what Core would."""
+"""upsert across its batch and look-up boundaries, on SQLite and PostgreSQL: the prepared statements write what Core would."""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from incidents.model import incident_to_record
 from incidents.store import IncidentStore, source_key
@@ -12,8 +11,8 @@ from incidents.synthetic import generate_incidents
 N = 1234  # more than two look-ups of stored versions (500 ids each) per batch, and a short last one
 
 
-def test_upsert_over_many_batches_inserts_once_then_finds_every_row_unchanged(tmp_path: Path) -> None:
-    store = IncidentStore(tmp_path / "bulk.sqlite")
+def test_upsert_over_many_batches_inserts_once_then_finds_every_row_unchanged(db_url: str) -> None:
+    store = IncidentStore(db_url)
     incidents = list(generate_incidents(N, seed=11))
 
     first = store.upsert(incidents, batch_size=1100)
@@ -31,8 +30,8 @@ def test_upsert_over_many_batches_inserts_once_then_finds_every_row_unchanged(tm
         assert record == expected
 
 
-def test_newer_records_replace_older_ones_and_older_ones_change_nothing(tmp_path: Path) -> None:
-    store = IncidentStore(tmp_path / "bulk.sqlite")
+def test_newer_records_replace_older_ones_and_older_ones_change_nothing(db_url: str) -> None:
+    store = IncidentStore(db_url)
     incidents = [dataclasses.replace(i, timestamp=1_600_000_000) for i in generate_incidents(N, seed=11)]
     store.upsert(incidents, batch_size=1100)
 

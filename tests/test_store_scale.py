@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -28,9 +27,9 @@ def matches(i: Incident, flt: IncidentFilter) -> bool:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[IncidentStore, list[Incident]]:
+def loaded(module_db_url: str) -> tuple[IncidentStore, list[Incident]]:
     incidents = list(generate_incidents(N, seed=3))
-    store = IncidentStore(Path(tmp_path_factory.mktemp("scale")) / "scale.sqlite")
+    store = IncidentStore(module_db_url)
     result = store.upsert(iter(incidents), batch_size=700)
     assert (result.inserted, result.updated, result.unchanged) == (N, 0, 0)
     return store, incidents
