@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from geo.sources import USER_DATA_DIR
-from incidents.model import Incident, IncidentFilter, TimePrecision, incident_to_record
+from incidents.model import PLACE_CLASSES, SOURCE_KINDS, Incident, IncidentFilter, TimePrecision, incident_to_record
 
 if TYPE_CHECKING:
     from incidents.articles import Article
@@ -221,13 +221,33 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of an IncidentFilter, for every command that selects incidents (list, export):
+    the same filter the page builds from its widgets."""
+    parser.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD", help="first day (inclusive)")
+    parser.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="last day (inclusive)")
+    parser.add_argument("--actor-group", action="append", default=[], metavar="GROUP",
+                        help="actor group, e.g. 'Iran-aligned militias' (repeatable)")
+    parser.add_argument("--actor", action="append", default=[], metavar="NAME",
+                        help="actor 1, associated actor or actor 2: a name or part of it, any case (repeatable)")
+    parser.add_argument("--event-type", action="append", default=[], metavar="TYPE", help="ACLED event type, e.g. Battles (repeatable)")
+    parser.add_argument("--place", action="append", default=[], choices=PLACE_CLASSES,
+                        help="how exactly the incident is placed; 'country': a region-level place naming no province (repeatable)")
+    parser.add_argument("--source-kind", action="append", default=[], choices=SOURCE_KINDS, help="repeatable")
+    parser.add_argument("--text", default="", help="free text over places, actors, notes and sentences")
+    parser.add_argument("--unresolved", action="store_true", help="only incidents whose place has no coordinates")
+
+
 def filter_from_args(args: argparse.Namespace) -> IncidentFilter:
     return IncidentFilter(
         date_from=args.date_from,
         date_to=args.date_to,
-        actor_groups=tuple(args.actor_group or ()),
-        actors=tuple(args.actor or ()),
-        event_types=tuple(args.event_type or ()),
+        actor_groups=tuple(args.actor_group),
+        actors=tuple(args.actor),
+        event_types=tuple(args.event_type),
+        places=tuple(args.place),
+        source_kinds=tuple(args.source_kind),
+        text=args.text,
         unresolved_only=args.unresolved,
     )
 
@@ -345,12 +365,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     listing = subcommands.add_parser(
         "list", help="list stored incidents", description="List stored incidents, newest first."
     )
-    listing.add_argument("--from", dest="date_from", type=_iso_date, metavar="YYYY-MM-DD", help="first day (inclusive)")
-    listing.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD", help="last day (inclusive)")
-    listing.add_argument("--actor", action="append", help="actor name, part of it, any case (repeatable)")
-    listing.add_argument("--actor-group", action="append", help="actor group, e.g. 'Iran-aligned militias' (repeatable)")
-    listing.add_argument("--event-type", action="append", help="ACLED event type, e.g. Battles (repeatable)")
-    listing.add_argument("--unresolved", action="store_true", help="only incidents whose place has no coordinates")
+    add_filter_arguments(listing)
     listing.add_argument("--format", choices=("table", "jsonl"), default="table")
     listing.add_argument("--limit", type=_positive, default=None, help="at most this many incidents (the newest)")
     listing.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)

@@ -16,7 +16,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Literal, TextIO
@@ -25,7 +24,7 @@ from incidents.formats import acled, ucdp
 from incidents.formats.acled import ACLED_COLUMNS, EXPORT_COLUMNS, to_acled_row
 from incidents.formats.fields import RowError, RowParser, column_names
 from incidents.formats.geojson import to_geojson_feature, write_feature_collection
-from incidents.model import SOURCE_KINDS, Incident, IncidentFilter
+from incidents.model import Incident
 
 if TYPE_CHECKING:
     from incidents.store import IncidentStore
@@ -228,8 +227,9 @@ def import_file(
     """Import an ACLED or UCDP GED CSV into the store; raises ExchangeError, before writing, for a
     file that is not of the format.
 
-    The store writes the whole file in one transaction (IncidentStore.upsert): an import that
-    fails half way leaves the store as it was.
+    The store commits batch by batch (IncidentStore.upsert), so other writers wait for one batch
+    at most; an import that fails or is killed half way keeps the batches it wrote, and running it
+    again completes it.
     """
     with IncidentReader(path, format=format) as reader:
         result = store.upsert(reader.incidents(progress=progress), batch_size=batch_size)
@@ -288,26 +288,14 @@ def _run_import(args: argparse.Namespace) -> int:
     return status
 
 
-def _filter_from_args(args: argparse.Namespace) -> IncidentFilter:
-    return IncidentFilter(
-        date_from=args.date_from,
-        date_to=args.date_to,
-        actor_groups=tuple(args.actor_group),
-        actors=tuple(args.actor),
-        event_types=tuple(args.event_type),
-        source_kinds=tuple(args.source_kind),
-        text=args.text,
-        unresolved_only=args.unresolved,
-    )
-
-
 def _run_export(args: argparse.Namespace) -> int:
+    from incidents.commands import filter_from_args
     from incidents.store import IncidentStore
 
     export_format: ExportFormat = args.format or (
         "geojson" if args.output and Path(args.output).suffix.lower() in (".geojson", ".json") else "csv"
     )
-    incidents = IncidentStore(args.db).iter_incidents(_filter_from_args(args))
+    incidents = IncidentStore(args.db).iter_incidents(filter_from_args(args))
     if args.output in (None, "-"):
         count = export_incidents(incidents, sys.stdout, format=export_format)
     else:
@@ -319,7 +307,7 @@ def _run_export(args: argparse.Namespace) -> int:
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the `incident-map` parser."""
-    from incidents.commands import DB_HELP
+    from incidents.commands import DB_HELP, add_filter_arguments
 
     importer = subcommands.add_parser(
         "import",
@@ -346,12 +334,5 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     exporter.add_argument("--format", choices=("csv", "geojson"), default=None, help="default: from -o's suffix, else csv")
     exporter.add_argument("-o", "--output", default=None, metavar="FILE", help="default: standard output")
     exporter.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
-    exporter.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD")
-    exporter.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD")
-    exporter.add_argument("--actor-group", action="append", default=[], metavar="GROUP", help="repeatable")
-    exporter.add_argument("--actor", action="append", default=[], metavar="NAME", help="repeatable")
-    exporter.add_argument("--event-type", action="append", default=[], metavar="TYPE", help="repeatable")
-    exporter.add_argument("--source-kind", action="append", default=[], choices=SOURCE_KINDS, help="repeatable")
-    exporter.add_argument("--text", default="", help="free text over places, actors, notes and sentences")
-    exporter.add_argument("--unresolved", action="store_true", help="only incidents whose place is unresolved")
+    add_filter_arguments(exporter)
     exporter.set_defaults(handler=_run_export)

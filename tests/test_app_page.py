@@ -17,7 +17,7 @@ from dashboard import access, authoring
 from dashboard.export import export_text
 from incidents.exchange import ACLED_COLUMNS
 from incidents.model import GeoPrecision, Incident, IncidentFilter, Source, TimePrecision
-from incidents.store import IncidentStore, to_db_url
+from incidents.store import IncidentStore
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d33791d1605386a1.txt"

@@ -70,6 +70,8 @@ def test_list_prints_a_readable_table(tmp_path: Path, capsys: pytest.CaptureFixt
         (["--actor-group", "Iran", "--actor-group", "Unidentified"], ["I1", "I2"]),
         (["--event-type", "Battles"], ["I3"]),
         (["--unresolved"], ["I3"]),
+        (["--place", "unresolved"], ["I3"]),
+        (["--place", "place", "--text", "BALAD"], ["I1"]),
         (["--limit", "1"], ["I1"]),
     ],
 )
