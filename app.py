@@ -121,11 +121,14 @@ with st.sidebar:
         key="dates", bind="query-params",
     )
     groups = st.multiselect("Actor group", all_groups, key="group", bind="query-params")
+    # Bound to the URL by hand: a bound widget would put the label, count included, in the link.
+    if "actor" not in st.session_state:
+        st.session_state["actor"] = [name for name in st.query_params.get_all("actor") if name in actor_mentions]
     actors = st.multiselect(
-        "Actor", list(actor_mentions), key="actor", bind="query-params",
-        format_func=lambda name: filters.actor_label(name, actor_mentions),
+        "Actor", list(actor_mentions), key="actor", format_func=lambda name: filters.actor_label(name, actor_mentions),
         placeholder="Type to search actor names", help="Actor 1, associated actor or actor 2 (any part of the name).",
     )
+    st.query_params["actor"] = actors
     event_types = st.multiselect("Event type", facets.event_types, key="type", bind="query-params")
     precisions = st.multiselect(
         "Place precision", [PLACE_LABELS[p] for p in PLACE_CLASSES], key="precision", bind="query-params"

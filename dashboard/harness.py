@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,39 +50,51 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class ServedPage:
+    url: str  # http://localhost:PORT
+    pid: int  # the Streamlit server's process (the bench reads its memory)
+
+
 @contextmanager
 def running_dashboard(
-    db_url: str, *, port: int | None = None, app: Path = APP, timeout_s: float = 90.0
-) -> Iterator[str]:
-    """`streamlit run app.py` on the store; yields the page's URL and stops the server after."""
+    db_url: str, *, port: int | None = None, app: Path = APP, timeout_s: float = 90.0,
+    environ: Mapping[str, str] | None = None,
+) -> Iterator[ServedPage]:
+    """`streamlit run app.py` on the store (with `environ` added to the environment); yields the
+    page's address and stops the server after. The server's output goes to a temporary file,
+    shown if it fails to start."""
     port = port or free_port()
-    env = {**os.environ, "INCIDENT_MAP_DB": db_url}
-    server = subprocess.Popen(
-        streamlit_command(port, headless=True, app=app), cwd=APP.parent, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    base = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {server.returncode}:\n{server.stdout.read() if server.stdout else ''}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not answer on {base} within {timeout_s:.0f} s")
-            time.sleep(0.2)  # polling interval while the server starts, not a measurement
-        yield base
-    finally:
-        server.terminate()
+    env = {**os.environ, **(environ or {}), "INCIDENT_MAP_DB": db_url}
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(
+            streamlit_command(port, headless=True, app=app), cwd=APP.parent, env=env,
+            stdout=log, stderr=subprocess.STDOUT, text=True,
+        )
+        base = f"http://localhost:{port}"
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            deadline = time.monotonic() + timeout_s
+            while True:
+                if server.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"streamlit exited with {server.returncode}:\n{log.read()}")
+                try:
+                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                        if reply.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"streamlit did not answer on {base} within {timeout_s:.0f} s")
+                time.sleep(0.2)  # polling interval while the server starts, not a measurement
+            yield ServedPage(base, server.pid)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 @dataclass

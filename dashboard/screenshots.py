@@ -56,8 +56,8 @@ def main() -> int:
         generated = to_db_url(Path(tmp) / "generated.sqlite")
         IncidentStore(generated).upsert(generate_incidents(10_000, seed=7))
         for url, name in ((seeds, "dashboard-seeds.png"), (generated, "dashboard-10k.png")):
-            with running_dashboard(url) as base, offline_browser(playwright, width=1500, height=1150) as session:
-                shoot(session, base, args.out / name)
+            with running_dashboard(url) as served, offline_browser(playwright, width=1500, height=1150) as session:
+                shoot(session, served.url, args.out / name)
                 print(args.out / name)
     return 0
 

@@ -301,3 +301,34 @@ def test_the_layer_follows_the_viewport_and_zooming_in_shows_single_incidents(
     assert data["mode"] == "points" and len(data["id"]) == store.count(
         IncidentFilter(actor_groups=(group,), places=("place", "near", "region"))
     )
+
+
+def test_a_shared_page_is_read_only_until_an_editor_signs_in(store_url: str) -> None:
+    at = page()  # served on localhost (.streamlit/config.toml), but a password is set: it is required
+    assert not at.text_area and not any(b.label == "Extract incidents" for b in at.button)
+    assert "Read-only" in at.info[-1].value
+    sign_in(at, "not the password")
+    assert "Wrong password." in at.error[0].value
+    assert not at.text_area and "editor" not in at.session_state
+    sign_in(at)
+    assert at.text_area and any(b.label == "Extract incidents" for b in at.button)
+    at.button(key="sign_out").click().run()
+    assert not at.text_area
+
+
+def test_a_shared_page_without_a_password_stays_read_only_and_says_how_to_open_it(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit import config
+
+    monkeypatch.delenv(access.PASSWORD_ENV)
+    assert page().text_area  # on localhost (.streamlit/config.toml) the page is one person's: editing is open
+    local = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")  # `incident-map dashboard --address 0.0.0.0`
+    try:
+        at = page()
+    finally:
+        config.set_option("server.address", local)
+    assert not at.text_area  # no article form
+    assert "password" not in [t.key for t in at.text_input]  # and nothing to sign in with
+    assert access.PASSWORD_ENV in at.info[-1].value

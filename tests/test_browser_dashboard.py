@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.commands import ingest_seeds
-from dashboard.harness import OfflineBrowser, offline_browser, running_dashboard
+from dashboard.harness import COUNT_MARKERS_JS, OfflineBrowser, offline_browser, running_dashboard
 from dashboard.layers import time_span
 from incidents.model import GeoPrecision, Incident, Source
 from incidents.store import IncidentStore, to_db_url
@@ -65,8 +65,8 @@ def expected(seed_store: str) -> dict[str, int | str]:
 
 @pytest.fixture(scope="module")
 def server(seed_store: str) -> Iterator[str]:
-    with running_dashboard(seed_store) as base:
-        yield base
+    with running_dashboard(seed_store) as served:
+        yield served.url
 
 
 @pytest.fixture()
@@ -182,3 +182,118 @@ def test_selecting_a_table_row_centres_the_map(server: str, browser: OfflineBrow
     )
     assert centre.is_visible()
     assert browser.blocked == []
+
+
+def wait_for_markers(browser: OfflineBrowser, expected: int) -> None:
+    """Until the map shows `expected` incidents (a layer is swapped over a few frames)."""
+    browser.map_frame.locator("#map_div").evaluate(
+        f"""(el, n) => new Promise((done, fail) => {{
+              const started = Date.now();
+              const check = () => (({COUNT_MARKERS_JS})() === n) ? done()
+                : Date.now() - started > 60000 ? fail(new Error('markers: ' + ({COUNT_MARKERS_JS})()))
+                : setTimeout(check, 50);
+              check(); }})""",
+        expected,
+    )
+
+
+def test_picking_an_actor_leaves_only_its_incidents_on_the_map_in_the_table_and_in_the_url(
+    server: str, browser: OfflineBrowser, seed_store: str
+) -> None:
+    from dataclasses import replace
+
+    from incidents.model import MAPPED_PLACE_CLASSES, IncidentFilter
+    from incidents.queries import actor_counts
+
+    store = IncidentStore(seed_store)
+    name = "Kataib Hezbollah"
+    mentions = dict(actor_counts(store))
+    assert name in mentions
+    only = IncidentFilter(actors=(name,))
+    matching, mapped = store.count(only), store.count(replace(only, places=MAPPED_PLACE_CLASSES))
+    assert 0 < matching < store.count()
+    page = browser.page
+    page.goto(server)
+    layer = browser.wait_for_map()
+
+    widget = page.get_by_test_id("stMultiSelect").filter(has=page.get_by_text("Actor", exact=True))
+    widget.click()
+    widget.locator("input").fill("kataib")  # searchable: ACLED holds thousands of names
+    page.get_by_role("option", name=f"{name} ({mentions[name]:,})", exact=True).click()
+    page.keyboard.press("Escape")
+    browser.wait_for_map(previous_layer=layer)
+    wait_for_markers(browser, mapped)
+    page.get_by_text(f"showing {matching} of {store.count()} incidents").wait_for()
+    page.wait_for_url(re.compile(r"actor=Kataib\+Hezbollah(&|$)"))
+    # The table: a header row, then the incidents (the grid tells assistive technology its size).
+    table = page.get_by_test_id("stDataFrame").first.locator(f"table[role=grid][aria-rowcount='{matching + 1}']")
+    table.wait_for(state="attached")  # an accessibility table: in the page, not drawn
+    assert name in table.inner_text()
+
+    # The link reopens the same view.
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    browser.wait_for_map()
+    wait_for_markers(browser, mapped)
+    page.get_by_text(f"showing {matching} of").wait_for()
+    assert browser.blocked == []
+
+
+def test_a_page_with_an_editors_password_is_read_only_until_signed_in(seed_store: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.access import PASSWORD_ENV
+
+    with running_dashboard(seed_store, environ={PASSWORD_ENV: "open sesame"}) as served, \
+            sync_playwright() as playwright, offline_browser(playwright) as browser:
+        page = browser.page
+        page.goto(served.url)
+        browser.wait_for_map()
+        page.get_by_text("Read-only: sign in with the editors' password").first.wait_for()
+        assert page.get_by_role("button", name="Extract incidents").count() == 0
+
+        password = page.get_by_label("Editors' password")
+        password.fill("open sesam")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Wrong password.").wait_for()
+        assert page.get_by_role("button", name="Extract incidents").count() == 0
+
+        password.fill("open sesame")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Signed in as an editor.").wait_for()
+        page.get_by_role("button", name="Extract incidents").wait_for()
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="Sign in").wait_for()
+        assert page.get_by_role("button", name="Extract incidents").count() == 0
+        assert browser.blocked == []
+
+
+def test_zooming_into_a_city_refines_cells_into_single_incidents(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.layers import MAX_POINTS
+    from incidents.model import MAPPED_PLACE_CLASSES, IncidentFilter
+    from incidents.synthetic import generate_incidents
+
+    url = to_db_url(tmp_path / "many.sqlite")
+    store = IncidentStore(url)
+    store.upsert(generate_incidents(MAX_POINTS * 2, seed=4, towns=True))
+    mapped = store.count(IncidentFilter(places=MAPPED_PLACE_CLASSES))
+    with running_dashboard(url) as served, sync_playwright() as playwright, offline_browser(playwright) as browser:
+        page = browser.page
+        page.goto(served.url)
+        layer = browser.wait_for_map()
+        frame = browser.map_frame.locator("#map_div")
+        assert frame.get_attribute("data-incident-mode") == "cells"
+        wait_for_markers(browser, mapped)  # every cell labelled with its count: they add up
+
+        # Into Baghdad at zoom 11, as a user would with the wheel.
+        frame.evaluate("() => window.map.setView([33.34, 44.40], 11)")
+        browser.wait_for_map(previous_layer=layer)
+        browser.map_frame.locator("#map_div[data-incident-mode='points']").wait_for()
+        shown = int(frame.get_attribute("data-incident-count") or 0)
+        assert 0 < shown <= MAX_POINTS
+        wait_for_markers(browser, shown)
+        page.get_by_text(re.compile(r"showing [\d,]+ of [\d,]+ incidents")).first.wait_for()
+        assert browser.blocked == []
