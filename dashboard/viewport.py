@@ -16,7 +16,7 @@ from incidents.queries import Box
 
 TILE_PX = 256  # Leaflet's tile size: the world is TILE_PX * 2**zoom pixels wide
 CELL_ZOOM_SHIFT = 2  # cells are TILE_PX / 2**2 = 64 px wide on screen at every zoom
-PAD = 0.5  # the request reaches this fraction of the view's size beyond each edge
+PAD = 0.25  # the request reaches this fraction of the view's size beyond each edge
 # The size the map is assumed to have before the browser reports it (the first run of a visit).
 ASSUMED_MAP_PX = (1200, 560)
 MAX_FIT_ZOOM = 7  # the first view shows the whole data set, but never closer than this

@@ -128,6 +128,14 @@ class UpsertResult:
     unchanged: int = 0  # identical to the stored row, or older than it
 
 
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    min_date: date | None
+    max_date: date | None
+    actor_groups: tuple[str, ...]
+
+
 @dataclass
 class Facets:
     """The values present in the store, for filter widgets."""
@@ -372,10 +380,6 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints only
         cursor.execute("PRAGMA busy_timeout=30000")
-        # 64 MB of page cache (the default is 2 MB): an import updates six indexes of the incidents
-        # table, and with 2 MB it keeps re-reading evicted index pages (a third of its database
-        # time at 100,000 rows). The cache fills only as pages are read.
-        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -595,6 +599,12 @@ class IncidentStore:
                         latest[incident.event_id] = incident
                 result.unchanged += len(batch) - len(latest)
                 with self._write() as conn:
+                    if self.dialect == "sqlite":
+                        # 64 MB of page cache for this connection (the default is 2 MB): an import
+                        # updates seven indexes of the incidents table, and with 2 MB it keeps
+                        # re-reading evicted index pages (a third of its database time at 100,000
+                        # rows). Readers keep the default: the page's server holds a pool of them.
+                        conn.exec_driver_sql("PRAGMA cache_size=-65536")
                     self._upsert_batch(conn, latest, result)
                 if on_progress:
                     on_progress(len(batch))
@@ -807,30 +817,45 @@ class IncidentStore:
         df["source_count"] = df["source_count"].fillna(0).astype("int64")
         return df
 
-    def facets(self) -> Facets:
+    def summary(self) -> Summary:
+        """How many incidents, over which days, in which actor groups: quick at any size.
+
+        Separate statements, so that min and max are one index look-up each and the count reads
+        the smallest index.
+        """
         c = incidents_table.c
-
-        def distinct(column: sa.Column[Any]) -> list[str]:
-            return [value for value in conn.execute(sa.select(column).distinct().order_by(column)).scalars() if value]
-
         with self.engine.connect() as conn:
-            min_date, max_date, count = conn.execute(
-                sa.select(sa.func.min(c.event_date), sa.func.max(c.event_date), sa.func.count())
-            ).one()
+            scalar = lambda stmt: conn.execute(stmt).scalar()  # noqa: E731
+            return Summary(
+                count=int(scalar(sa.select(sa.func.count()).select_from(incidents_table))),
+                min_date=scalar(sa.select(sa.func.min(c.event_date))),
+                max_date=scalar(sa.select(sa.func.max(c.event_date))),
+                actor_groups=_distinct(conn, c.actor_group),
+            )
+
+    def facets(self) -> Facets:
+        """The values present in the store, for filter widgets (a full scan or two at a million incidents)."""
+        c = incidents_table.c
+        summary = self.summary()
+        with self.engine.connect() as conn:
             extent = conn.execute(
                 sa.select(
                     sa.func.min(c.latitude), sa.func.min(c.longitude), sa.func.max(c.latitude), sa.func.max(c.longitude)
                 ).where(MAPPED)
             ).one()
             return Facets(
+                actor_groups=list(summary.actor_groups),
+                event_types=list(_distinct(conn, c.event_type)),
+                source_kinds=list(_distinct(conn, c.source_kind)),
+                min_date=summary.min_date,
+                max_date=summary.max_date,
+                count=summary.count,
                 extent=None if extent[0] is None else tuple(float(v) for v in extent),  # type: ignore[arg-type]
-                actor_groups=distinct(c.actor_group),
-                event_types=distinct(c.event_type),
-                source_kinds=distinct(c.source_kind),
-                min_date=min_date,
-                max_date=max_date,
-                count=int(count),
             )
+
+
+def _distinct(conn: sa.Connection, column: sa.Column[Any]) -> tuple[str, ...]:
+    return tuple(value for value in conn.execute(sa.select(column).distinct().order_by(column)).scalars() if value)
 
 
 def _fill_blanks(existing: Incident, report: Incident) -> Incident:

@@ -145,3 +145,29 @@ def test_the_version_rises_with_every_write_from_any_process(db_url: str) -> Non
     assert store.data_version() > middle
     store.close()
     other.close()
+
+
+def test_filter_options_follow_the_store_at_most_every_refresh(db_url: str) -> None:
+    from dashboard.options import OptionsCache
+
+    now = [0.0]
+    cache = OptionsCache(refresh_s=30, clock=lambda: now[0])
+    store = IncidentStore(db_url)
+    source = Source(kind="acled", source_id="O")
+    store.upsert([Incident(event_id="O1", event_date=date(2020, 1, 1), actor1="Iran", event_type="Battles", sources=[source])])
+    first = cache.get(store, store.data_version())
+    assert first.actors == {"Iran": 1} and first.facets.event_types == ["Battles"]
+    assert cache.get(store, store.data_version()) is first  # nothing changed: nothing read
+
+    store.upsert([Incident(event_id="O2", event_date=date(2020, 1, 2), actor1="Kataib Hezbollah", event_type="Protests",
+                           sources=[source])])
+    now[0] = 10.0  # an import is writing batch after batch: the options are not read at every rerun
+    assert cache.get(store, store.data_version()) is first
+    now[0] = 31.0
+    fresh = cache.get(store, store.data_version())
+    assert fresh.actors == {"Iran": 1, "Kataib Hezbollah": 1} and fresh.facets.event_types == ["Battles", "Protests"]
+    store.upsert([Incident(event_id="O3", event_date=date(2020, 1, 3), actor1="Islamic State", sources=[source])])
+    cache.forget()  # the page's own save
+    assert "Islamic State" in cache.get(store, store.data_version()).actors
+    assert store.summary().count == 3 and store.summary().max_date == date(2020, 1, 3)
+    store.close()
