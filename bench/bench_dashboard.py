@@ -4,7 +4,8 @@ server, beside the naive page and the page as it was before issue 9.
 Each run is a store of generated incidents (incidents.synthetic, spread over Iraq's and Syria's
 towns), the real Streamlit server and Debian's chromium with every non-local request blocked.
 Measured in the browser:
-- payload: bytes the server sent over the page's websocket until the first map was drawn;
+- payload: bytes the server sent over the page's websocket for the whole first visit (map,
+  chart, table, widgets), counted until the socket has been quiet for half a second;
 - first map: from navigation to markers on the map, on the first visit after the server started
   ("cold": nothing cached) and the median of three later visits ("warm");
 - filter: from choosing an actor group in the widget to the redrawn map;
@@ -82,9 +83,21 @@ class WebsocketBytes:
 
     def __init__(self, session: OfflineBrowser) -> None:
         self.total = 0
+        self._page = session.page
         cdp = session.page.context.new_cdp_session(session.page)
         cdp.send("Network.enable")
         cdp.on("Network.webSocketFrameReceived", self._frame)
+
+    def wait_until_quiet(self, quiet_s: float = 0.5, at_most_s: float = 30.0) -> None:
+        """Until nothing has arrived for quiet_s (the page has finished sending)."""
+        deadline = time.monotonic() + at_most_s
+        seen, since = self.total, time.monotonic()
+        while time.monotonic() < deadline:
+            self._page.wait_for_timeout(50)  # lets playwright deliver the frames; not a measurement
+            if self.total != seen:
+                seen, since = self.total, time.monotonic()
+            elif time.monotonic() - since >= quiet_s:
+                return
 
     def _frame(self, event: dict) -> None:  # type: ignore[type-arg]
         response = event["response"]
@@ -126,6 +139,9 @@ def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_
             layer = session.wait_for_map(timeout_ms=timeout_ms) if page != "naive" else ""
             drawn(session, timeout_ms, marker)
             elapsed = time.perf_counter() - start
+            if page != "naive":
+                session.page.get_by_test_id("stDataFrame").first.wait_for(timeout=timeout_ms)
+            counter.wait_until_quiet()
             if attempt == 0:
                 result.cold_s, result.payload_bytes = elapsed, counter.total - before
             else:

@@ -247,12 +247,13 @@ def _place_conditions() -> dict[str, sa.ColumnElement[bool]]:
     """Which incidents each of PLACE_CLASSES holds; the conditions exclude each other."""
     c = incidents_table.c
     resolved = sa.and_(c.latitude.is_not(None), c.longitude.is_not(None))
-    precision = sa.func.coalesce(c.geo_precision, GeoPrecision.PLACE)
+    place, near, region = int(GeoPrecision.PLACE), int(GeoPrecision.NEAR), int(GeoPrecision.REGION)
+    precision = sa.func.coalesce(c.geo_precision, place)
     return {
-        "place": sa.and_(resolved, precision == GeoPrecision.PLACE),
-        "near": sa.and_(resolved, precision == GeoPrecision.NEAR),
-        "region": sa.and_(resolved, precision == GeoPrecision.REGION, c.admin1 != ""),
-        "country": sa.and_(resolved, precision == GeoPrecision.REGION, c.admin1 == ""),
+        "place": sa.and_(resolved, precision == place),
+        "near": sa.and_(resolved, precision == near),
+        "region": sa.and_(resolved, precision == region, c.admin1 != ""),
+        "country": sa.and_(resolved, precision == region, c.admin1 == ""),
         "unresolved": sa.or_(c.latitude.is_(None), c.longitude.is_(None)),
     }
 
