@@ -289,14 +289,14 @@ if unresolved_count and st.toggle(f"Place unresolved incidents ({unresolved_coun
     label = st.selectbox("Place", [f"{p} ({n})" for p, n in places], key="resolve_place")
     location = places[[f"{p} ({n})" for p, n in places].index(label)][0]
     geocoder = authoring.page_geocoder()
-    options = authoring.candidates(geocoder, location) if geocoder is not None else []
+    offered = authoring.candidates(geocoder, location) if geocoder is not None else []
     choice = st.radio("Pick a candidate or enter coordinates",
-                      [c.label for c in options] + ["Enter coordinates"], key="resolve_choice")
+                      [c.label for c in offered] + ["Enter coordinates"], key="resolve_choice")
     lat_col, lng_col = st.columns(2)
     lat = lat_col.number_input("Latitude", -90.0, 90.0, 33.3, format="%.5f", key="resolve_lat")
     lng = lng_col.number_input("Longitude", -180.0, 180.0, 44.4, format="%.5f", key="resolve_lng")
     if st.button("Place these incidents", key="resolve_button"):
-        chosen = next((c for c in options if c.label == choice), None)
+        chosen = next((c for c in offered if c.label == choice), None)
         updated = authoring.resolve(
             store, geocoder, location,
             chosen.latitude if chosen else lat, chosen.longitude if chosen else lng,

@@ -185,8 +185,11 @@ def test_to_acled_row_writes_empty_cells_for_unknown_values() -> None:
     )  # fmt: skip
 
 
-def test_import_and_export_commands(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_and_export_commands(
+    tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = db_url  # a path for SQLite, postgresql://... for the server
+    monkeypatch.setenv("INCIDENT_MAP_CACHE_DIR", str(tmp_path / "cache"))  # the import's gazetteer layer
     acled_file = write(
         tmp_path / "acled.csv",
         ACLED_HEADER,
