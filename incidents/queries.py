@@ -134,7 +134,7 @@ def map_layer(
     """The drawable incidents of the filter inside the box: counted in cells of `cell_deg`
     degrees, and fetched one by one when there are at most `max_points` of them.
 
-    `groups` are the actor groups in the store (Facets.actor_groups); SQLite counts group by
+    `groups` are the actor groups in the store (Summary.actor_groups); SQLite counts group by
     group over its map index (see _cell_statements). The counts are exact: the cells add up to
     `in_box`.
     """
@@ -142,7 +142,7 @@ def map_layer(
     if flt.actor_groups:
         groups = flt.actor_groups
     elif groups is None:
-        groups = store.facets().actor_groups
+        groups = store.summary().actor_groups
     per_cell: dict[tuple[int, int], list[Any]] = {}
     with store.engine.connect() as conn:
         if store.dialect == "postgresql":

@@ -139,6 +139,8 @@ def _near(rng: random.Random, place: Place) -> tuple[float, float]:
 def generate_incidents(n: int, *, seed: int = 0, towns: bool = False) -> Iterator[Incident]:
     """`n` reproducible incidents: same `n`, `seed` and `towns`, same incidents and ids."""
     rng = random.Random(seed)
+    # Positions draw from their own generator: the rest (actors, types, dates) stays what it was.
+    spread = random.Random(seed + 1_000_003)
     names = _names_by_group()
     places = PLACES + region_towns() if towns else PLACES
     groups = tuple(names)
@@ -179,7 +181,7 @@ def generate_incidents(n: int, *, seed: int = 0, towns: bool = False) -> Iterato
             if geo_precision == 3 and not place.admin1:
                 place = rng.choice(PLACES)
             location = {1: place.name, 2: f"near {place.name}", 3: f"{place.admin1} province"}[geo_precision]
-            latitude, longitude = (place.latitude, place.longitude) if geo_precision == 3 else _near(rng, place)
+            latitude, longitude = (place.latitude, place.longitude) if geo_precision == 3 else _near(spread, place)
             place_name, country, iso, admin1 = place.name, place.country, place.iso, place.admin1
         fatalities = rng.choice((None, None, 0, 0, 1, 2, 3, 5, 12))
         munitions = rng.choice(_MUNITIONS) if event_type == "Explosions/Remote violence" else ""
