@@ -166,7 +166,8 @@ def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_
             session.page.goto(url, wait_until="commit", timeout=timeout_ms)
             layer = session.wait_for_map(timeout_ms=timeout_ms)
             drawn(session, timeout_ms)
-            session.page.wait_for_timeout(1500)  # the map reports its bounds once: let that rerun settle
+            session.wait_until_map_reports(timeout_ms)
+            session.page.wait_for_timeout(1000)  # the rerun that report causes: let it settle
             layer = session.wait_for_map(timeout_ms=timeout_ms)
             box = session.map_frame.locator("#map_div")
             for zoom in ZOOMS:

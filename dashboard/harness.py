@@ -121,6 +121,22 @@ class OfflineBrowser:
             )
         return str(div.get_attribute("data-incident-layer"))
 
+    def wait_until_map_reports(self, timeout_ms: float = 60_000) -> None:
+        """Until streamlit-folium has told the page the map's bounds: from then on a pan or zoom
+        reaches the server (before it, the map's moves are not yet listened to)."""
+        self.map_frame.locator("#map_div").evaluate(
+            """(el, timeout) => new Promise((done, fail) => {
+                 const started = Date.now();
+                 const check = () => {
+                   const data = window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.previous_data;
+                   if (data && data.bounds && data.bounds._southWest && typeof data.bounds._southWest.lat === "number") { done(); }
+                   else if (Date.now() - started > timeout) { fail(new Error("the map never reported its bounds")); }
+                   else { setTimeout(check, 50); }
+                 };
+                 check(); })""",
+            timeout_ms,
+        )
+
     def count_markers(self) -> int:
         return int(self.map_frame.locator("#map_div").evaluate(f"(el) => ({COUNT_MARKERS_JS})()"))
 

@@ -289,6 +289,7 @@ def test_zooming_into_a_city_refines_cells_into_single_incidents(tmp_path: Path)
         wait_for_markers(browser, mapped)  # every cell labelled with its count: they add up
 
         # Into Baghdad at zoom 11, as a user would with the wheel.
+        browser.wait_until_map_reports()
         frame.evaluate("() => window.map.setView([33.34, 44.40], 11)")
         browser.wait_for_map(previous_layer=layer)
         browser.map_frame.locator("#map_div[data-incident-mode='points']").wait_for()
