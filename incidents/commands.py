@@ -81,8 +81,6 @@ def ingest_paths(
     """
     from tqdm import tqdm
 
-    from incidents.articles import read_article
-
     if extractor is None:
         extractor = default_extractor()
     summary = IngestSummary()

@@ -35,7 +35,7 @@ from incidents.model import (
     Source,
     stable_id,
 )
-from incidents.settings import DB_ENV, DEFAULT_DB_PATH, default_db_url, to_db_url  # noqa: F401 (re-exported)
+from incidents.settings import default_db_url, to_db_url
 
 if TYPE_CHECKING:
     import pandas
