@@ -376,3 +376,19 @@ def test_rockets_fired_and_where_they_were_launched_from(extractor: Extractor) -
     (attack,) = extractor.extract(Article(title="Rockets", published=date(2023, 3, 24), text=text))
     assert attack.sub_event_type == "Shelling/artillery/missile attack" and attack.event_date == date(2023, 3, 23)
     assert attack.place_name == "Al Asad Air Base"  # the launch site is no second incident
+
+
+def test_the_passive_carries_over_the_and_and_the_attack_names_who(extractor: Extractor) -> None:
+    (attack,) = _extract(
+        extractor, date(2022, 5, 10),
+        "A Turkish soldier was killed and three others wounded in a PKK attack in northern Iraq, the defence ministry said on Monday.",
+    )
+    # "three others" were wounded: victims, not the agent; the attack was the PKK's
+    assert (attack.actor1, attack.actor2, attack.fatalities) == ("PKK", "Turkey", 1)
+
+
+def test_a_rocket_that_hit_near_a_site_and_a_planted_bomb_that_was_defused(extractor: Extractor) -> None:
+    (strike,) = _extract(extractor, date(2022, 5, 10), "A rocket hit near the US embassy in Baghdad early Sunday, security sources said.")
+    assert strike.sub_event_type == "Shelling/artillery/missile attack" and strike.event_date == date(2022, 5, 8)
+    found = _extract(extractor, date(2022, 5, 10), "Police found a bomb planted by militants in Kirkuk on Sunday and defused it.")
+    assert all(i.event_type != "Explosions/Remote violence" for i in found)

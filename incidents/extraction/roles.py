@@ -323,7 +323,11 @@ class EventRoles:
         # A trigger told inside another's subject ("forces supported by air raids clashed") backs
         # that event and does not decide it.
         modifiers = {t.start for t in group if t.root.dep_ in ("compound", "amod") and any(t.root.head == o.root for o in group)}
-        backing = {t.start for t in group if any(_in_subject_of(t.root, o.root) for o in group if o is not t)}
+        # So does one describing another's argument ("intercepted a drone launched by the Houthis").
+        backing = {
+            t.start for t in group
+            if any(_in_subject_of(t.root, o.root) or (t.root.dep_ == "acl" and o.root.is_ancestor(t.root)) for o in group if o is not t)
+        }
         group = sorted(group, key=lambda t: (t.start in backing, t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
         decisive = group[0]
         roots = [t.root for t in group]
@@ -379,7 +383,10 @@ class EventRoles:
             if token.dep_ in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
                 return None  # "an explosion killed ...": no agent named
             return None
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+        passive = _passive(token) or (
+            # "a soldier was killed and three others wounded": the passive carried over the "and"
+            token.dep_ == "conj" and token.tag_ == "VBN" and _passive(token.head) and not any(c.dep_ == "aux" for c in token.children)
+        )
         for child in (*token.children, *(c for conj in token.conjuncts for c in conj.children)):
             if child.dep_ == "agent":  # "shot and killed by gunmen"
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
@@ -464,6 +471,7 @@ class EventRoles:
         """The weapon used, an instrument of the event and not its target: (its word, its
         sub-event type)."""
         places: list[Token] = []
+        owners: set[int] = set()  # nouns outside the clause that the trigger describes
         for trigger in group:
             head = trigger.root
             places.extend(trigger)
@@ -482,6 +490,9 @@ class EventRoles:
                     places.extend(child.subtree)
             if head.dep_ in ("pobj",) and head.head.lower_ in ("in", "by"):
                 places.append(head)
+            if head.dep_ == "acl":  # "a rocket hit near X" parsed as a rocket that hit
+                places.append(head.head)
+                owners.add(head.head.i)
             support = self._support_verb(head)
             if support is not None:
                 places.extend(c for c in support.subtree if c.dep_ == "dobj" or c in trigger)
@@ -492,7 +503,7 @@ class EventRoles:
             places.extend(c for c in agent.children if c.dep_ in ("compound", "amod", "nmod"))
         found: list[tuple[int, int, Token, str]] = []
         for token in places:
-            if token.i not in scope and not any(token in t for t in group):
+            if token.i not in scope and token.i not in owners and not any(token in t for t in group):
                 continue
             match = self._weapon_word(token)
             if match is not None:
@@ -876,6 +887,10 @@ def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None
         if found is not None:
             return found[1]
     return None
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
 def _between(token: Token) -> tuple[Token, Token | None] | None:
