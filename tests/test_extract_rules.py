@@ -392,3 +392,15 @@ def test_a_rocket_that_hit_near_a_site_and_a_planted_bomb_that_was_defused(extra
     assert strike.sub_event_type == "Shelling/artillery/missile attack" and strike.event_date == date(2022, 5, 8)
     found = _extract(extractor, date(2022, 5, 10), "Police found a bomb planted by militants in Kirkuk on Sunday and defused it.")
     assert all(i.event_type != "Explosions/Remote violence" for i in found)
+
+
+def test_a_vehicle_that_hits_a_roadside_bomb_is_its_victim(extractor: Extractor) -> None:
+    (blast,) = _extract(
+        extractor, date(2022, 3, 10),
+        "Two Iraqi soldiers were killed when their vehicle hit a roadside bomb in the Tarmiyah district north of Baghdad on Wednesday.",
+    )
+    # the bomb is the weapon, not the target; whoever planted it is unnamed
+    assert (blast.event_type, blast.sub_event_type) == ("Explosions/Remote violence", "Remote explosive/landmine/IED")
+    assert blast.actor1 == "Unidentified Armed Group (Iraq)" and blast.fatalities == 2
+    (detonation,) = _extract(extractor, date(2022, 3, 10), "IS militants detonated an IED targeting a shepherd in Kirkuk.")
+    assert detonation.actor1 == "Islamic State"  # who detonates a bomb is its agent

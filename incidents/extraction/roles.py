@@ -45,6 +45,7 @@ _WEAPON_PRIORITY = (
     "Suicide bomb", "Chemical weapon", "Air/drone strike", "Remote explosive/landmine/IED", "Grenade",
     "Shelling/artillery/missile attack",
 )
+_HIDDEN_EXPLOSIVE = "Remote explosive/landmine/IED"
 # Frames whose event a weapon turns into remote violence.
 _ARMED_FRAMES = frozenset({"attack", "remote", "strike", "clash"})
 # How strongly a frame decides the type of an event of several triggers.
@@ -390,6 +391,8 @@ class EventRoles:
         for child in (*token.children, *(c for conj in token.conjuncts for c in conj.children)):
             if child.dep_ == "agent":  # "shot and killed by gunmen"
                 return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if self._meets_hidden_explosive(token):
+            return None  # "their vehicle hit a roadside bomb": whoever runs into a mine is its victim
         for child in token.children:
             if not passive and child.dep_ == "nsubj":
                 return self._speaker(child) if child.lower_ in _REPORTED_PRONOUNS else child
@@ -484,6 +487,8 @@ class EventRoles:
                     places.extend(child.subtree)  # "fired rockets", "planted a bomb"
                 if child.dep_ == "dobj":  # "attacked a checkpoint with grenades": the parser hangs "with" on the object
                     places.extend(t for c in child.children if c.dep_ == "prep" and c.lower_ in ("with", "using") for t in c.subtree)
+                    if self._weapon_word(child) == _HIDDEN_EXPLOSIVE:
+                        places.append(child)  # "their vehicle hit a roadside bomb": a mine is met, not aimed at
                 if child.dep_ == "prep" and child.lower_ in ("with", "by", "in", "using"):
                     places.extend(child.subtree)  # "attacked with drones", "killed by a landmine"
                 if child.dep_ in ("agent",):
@@ -513,6 +518,12 @@ class EventRoles:
             return None
         _, _, token, kind = min(found, key=lambda item: item[:2])
         return token, kind
+
+    def _meets_hidden_explosive(self, verb: Token) -> bool:
+        """An attack verb whose object is a mine or roadside bomb: the subject ran into it."""
+        return any(
+            span.root == verb and span._.trigger.frame == "attack" for span in verb.doc.spans.get("triggers", [])
+        ) and any(c.dep_ == "dobj" and self._weapon_word(c) == _HIDDEN_EXPLOSIVE for c in verb.children)
 
     def _weapon_word(self, token: Token) -> str | None:
         """The weapon sub-event type of a word with the words compounded before it ("roadside bomb")."""
