@@ -404,3 +404,14 @@ def test_a_vehicle_that_hits_a_roadside_bomb_is_its_victim(extractor: Extractor)
     assert blast.actor1 == "Unidentified Armed Group (Iraq)" and blast.fatalities == 2
     (detonation,) = _extract(extractor, date(2022, 3, 10), "IS militants detonated an IED targeting a shepherd in Kirkuk.")
     assert detonation.actor1 == "Islamic State"  # who detonates a bomb is its agent
+
+
+def test_a_place_then_a_comma_and_its_city_is_one_place_a_list_needs_and(extractor: Extractor) -> None:
+    (protest,) = _extract(
+        extractor, date(2022, 1, 7),
+        "On 7 January 2022, health workers staged a demonstration in Akdeniz town, Mersin, demanding better pay.",
+    )
+    # the town is unknown to the gazetteer: placed near the city that contains it, not as a second incident
+    assert protest.geo_precision == 2 and protest.place_name == "Mersin"
+    strikes = _extract(extractor, date(2022, 3, 8), "Turkish jets struck Avashin, Basyan and Zakho on Monday.")
+    assert len(strikes) == 3

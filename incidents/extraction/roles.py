@@ -966,7 +966,13 @@ def _coordinated(first: Span, other: Span) -> bool:
     between = first.doc[first.end : other.start]
     if any(t.text == "(" for t in between) or other._.place_kind == "province" and first._.place_kind != "province":
         return False
-    return other_head.dep_ == "conj" and (other_head.head == head or other_head.head in head.conjuncts)
+    return other_head.dep_ == "conj" and (other_head.head == head or other_head.head in head.conjuncts) and _listed(head)
+
+
+def _listed(token: Token) -> bool:
+    """A coordination with "and"/"or" is a list ("Avashin, Basyan and Zakho"); without, the
+    parser's conj is a place and its container ("Akdeniz town, Mersin")."""
+    return any(c.dep_ in ("cc", "preconj") for t in (token, *token.conjuncts) for c in t.children)
 
 
 def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
@@ -981,7 +987,10 @@ def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
         gap = doc[current.end : other.start]
         if len(gap) > 3 or any(t.lower_ not in (",", "(", ")", "in", "of", "the", "-", "–", "province", "governorate", "district") for t in gap):
             break
-        if _head_token(other).dep_ == "conj" and not any(t.lower_ in ("(", "in", "of") for t in gap) and other._.place_kind != "province":
+        if (
+            _head_token(other).dep_ == "conj" and _listed(_head_token(other))
+            and not any(t.lower_ in ("(", "in", "of") for t in gap) and other._.place_kind != "province"
+        ):
             break  # a list of places, not a container
         found.append(other)
         current = other
