@@ -415,3 +415,18 @@ def test_a_place_then_a_comma_and_its_city_is_one_place_a_list_needs_and(extract
     assert protest.geo_precision == 2 and protest.place_name == "Mersin"
     strikes = _extract(extractor, date(2022, 3, 8), "Turkish jets struck Avashin, Basyan and Zakho on Monday.")
     assert len(strikes) == 3
+
+
+def test_who_a_group_is_likely_to_be_is_no_intention_and_a_verb_tells_a_new_event(extractor: Extractor) -> None:
+    (attack,) = _extract(
+        extractor, date(2022, 3, 12),
+        "On 12 March 2022, an armed group likely to be IS militants shot at a QSD military position in Deir ez Zor, "
+        "killing two QSD members.",
+    )
+    assert attack.actor1 == "Islamic State" and attack.fatalities == 2
+    # "their raid" is definite, but "clashed" tells the event: not a reference to one told before
+    (clash,) = _extract(
+        extractor, date(2022, 3, 25),
+        "On 25 March 2022, Palestinian rioters clashed with Israeli military forces during their raid in Jenin.",
+    )
+    assert clash.event_type == "Riots" and clash.location == "Jenin"

@@ -363,9 +363,24 @@ class EventRoles:
             weapon=weapon[0] if weapon is not None else None,
             munitions=self._munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
             casualties=count_casualties(tokens, self.lexicon),
-            definite=bool(nouns) and all(t._.definite for t in nouns),
+            definite=self._definite(group, nouns),
             plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) for t in group),
             scope=scope,
+        )
+
+    @staticmethod
+    def _definite(group: list[Span], nouns: list[Span]) -> bool:
+        """"The attack killed two": the event is one told before when it is named by definite
+        nouns only, and each verb of it tells what that noun did ("clashed during their raid"
+        tells a new event)."""
+        if not nouns or not all(t._.definite for t in nouns):
+            return False
+        named = {n.root.i for n in nouns}
+        return all(
+            t.root.pos_ in ("NOUN", "PROPN")
+            or any(c.i in named for c in t.root.children if c.dep_ in ("nsubj", "nsubjpass"))
+            or (t.root.dep_ in ("relcl", "acl") and t.root.head.i in named)
+            for t in group
         )
 
     def _agent(self, token: Token) -> Token | None:

@@ -76,7 +76,10 @@ def is_asserted(token: Token, lexicon_: Lexicon, protest: bool = False) -> bool:
         # attack"); one after the trigger is a misparse ("staged a demonstration ... to demand")
         if current.i != token.i and current.i < token.i and lexicon_.has("hedge", current.lemma_.lower()):
             return False
-        if current.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and any(c.tag_ == "TO" for c in current.children):
+        if (
+            current.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and any(c.tag_ == "TO" for c in current.children)
+            and current.lemma_ != "be"  # "a group likely to be IS militants shot at ...": who, not an intention
+        ):
             # "to defend against attacks", "plans to strike": a purpose or an intention; "began to
             # shell" is not, nor is a protest purpose of people who gathered ("stood on the road to block it")
             if not lexicon_.has("support", current.head.lemma_.lower()) and not (protest and current.head.tag_ == "VBD"):
