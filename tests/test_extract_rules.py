@@ -430,3 +430,9 @@ def test_who_a_group_is_likely_to_be_is_no_intention_and_a_verb_tells_a_new_even
         "On 25 March 2022, Palestinian rioters clashed with Israeli military forces during their raid in Jenin.",
     )
     assert clash.event_type == "Riots" and clash.location == "Jenin"
+
+
+def test_what_an_attempt_did_happened(extractor: Extractor) -> None:
+    (attack,) = _extract(extractor, date(2022, 3, 10), "Gunmen tried to storm the checkpoint in Kirkuk, killing two policemen.")
+    assert attack.fatalities == 2 and attack.actor2 == "Police Forces of Iraq"
+    assert _extract(extractor, date(2022, 3, 10), "Militants vowed to storm the checkpoint in Kirkuk.") == []

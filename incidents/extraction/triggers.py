@@ -69,15 +69,19 @@ def is_asserted(token: Token, lexicon_: Lexicon, protest: bool = False) -> bool:
     if _negated(token) or _aggregate(token, lexicon_):
         return False
     current = token
+    # "attempted to storm the base, killing three guards": what the attempt did happened
+    outcome = False
     for _ in range(_HEDGE_DEPTH):
         if _modal(current, lexicon_):
             return False
         # a governor that threatens, plans or denies comes before what it governs ("vowed to
         # attack"); one after the trigger is a misparse ("staged a demonstration ... to demand")
-        if current.i != token.i and current.i < token.i and lexicon_.has("hedge", current.lemma_.lower()):
+        if current.i != token.i and current.i < token.i and lexicon_.has("hedge", current.lemma_.lower()) and not outcome:
             return False
+        outcome = outcome or (current.dep_ == "advcl" and current.tag_ == "VBG")
         if (
-            current.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and any(c.tag_ == "TO" for c in current.children)
+            not outcome
+            and current.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") and any(c.tag_ == "TO" for c in current.children)
             and current.lemma_ != "be"  # "a group likely to be IS militants shot at ...": who, not an intention
         ):
             # "to defend against attacks", "plans to strike": a purpose or an intention; "began to
