@@ -1,4 +1,4 @@
-"""The actor lexicon: canonical names, aliases and filter groups, read from data/actors.csv.
+"""The actor lexicon: canonical names, aliases, filter groups and kinds of force, read from data/actors.csv.
 
 One lexicon serves the extractor (aliases as they appear in reports) and the importers (ACLED's
 actor names such as "Military Forces of Iraq (2018-)" or "Unidentified Armed Group (Iraq)").
@@ -35,6 +35,10 @@ ACTOR_GROUPS: tuple[str, ...] = (
     "Other",
 )
 OTHER_GROUP = "Other"
+# What kind of force an actor is, as ACLED's codebook counts them: a state's military, police or
+# security forces ("state": the Popular Mobilization Forces and the Peshmerga are coded as Iraq's),
+# an armed group ("nonstate"), or no force at all ("": protesters, civilians, settlers).
+FORCES = ("state", "nonstate", "")
 
 # ACLED appends the period or the country: "Military Forces of Iraq (2018-)", "Protesters (Iraq)".
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -49,6 +53,7 @@ class Actor:
     aliases: tuple[str, ...]
     group: str
     source: str
+    force: str = ""  # one of FORCES
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -66,7 +71,7 @@ def normalize_actor_name(name: str) -> str:
 
 
 def load_actors(path: Path = ACTORS_CSV) -> tuple[Actor, ...]:
-    """Read the lexicon; a row with an unknown group is an error naming the file and line."""
+    """Read the lexicon; a row with an unknown group or force is an error naming the file and line."""
     actors: list[Actor] = []
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -74,8 +79,11 @@ def load_actors(path: Path = ACTORS_CSV) -> tuple[Actor, ...]:
             group = row["group"].strip()
             if group not in ACTOR_GROUPS:
                 raise ValueError(f"{path}:{reader.line_num}: unknown actor group {group!r}")
+            force = (row.get("force") or "").strip()
+            if force not in FORCES:
+                raise ValueError(f"{path}:{reader.line_num}: unknown force {force!r} (one of state, nonstate or empty)")
             aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
-            actors.append(Actor(row["name"].strip(), aliases, group, row["source"].strip()))
+            actors.append(Actor(row["name"].strip(), aliases, group, row["source"].strip(), force))
     return tuple(actors)
 
 

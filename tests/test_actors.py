@@ -91,3 +91,17 @@ def test_a_bad_group_is_reported_with_file_and_line(tmp_path: Path) -> None:
     bad.write_text("name,aliases,group,source\nA,,Iran,x\nB,,Martians,y\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"actors\.csv:3: unknown actor group 'Martians'"):
         load_actors(bad)
+
+
+def test_a_bad_force_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "actors.csv"
+    bad.write_text("name,aliases,group,force,source\nA,,Iran,state,x\nB,,Other,rebel,y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors\.csv:3: unknown force 'rebel'"):
+        load_actors(bad)
+
+
+def test_state_forces_are_marked_as_acled_codes_them() -> None:
+    force = {actor.name: actor.force for actor in load_actors()}
+    assert force["Syrian government forces"] == force["Peshmerga"] == force["Popular Mobilization Forces"] == "state"
+    assert force["Syrian National Army"] == force["PKK"] == "nonstate"
+    assert force["Israeli settlers"] == force["Protesters"] == ""

@@ -436,3 +436,10 @@ def test_what_an_attempt_did_happened(extractor: Extractor) -> None:
     (attack,) = _extract(extractor, date(2022, 3, 10), "Gunmen tried to storm the checkpoint in Kirkuk, killing two policemen.")
     assert attack.fatalities == 2 and attack.actor2 == "Police Forces of Iraq"
     assert _extract(extractor, date(2022, 3, 10), "Militants vowed to storm the checkpoint in Kirkuk.") == []
+
+
+def test_a_states_forces_arrest_and_an_armed_group_abducts(extractor: Extractor) -> None:
+    (arrest,) = _extract(extractor, date(2022, 1, 11), "On 11 January 2022, regime forces arrested a number of young men in Deir ez-Zor city.")
+    assert (arrest.event_type, arrest.sub_event_type) == ("Strategic developments", "Arrests")
+    (abduction,) = _extract(extractor, date(2022, 1, 11), "On 11 January 2022, PKK militants detained two shepherds in Duhok.")
+    assert abduction.sub_event_type == "Abduction/forced disappearance"

@@ -603,7 +603,7 @@ class EventRoles:
     def _state(self, token: Token) -> bool | None:
         """Whether an agent is a state's force: True, False, or None when unknown."""
         if token._.actor is not None:
-            return token._.actor.group not in ("Iran-aligned militias", "Islamic State", "Kurdish forces", "Other", "Unidentified", "Protesters", "Civilians")
+            return token._.actor.force == "state"
         value = phrase_value(token, "armed", self.lexicon)
         if value in ("state", "police"):
             return True
