@@ -443,3 +443,15 @@ def test_a_states_forces_arrest_and_an_armed_group_abducts(extractor: Extractor)
     assert (arrest.event_type, arrest.sub_event_type) == ("Strategic developments", "Arrests")
     (abduction,) = _extract(extractor, date(2022, 1, 11), "On 11 January 2022, PKK militants detained two shepherds in Duhok.")
     assert abduction.sub_event_type == "Abduction/forced disappearance"
+
+
+def test_fire_at_a_forces_target_is_a_clash(extractor: Extractor) -> None:
+    for text in (
+        "On 11 April 2022, Houthi forces opened fire at military targets in Hays (Al Hudaydah).",
+        "On 21 April 2022, Israeli forces opened fire towards Palestinian military posts east of Khan Yunis.",
+        "On 23 June 2022, unknown gunmen attacked a QSD military point near Raqqa, injuring a QSD member.",
+    ):
+        (event,) = _extract(extractor, date(2022, 6, 23), text)
+        assert (event.event_type, event.sub_event_type) == ("Battles", "Armed clash"), text
+    (attack,) = _extract(extractor, date(2022, 6, 23), "On 23 June 2022, unknown gunmen opened fire at a car near Raqqa, injuring the driver.")
+    assert attack.sub_event_type == "Attack"

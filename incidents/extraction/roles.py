@@ -439,7 +439,7 @@ class EventRoles:
         for child in token.children:
             if child.dep_ in ("dobj", "nsubjpass"):
                 candidates.append(child)
-            elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "with", "targeting", "upon", "of"):
+            elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "with", "targeting", "upon", "of", "towards", "toward"):
                 candidates.extend(g for g in child.children if g.dep_ == "pobj" and not _is_date(g))
             elif child.dep_ in ("acl", "advcl") and child.lemma_.lower() in ("target", "hit", "kill"):
                 candidates.extend(g for g in child.children if g.dep_ == "dobj")
@@ -470,6 +470,11 @@ class EventRoles:
                 return owner  # "members of one family", "a convoy of civilians": the owner says who
             if value is not None:
                 return word_class
+        if any(
+            c.dep_ in ("amod", "compound") and (c._.actor is not None or self.lexicon.has("armed", c.lemma_.lower()))
+            for c in token.children
+        ):
+            return "armed"  # "military targets", "a QSD military point": a force's, whatever the noun
         lemma = token.lemma_.lower()
         if lemma in _PERSON_PRONOUNS or token.lower_ in _PERSON_PRONOUNS:
             return "person"
