@@ -455,3 +455,15 @@ def test_fire_at_a_forces_target_is_a_clash(extractor: Extractor) -> None:
         assert (event.event_type, event.sub_event_type) == ("Battles", "Armed clash"), text
     (attack,) = _extract(extractor, date(2022, 6, 23), "On 23 June 2022, unknown gunmen opened fire at a car near Raqqa, injuring the driver.")
     assert attack.sub_event_type == "Attack"
+
+
+def test_an_arrest_a_protest_is_about_is_no_intervention(extractor: Extractor) -> None:
+    (protest,) = _extract(
+        extractor, date(2022, 6, 16),
+        "On 16 June 2022, journalists staged a demonstration in Diyarbakir, protesting the arrest of 20 journalists.",
+    )
+    assert protest.sub_event_type == "Peaceful protest"
+    (dispersed,) = _extract(
+        extractor, date(2022, 6, 16), "On 16 June 2022, journalists staged a demonstration in Diyarbakir and police arrested 20 of them.",
+    )
+    assert dispersed.sub_event_type == "Protest with intervention"

@@ -628,6 +628,8 @@ class EventRoles:
         for index, token in enumerate(tokens):
             pair = (token.lemma_.lower(), tokens[index + 1].lemma_.lower()) if index + 1 < len(tokens) else ()
             value = (self.lexicon.value("intervention", pair) if pair else None) or self.lexicon.value("intervention", token.lemma_.lower())
+            if value is not None and self._grievance(token):
+                continue  # "protesting the arrest of activists": what they protest, not what met them
             if value == "excessive" and token.lemma_.lower() in ("kill", "shoot") and not self._aimed_at_protesters(token):
                 continue
             if value == "excessive":
@@ -635,6 +637,16 @@ class EventRoles:
             if value == "intervention":
                 found = "Protest with intervention"
         return found or "Peaceful protest"
+
+    def _grievance(self, token: Token) -> bool:
+        """Whether a word tells what a protest is about: inside the object of a protest verb or
+        of "over / against / about" ("protested over the arrests")."""
+        for ancestor in (token, *token.ancestors):
+            if ancestor.dep_ == "pobj" and ancestor.head.lower_ in ("over", "against", "about"):
+                return True
+            if ancestor.dep_ == "dobj" and ancestor.head.lemma_.lower() in self.protest_words:
+                return True
+        return False
 
     def _at_protesters(self, doc: Doc, scope: frozenset[int], agent: Token | None) -> bool:
         """Whether protesters are among those the event's clause acts on ("fired tear gas at
