@@ -467,3 +467,14 @@ def test_an_arrest_a_protest_is_about_is_no_intervention(extractor: Extractor) -
         extractor, date(2022, 6, 16), "On 16 June 2022, journalists staged a demonstration in Diyarbakir and police arrested 20 of them.",
     )
     assert dispersed.sub_event_type == "Protest with intervention"
+
+
+def test_a_clash_with_rioters_or_civilians_on_either_side_is_mob_violence(extractor: Extractor) -> None:
+    for text in (
+        "On 27 January 2022, Israeli settlers clashed with Palestinian rioters near Hebron.",
+        "On 24 April 2022, clashes erupted between military forces and relatives of the victims at the port of Tripoli.",
+    ):
+        (clash,) = _extract(extractor, date(2022, 4, 24), text)
+        assert (clash.event_type, clash.sub_event_type) == ("Riots", "Mob violence"), text
+    (battle,) = _extract(extractor, date(2022, 4, 24), "On 24 April 2022, Houthi forces clashed with Giants Brigades forces in Harib.")
+    assert battle.sub_event_type == "Armed clash"

@@ -569,8 +569,11 @@ class EventRoles:
             return PROTESTS, self._protest_sub_type(doc, scope)
         if frame in ("riot", "destroy", "attack", "clash") and agent_party == "protester":
             return RIOTS, "Violent demonstration"
-        if frame in ("riot", "attack", "destroy", "clash") and agent_party == "rioter" or frame == "clash" and agent_party == "civilian":
-            return RIOTS, "Mob violence"  # rioters, or unarmed people fighting, without a protest
+        if (
+            frame in ("riot", "attack", "destroy", "clash") and agent_party == "rioter"
+            or frame == "clash" and {agent_party, patient_party} & {"civilian", "rioter"}
+        ):
+            return RIOTS, "Mob violence"  # rioters, or unarmed people fighting on either side, without a protest
         if frame == "riot":
             return RIOTS, entry.sub_event_type
         if weapon is not None and frame in _ARMED_FRAMES:
