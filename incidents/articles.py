@@ -50,6 +50,9 @@ _TITLE_DATELINE = re.compile(
     r"\s*\((?P<agency>AFP|AP|Reuters|AA|Anadolu|dpa|Xinhua|Rudaw|Kurdistan ?24)\)"
     r"\s*[-–—]{1,2}\s+"
 )
+# A kicker heading a paragraph: a few words and a colon before the sentence ("Exclusive: ...",
+# "Movement of forces: On 6 January ..."). Parsed with the sentence, it becomes its subject.
+_KICKER = re.compile(r"^[A-Z][\w'’-]*(?: [\w'’-]+){0,4}: (?=[A-Z0-9])")
 _TRACKING_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$")
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -311,6 +314,14 @@ def match_dateline(paragraph: str) -> re.Match[str] | None:
 def split_dateline(paragraph: str) -> tuple[str, str]:
     """("BAGHDAD, Dec 29 (Reuters) - ", rest) for a paragraph opening with a dateline, else ("", paragraph)."""
     match = match_dateline(paragraph)
+    if not match:
+        return "", paragraph
+    return match.group(0), paragraph[match.end() :]
+
+
+def split_kicker(paragraph: str) -> tuple[str, str]:
+    """("Movement of forces: ", rest) for a paragraph opening with a kicker, else ("", paragraph)."""
+    match = _KICKER.match(paragraph)
     if not match:
         return "", paragraph
     return match.group(0), paragraph[match.end() :]

@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 from geo import normalize as geo_normalize
 from geo.normalize import name_key
 from incidents.actors import Actor, actor_group_for, actors
-from incidents.articles import Article, match_dateline, split_dateline
+from incidents.articles import Article, match_dateline, split_dateline, split_kicker
 from incidents.extraction.attribution import attribute
 from incidents.extraction.casualties import Casualties, count_casualties
 from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
@@ -191,7 +191,10 @@ class Extractor:
                 continue  # before the dateline: captions and bylines
             if _CAPTION_CREDIT.search(paragraph):
                 continue
-            texts.extend((number, piece) for piece in _pieces(split_dateline(paragraph)[1]))
+            kicker, body = split_kicker(split_dateline(paragraph)[1])
+            if kicker:
+                texts.append((number, kicker.strip()))  # a sentence of its own: a heading, not a subject
+            texts.extend((number, piece) for piece in _pieces(body))
         sentences: list[Sentence] = []
         names = pipeline(self.place_keys).get_pipe("incident_actor_names")
         for (number, _), doc in zip(texts, self._splitter.pipe(text for _, text in texts), strict=True):

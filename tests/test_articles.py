@@ -15,6 +15,7 @@ from incidents.articles import (
     parse_date_line,
     read_article,
     split_dateline,
+    split_kicker,
 )
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_d33791d1605386a1.txt"
@@ -190,3 +191,11 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_title_only(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match="no article body"):
         parse_article_text("Just a title\n", name="t.txt")
+
+
+def test_split_kicker() -> None:
+    assert split_kicker("Exclusive: Rockets hit Balad.") == ("Exclusive: ", "Rockets hit Balad.")
+    assert split_kicker("Movement of forces: On 6 May 2022, a convoy left.")[1] == "On 6 May 2022, a convoy left."
+    # a sentence with a colon inside is no kicker, nor is a quotation after "said:"
+    assert split_kicker("Police said two people were hurt in the attack on the base: both soldiers.")[0] == ""
+    assert split_kicker('He said: "We will respond."')[0] == ""

@@ -478,3 +478,12 @@ def test_a_clash_with_rioters_or_civilians_on_either_side_is_mob_violence(extrac
         assert (clash.event_type, clash.sub_event_type) == ("Riots", "Mob violence"), text
     (battle,) = _extract(extractor, date(2022, 4, 24), "On 24 April 2022, Houthi forces clashed with Giants Brigades forces in Harib.")
     assert battle.sub_event_type == "Armed clash"
+
+
+def test_a_kicker_is_a_heading_not_the_subject(extractor: Extractor) -> None:
+    (moved,) = _extract(
+        extractor, date(2022, 5, 23),
+        "Movement of forces: On 23 May 2022, a Global Coalition convoy of thirty vehicles entered Syria and headed to Hasakah.",
+    )
+    # the convoy is the coalition's (its modifier names it), whatever "of thirty vehicles" says
+    assert moved.actor1 == "Coalition forces" and moved.sub_event_type == "Change to group/activity"

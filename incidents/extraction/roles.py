@@ -459,9 +459,13 @@ class EventRoles:
         for word_class in ("protester", "rioter"):
             if phrase_value(token, word_class, self.lexicon) is not None:
                 return word_class  # "settlers", "rioters": whatever group the lexicon puts them in
-        if token._.actor is not None:
-            group = token._.actor.group
-            return {"Protesters": "protester", "Civilians": "civilian"}.get(group, "armed")
+        # the head's actor, else a modifier's ("a Global Coalition convoy of thirty vehicles")
+        actor = token._.actor or next(
+            (c._.actor for c in token.children if c.dep_ in ("compound", "amod", "appos") and c._.actor is not None and not _qualifies_other(c)),
+            None,
+        )
+        if actor is not None:
+            return {"Protesters": "protester", "Civilians": "civilian"}.get(actor.group, "armed")
         if any(token.i >= span.start and token.i < span.end for span in token.doc.spans.get("places", [])):
             return "place"
         for word_class in ("armed", "civilian"):
@@ -470,11 +474,8 @@ class EventRoles:
                 return owner  # "members of one family", "a convoy of civilians": the owner says who
             if value is not None:
                 return word_class
-        if any(
-            c.dep_ in ("amod", "compound") and (c._.actor is not None or self.lexicon.has("armed", c.lemma_.lower()))
-            for c in token.children
-        ):
-            return "armed"  # "military targets", "a QSD military point": a force's, whatever the noun
+        if any(c.dep_ in ("amod", "compound") and self.lexicon.has("armed", c.lemma_.lower()) for c in token.children):
+            return "armed"  # "military targets": a force's, whatever the noun
         lemma = token.lemma_.lower()
         if lemma in _PERSON_PRONOUNS or token.lower_ in _PERSON_PRONOUNS:
             return "person"
