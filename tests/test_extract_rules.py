@@ -487,3 +487,11 @@ def test_a_kicker_is_a_heading_not_the_subject(extractor: Extractor) -> None:
     )
     # the convoy is the coalition's (its modifier names it), whatever "of thirty vehicles" says
     assert moved.actor1 == "Coalition forces" and moved.sub_event_type == "Change to group/activity"
+
+
+def test_police_forces_are_police_whatever_force_alone_would_be(extractor: Extractor) -> None:
+    (arrest,) = _extract(
+        extractor, date(2022, 2, 12),
+        "On 12 February 2022, police forces detained 30 migrants in the Altindag district of Ankara.",
+    )
+    assert arrest.actor1 == "Police Forces of Turkey" and arrest.sub_event_type == "Arrests"

@@ -932,6 +932,8 @@ def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None
     for last in dict.fromkeys((token.lemma_.lower(), token.lower_, token.lower_.removesuffix("s"))):
         found = lexicon_.longest(word_class, [*before, last], len(before))
         if found is not None:
+            if found[1] == "either":  # "police forces", "army patrol": the modifier says whose
+                return next((v for word in reversed(before) if (v := lexicon_.value(word_class, word)) not in (None, "either")), "either")
             return found[1]
     return None
 
