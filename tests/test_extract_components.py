@@ -71,7 +71,7 @@ def test_a_common_noun_alias_is_marked_not_merged(nlp) -> None:  # type: ignore[
         ("Militants abducted two shepherds near Rutba.", "Violence against civilians", "Abduction/forced disappearance"),
         ("Retirees stood on the main road in the town to block it, in protest against power cuts.", "Protests", "Peaceful protest"),
         ("Dozens of rioters blocked the highway with burning tires.", "Riots", "Violent demonstration"),
-        ("Settlers set fire to a car in the village.", "Riots", "Mob violence"),
+        ("Settlers hurled stones at cars in the village.", "Riots", "Mob violence"),
         ("The army defused a roadside bomb on the highway.", "Strategic developments", "Disrupted weapons use"),
         ("Government forces recaptured the town after heavy fighting.", "Battles", "Government regains territory"),
         ("Rioters clashed with police near the stadium.", "Riots", "Mob violence"),

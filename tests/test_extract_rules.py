@@ -495,3 +495,16 @@ def test_police_forces_are_police_whatever_force_alone_would_be(extractor: Extra
         "On 12 February 2022, police forces detained 30 migrants in the Altindag district of Ankara.",
     )
     assert arrest.actor1 == "Police Forces of Turkey" and arrest.sub_event_type == "Arrests"
+
+
+def test_settlers_destroying_property_and_forces_named_against_a_group(extractor: Extractor) -> None:
+    (destruction,) = _extract(
+        extractor, date(2022, 1, 31), "On 31 January 2022, Israeli settlers vandalized a greenhouse in Kafr ad Dik (Salfit, West Bank).",
+    )
+    assert (destruction.sub_event_type, destruction.actor1) == ("Looting/property destruction", "Israeli settlers")
+    (riot,) = _extract(
+        extractor, date(2022, 3, 22), "On 22 March 2022, Israeli settlers hurled stones at Palestinian houses near Baytin (Ramallah, West Bank).",
+    )
+    assert riot.event_type == "Riots"
+    (strike,) = _extract(extractor, date(2022, 6, 30), "On 30 June 2022, anti-Houthi forces conducted 3 air raids in Hays (Al Hudaydah).")
+    assert strike.actor1 != "Houthis"  # the Houthis' enemies, whoever they are

@@ -44,7 +44,8 @@ class ActorNames:
     def __call__(self, doc: Doc) -> Doc:
         matches = [*self.names(doc), *self.acronyms(doc)]
         labels = {(start, end): self.by_label[label] for label, start, end in matches}
-        spans = filter_spans([doc[start:end] for _, start, end in matches])
+        # "anti-Houthi forces" are the Houthis' enemies: a name written against is not the actor
+        spans = filter_spans([doc[start:end] for _, start, end in matches if not _against(doc, start)])
         # Names ("Kataib Hezbollah", "Asa'ib Ahl al-Haq") and acronyms ("IS", "KH") become one
         # proper-noun token; a common-noun phrase ("unknown gunmen", "regime forces", a capitalised
         # "Gunmen") is left to the parser, its head noun marked.
@@ -68,6 +69,11 @@ class ActorNames:
             names.append(Span(doc, start, end, label=actor.name))
         doc.spans["actors"] = names
         return doc
+
+
+def _against(doc: Doc, start: int) -> bool:
+    before = doc[max(0, start - 2) : start]
+    return bool(before) and before[-1].text == "-" and any(t.lower_ == "anti" for t in before)
 
 
 def _is_name(span: Span) -> bool:

@@ -572,6 +572,7 @@ class EventRoles:
             return RIOTS, "Violent demonstration"
         if (
             frame in ("riot", "attack", "destroy", "clash") and agent_party == "rioter"
+            and not (self._own_destruction(frame, agent) and not self._riot_marker(doc, scope))
             or frame == "clash" and {agent_party, patient_party} & {"civilian", "rioter"}
         ):
             return RIOTS, "Mob violence"  # rioters, or unarmed people fighting on either side, without a protest
@@ -624,6 +625,14 @@ class EventRoles:
                 if found is not None:
                     return found
         return None
+
+    @staticmethod
+    def _own_destruction(frame: str, agent: Token | None) -> bool:
+        """"Israeli settlers uprooted olive trees": property destroyed by a named group, not by a
+        crowd of rioters, is that group's looting or destruction, as ACLED codes it (unless they
+        riot: "hurled stones")."""
+        actor = named_actor(agent) if agent is not None else None
+        return frame == "destroy" and actor is not None and actor.group != "Protesters"
 
     def _protest_sub_type(self, doc: Doc, scope: frozenset[int]) -> str:
         """ACLED's protest sub-types: lethal or live-fire force, other intervention, or peaceful."""
@@ -917,11 +926,11 @@ _QUALIFYING = frozenset({"backed", "aligned", "affiliated", "linked", "allied", 
 
 
 def _qualifies_other(token: Token) -> bool:
-    """"pro-Iran", "Iran-backed", "Saudi-led": the actor qualifies the noun, which is someone else."""
+    """"pro-Iran", "anti-Houthi", "Iran-backed", "Saudi-led": the actor qualifies the noun, which is someone else."""
     doc = token.doc
     before = doc[max(0, token.i - 2) : token.i]
     after = doc[token.i + 1 : token.i + 3]
-    return any(t.lower_ in ("pro", "pro-") for t in before) or (len(after) == 2 and after[0].text == "-" and after[1].lower_ in _QUALIFYING)
+    return any(t.lower_ in ("pro", "pro-", "anti", "anti-") for t in before) or (len(after) == 2 and after[0].text == "-" and after[1].lower_ in _QUALIFYING)
 
 
 def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None:
