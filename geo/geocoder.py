@@ -369,16 +369,15 @@ class OfflineGeocoder(Geocoder):
         return any(layer.find(key) >= 0 for layer in self._keyed_layers)
 
     def _resolve_part(self, place: str, part: str, context: Context) -> list[tuple[Candidate, int]]:
-        """ACLED's "Baghdad - Adhamiya": the part when it is known and lies in the place,
-        else the place itself with precision 2."""
+        """ACLED's "Baghdad - Adhamiya": the part when it is known and lies in the place, else
+        the place itself: a town's neighbourhood is coded at the town with its precision, as
+        ACLED codes it."""
         found = self._resolve(place, context)
         if not found:
             return []
         town = found[0][0]
         inside = [(c, p) for c, p in self._resolve(part, context) if _distance_km(town.point, c.point) <= NEAR_DISTANCE_KM]
-        if inside:
-            return inside
-        return [(c, max(p, 2)) for c, p in found]
+        return inside or found
 
     def _resolve_qualified(self, place: str, qualifier: str, context: Context) -> list[tuple[Candidate, int]]:
         """"Paris, Texas", "Balad, Iraq", "Mosul, Nineveh", "X, Salah al-Din governorate": a

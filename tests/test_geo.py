@@ -186,10 +186,10 @@ def test_acled_neighbourhood_names(geocoder: OfflineGeocoder) -> None:
     assert adhamiya.raw["name"] == "Adhamiyah"
     assert adhamiya.raw["geo_precision"] == 1
     assert_near(adhamiya, baghdad, 8)
-    # a part the gazetteer does not know: the town itself, coded as "near" (precision 2)
+    # a part the gazetteer does not know: the town itself, as ACLED codes a town's neighbourhood (precision 1)
     unknown_part = geocoder.geocode("Baghdad - Hayy Xanadu")
     assert unknown_part.raw["name"] == "Baghdad"
-    assert unknown_part.raw["geo_precision"] == 2
+    assert unknown_part.raw["geo_precision"] == 1
     assert_near(unknown_part, baghdad, 1)
     # a part that is a real place far away is not taken
     far = geocoder.geocode("Baghdad - Basra")
