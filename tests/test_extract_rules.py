@@ -508,3 +508,12 @@ def test_settlers_destroying_property_and_forces_named_against_a_group(extractor
     assert riot.event_type == "Riots"
     (strike,) = _extract(extractor, date(2022, 6, 30), "On 30 June 2022, anti-Houthi forces conducted 3 air raids in Hays (Al Hudaydah).")
     assert strike.actor1 != "Houthis"  # the Houthis' enemies, whoever they are
+
+
+def test_a_neighbourhood_is_coded_at_its_town_and_a_site_near_a_town_near_it(extractor: Extractor) -> None:
+    (protest,) = _extract(extractor, date(2022, 1, 14), "On 14 January 2022, locals protested in the Old Quarter of Basrah city.")
+    assert (protest.location, protest.place_name, protest.geo_precision) == ("Old Quarter", "Basrah", 1)
+    (shelling,) = _extract(
+        extractor, date(2022, 1, 23), "On 23 January 2022, Turkish forces shelled the M4 Highway near Ein Issa in Ar Raqqa governorate.",
+    )
+    assert shelling.geo_precision == 2  # a road near the town, not the town

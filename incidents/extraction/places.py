@@ -209,6 +209,8 @@ class PlaceNames:
         inner_kind = self.lexicon.value("place_kind", last)
         if not kind and inner_kind in ("province", "district") and end - start > 1:
             kind, end = inner_kind, end - 1  # "Kirkuk Province", "Haradh District"
+        elif not kind and inner_kind == "part" and end - start > 1:
+            kind = inner_kind  # "the Old Quarter": a part of a town by its name, which it keeps
         country_hint = ""
         if start >= 2 and doc[start - 1].lower_ == "of":
             before = doc[start - 2]
@@ -381,7 +383,7 @@ class PlaceResolver:
             precision = int(location.raw.get("geo_precision") or 1)
             if position == 0 and (element.near or element.kind in ("district", "area")):
                 precision = max(precision, 2)  # near the town, or in the district or area named after it
-            elif position > 0 and not (chain[0].kind in ("part", "site") and location.raw.get("kind") == "city" and position == 1):
+            elif position > 0 and (element.near or not (location.raw.get("kind") == "city" and _within_town(chain[:position]))):
                 # a village or area of its own, placed at the town that contains it; a neighbourhood,
                 # street or square of a city is coded at the city itself, as ACLED does
                 precision = max(precision, 2)
@@ -416,6 +418,12 @@ class PlaceResolver:
 WORLD_CITY_POPULATION = 1_000_000
 # Farther than this from a province's capital, a place the gazetteer gives no province for is not in it.
 _PROVINCE_RADIUS_KM = 300.0
+
+
+def _within_town(names: list[PlaceName]) -> bool:
+    """Names inside the town that contains them: neighbourhoods and quarters ("the Dur al Naft
+    neighbourhood of Basrah"), or one site ("a checkpoint in Kirkuk")."""
+    return all(n.kind == "part" for n in names) or (len(names) == 1 and names[0].kind in ("part", "site"))
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
