@@ -26,7 +26,7 @@ import pickle
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -423,7 +423,7 @@ class Extractor:
         ranked.sort(key=lambda item: item[:3])
         chosen = ranked[0][3]
         extra = [ref for *_, group in ranked[1:] for ref in (group[0], *group[0].containers)]
-        places = [p for p in (self._resolve([ref, *ref.containers, *extra], context) for ref in chosen) if p is not None]
+        places = [p for p in (self._resolve([ref, *ref.containers], context, extra) for ref in chosen) if p is not None]
         # "Avashin, Basyan and Zakho": villages listed with a known town lie in its country
         known = next((p for p in places if p.location is not None), None)
         for place in places:
@@ -431,17 +431,18 @@ class Extractor:
                 place.iso, place.country = known.iso, known.country
         return places
 
-    def _resolve(self, chain: list[PlaceRef], context: ArticleContext) -> ResolvedPlace | None:
+    def _resolve(self, chain: list[PlaceRef], context: ArticleContext, elsewhere: Sequence[PlaceRef] = ()) -> ResolvedPlace | None:
+        """The chain's place; `elsewhere`: the clause's other places, a fallback but no container."""
         names: list[PlaceName] = []
-        for ref in chain:
+        for ref, apart in (*((r, False) for r in chain), *((r, True) for r in elsewhere)):
             name = ref.span._.place_name
             if not name:
                 continue
-            names.append(PlaceName(name, ref.span._.place_kind, ref.near))
+            names.append(PlaceName(name, ref.span._.place_kind, ref.near, apart))
             bare = name.rsplit(" ", 1)[0]
             if bare != name and name.rsplit(" ", 1)[-1].lower() in LANDFORMS:
                 names.append(PlaceName(bare, "near", True))  # "the Rutba desert": near Rutba when it has no name of its own
-        hints = tuple(ref.span._.country_hint for ref in chain if ref.span._.country_hint)
+        hints = tuple(ref.span._.country_hint for ref in (*chain, *elsewhere) if ref.span._.country_hint)
         countries = (*hints, *[c for c in context.countries if c not in hints])
         resolved = self.places.resolve(names, countries)
         if resolved is None:

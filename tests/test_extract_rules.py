@@ -517,3 +517,16 @@ def test_a_neighbourhood_is_coded_at_its_town_and_a_site_near_a_town_near_it(ext
         extractor, date(2022, 1, 23), "On 23 January 2022, Turkish forces shelled the M4 Highway near Ein Issa in Ar Raqqa governorate.",
     )
     assert shelling.geo_precision == 2  # a road near the town, not the town
+
+
+def test_a_region_written_around_a_place_decides_its_country(extractor: Extractor) -> None:
+    (riot,) = _extract(
+        extractor, date(2022, 5, 11), "On 11 May 2022, Palestinian rioters clashed with Israeli police in Al Quds - Silwan (Al Quds, West Bank).",
+    )
+    # GeoNames puts Jerusalem in Israel; the report (and ACLED) put East Jerusalem in the West Bank
+    assert (riot.iso, riot.admin1) == ("PS", "West Bank")
+    (protest,) = _extract(
+        extractor, date(2022, 3, 21),
+        "On 21 March 2022, Israeli activists blocked traffic on a bridge in Jerusalem in protest of demolitions in the West Bank.",
+    )
+    assert protest.iso == "IL"  # the West Bank is what they protest about, not where

@@ -266,6 +266,7 @@ class PlaceName:
     name: str
     kind: str = ""  # place_kind class of its kind word
     near: bool = False  # "near X", "north of X", "X countryside": coded near it (precision 2)
+    apart: bool = False  # named elsewhere in the clause, not written as containing the place
 
 
 @dataclass
@@ -387,17 +388,35 @@ class PlaceResolver:
                 # a village or area of its own, placed at the town that contains it; a neighbourhood,
                 # street or square of a city is coded at the city itself, as ACLED does
                 precision = max(precision, 2)
+            country, code, admin1 = self._sovereign(location, chain[position + 1 :])
             return ResolvedPlace(
                 chain[0].name,
                 location,
                 precision,
-                location.raw.get("country", ""),
-                location.raw.get("country_code", ""),
-                location.raw.get("admin1", "") or "",
+                country,
+                code,
+                admin1,
                 fallback=position > 0,
                 named=chain[0].kind in _NAMED_KINDS,
             )
         return ResolvedPlace(chain[0].name, None, None, named=chain[0].kind in _NAMED_KINDS)
+
+    def _sovereign(self, location: Any, containers: list[PlaceName]) -> tuple[str, str, str]:
+        """The country and province of a place as the report frames them: a region written as
+        containing it decides where the gazetteer's country differs ("Al Quds - Silwan (Al Quds,
+        West Bank)" is in the West Bank, as ACLED codes East Jerusalem), when the place lies near it."""
+        own = (location.raw.get("country", ""), location.raw.get("country_code", ""), location.raw.get("admin1", "") or "")
+        for element in containers:
+            if element.near or element.apart:
+                continue
+            # any country's: the distance below keeps namesakes out
+            region = self.geocode(element.name, kinds=("admin1", "region"), near=(location.latitude, location.longitude))
+            if (
+                region is not None and region.raw.get("country_code") not in ("", own[1])
+                and _km((location.latitude, location.longitude), (region.latitude, region.longitude)) <= _REGION_RADIUS_KM
+            ):
+                return region.raw.get("country", ""), region.raw.get("country_code", ""), region.raw.get("name", "")
+        return own
 
     def _element(
         self, element: PlaceName, countries: tuple[str, ...], province: str, near: tuple[float, float] | None = None,
@@ -418,6 +437,8 @@ class PlaceResolver:
 WORLD_CITY_POPULATION = 1_000_000
 # Farther than this from a province's capital, a place the gazetteer gives no province for is not in it.
 _PROVINCE_RADIUS_KM = 300.0
+# A place this close to a region written as containing it may lie in it (the West Bank is 130 km long).
+_REGION_RADIUS_KM = 100.0
 
 
 def _within_town(names: list[PlaceName]) -> bool:
