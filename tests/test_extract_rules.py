@@ -530,3 +530,8 @@ def test_a_region_written_around_a_place_decides_its_country(extractor: Extracto
         "On 21 March 2022, Israeli activists blocked traffic on a bridge in Jerusalem in protest of demolitions in the West Bank.",
     )
     assert protest.iso == "IL"  # the West Bank is what they protest about, not where
+
+
+def test_it_is_the_noun_before(extractor: Extractor) -> None:
+    (blockade,) = _extract(extractor, date(2022, 1, 13), "On 13 January 2022, taxi drivers stood on the main road in Halba to block it.")
+    assert (blockade.event_type, blockade.sub_event_type) == ("Protests", "Peaceful protest")

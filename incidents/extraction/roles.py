@@ -456,6 +456,9 @@ class EventRoles:
     def _party(self, token: Token) -> str:
         """What kind of party a noun phrase's head names: civilian, armed, protester, rioter,
         person (a named or pronoun person), place, or ""."""
+        if token.lower_ == "it" and token.pos_ == "PRON":  # "stood on the road to block it": the noun before
+            antecedent = next((t for t in reversed(token.doc[: token.i]) if t.pos_ in ("NOUN", "PROPN")), None)
+            return self._party(antecedent) if antecedent is not None else ""
         for word_class in ("protester", "rioter"):
             if phrase_value(token, word_class, self.lexicon) is not None:
                 return word_class  # "settlers", "rioters": whatever group the lexicon puts them in
