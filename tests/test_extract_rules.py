@@ -535,3 +535,11 @@ def test_a_region_written_around_a_place_decides_its_country(extractor: Extracto
 def test_it_is_the_noun_before(extractor: Extractor) -> None:
     (blockade,) = _extract(extractor, date(2022, 1, 13), "On 13 January 2022, taxi drivers stood on the main road in Halba to block it.")
     assert (blockade.event_type, blockade.sub_event_type) == ("Protests", "Peaceful protest")
+
+
+def test_a_body_found_is_a_killing_by_someone_unnamed(extractor: Extractor) -> None:
+    (killing,) = _extract(extractor, date(2022, 6, 18), "On 18 June 2022, the body of a young man was found in the fields near Kirkuk.")
+    assert (killing.event_type, killing.actor1) == ("Violence against civilians", "Unidentified Armed Group (Iraq)")
+    (shot,) = _extract(extractor, date(2022, 3, 21), "On 21 March 2022, a man's body was found near the bakery in Tassil, killed by unknown gunmen.")
+    assert shot.actor1 == "Unidentified Armed Group (Syria)"  # the man is the victim, not the agent
+    assert _extract(extractor, date(2022, 6, 18), "On 18 June 2022, the ruling body of the party met in Kirkuk.") == []

@@ -19,6 +19,7 @@ data/lexicon.csv puts words in classes:
 - riot_marker: what demonstrators use that makes a protest a riot ("burning tires", "stones")
 - quantity: nouns that count a weapon ("a barrage of rockets")
 - platform: weapons that carry munitions rather than being them ("warplanes", "tanks")
+- discovery: verbs by which a body is found (the trigger requirement "found")
 
 Entries are lemmas, so "kill / killed / killing / were killed" is one entry. Rows whose first
 cell starts with "#" are comments.
@@ -44,11 +45,12 @@ LEXICON_CSV = DATA_DIR / "lexicon.csv"
 FRAMES = ("attack", "remote", "strike", "clash", "protest", "riot", "arrest", "capture", "abduct", "destroy", "disrupt", "territory", "deploy")
 REQUIREMENTS = (
     "weapon", "casualties", "protest_agent", "person_patient", "place_patient", "intransitive", "armed_agent",
-    "armed_patient",
+    "armed_patient", "found",
 )
 CLASSES = (
     "weapon", "civilian", "armed", "protester", "rioter", "support", "hedge", "modal", "aggregate",
     "other_event", "place_kind", "locative", "instrument_verb", "intervention", "number", "casualty_noun", "harm", "speech", "riot_marker", "quantity", "platform",
+    "discovery",
 )
 MAX_TERM_WORDS = 3
 

@@ -315,6 +315,8 @@ class EventRoles:
             return agent is not None and self._party(agent) == "armed"
         if requirement == "armed_patient":
             return patient is not None and self._party(patient) == "armed"
+        if requirement == "found":  # "the body of a man was found", "police found the bodies of two women"
+            return token.dep_ in ("nsubjpass", "dobj") and self.lexicon.has("discovery", token.head.lemma_.lower())
         return True
 
     # -- one event ---------------------------------------------------------------------------
@@ -392,6 +394,8 @@ class EventRoles:
             return self._agent(support)
         if token.pos_ in ("NOUN", "PROPN"):
             for child in token.children:
+                if child.dep_ == "poss" and self._party(child) in ("civilian", "person"):
+                    continue  # "a man's body", "the shepherd's killing": whose it was, not who did it
                 if child.dep_ == "poss" or (child.dep_ in ("compound", "amod", "nmod") and child._.actor is not None):
                     return child
                 if child.dep_ == "prep" and child.lower_ == "by":

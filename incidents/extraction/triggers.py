@@ -149,7 +149,13 @@ def is_definite(token: Token) -> bool:
     )
     if definite and token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in ("one", "another", "some", "two", "three"):
         return False
+    if definite and any(_indefinite(g) for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"):
+        return False  # "the bodies of two women", "the killing of a shepherd": someone new, no event told before
     return definite
+
+
+def _indefinite(noun: Token) -> bool:
+    return any((c.dep_ == "det" and c.lower_ in ("a", "an")) or c.dep_ == "nummod" for c in noun.children)
 
 
 @Language.factory("incident_triggers")
