@@ -306,3 +306,15 @@ def test_attribution(sentence: str, kind: str, who: str) -> None:
 
 def test_passive_suspicion_has_no_speaker() -> None:
     assert find_attributer("ISIS is suspected.") == ""
+
+
+def test_a_name_before_brackets_that_name_a_known_place_is_a_place() -> None:
+    from geo import default_geocoder
+    from incidents.extract import place_keys_for
+    from incidents.extraction.pipeline import pipeline
+
+    nlp = pipeline(place_keys_for(default_geocoder()))
+    doc = nlp("On 6 January 2022, two air raids targeted Al Atfayn (Kitaf wa Al Boqee, Sadah).")
+    assert "Al Atfayn" in [span._.place_name for span in doc.spans["places"]]
+    doc = nlp("On 6 January 2022, two air raids targeted Hamza Brigade positions (unconfirmed).")
+    assert "Hamza Brigade" not in [span._.place_name for span in doc.spans["places"]]

@@ -85,7 +85,7 @@ class PlaceNames:
             if end == i:
                 i += 1
                 continue
-            span = self._place(doc, i, end, found[-1] if found else None)
+            span = self._place(doc, i, end, found[-1] if found else None, dates)
             if span is not None:
                 found.append(span)
                 i = span.end
@@ -193,7 +193,7 @@ class PlaceNames:
 
     # -- deciding places --------------------------------------------------------------------
 
-    def _place(self, doc: Doc, start: int, end: int, previous: Span | None) -> Span | None:
+    def _place(self, doc: Doc, start: int, end: int, previous: Span | None, dates: set[int]) -> Span | None:
         kind = ""
         stop = end
         following = [t.lower_ for t in doc[end : end + 2]]
@@ -227,7 +227,7 @@ class PlaceNames:
         known = bool(key) and key in self.keys
         # "X (Y, Z)", "X town, Y": a name written right after a place is the place containing it
         contained = previous is not None and all(t.text in _CHAIN_SEPARATORS for t in doc[previous.end : start]) and start - previous.end <= 2
-        if not (known or kind or contained or self._locative_before(doc, start)):
+        if not (known or kind or contained or self._locative_before(doc, start) or self._placed_in_brackets(doc, end, dates)):
             return None
         if not key or (len(key) < 3 and not any(c.isdigit() for c in key)):
             return None
@@ -237,6 +237,19 @@ class PlaceNames:
         span._.country_hint = country_hint
         span._.known = known
         return span
+
+    def _placed_in_brackets(self, doc: Doc, end: int, dates: set[int]) -> bool:
+        """"targeted Al Atfayn (Kitaf wa Al Boqee, Sadah)": a name followed by brackets that
+        name a known place is a place in it."""
+        if end >= len(doc) or doc[end].text != "(":
+            return False
+        i = end + 1
+        while i < len(doc) and i - end <= _MAX_BRACKETED and doc[i].text != ")":
+            run = self._run_end(doc, i, dates)
+            if run > i and name_key(doc[i:run].text).key in self.keys:
+                return True
+            i = max(run, i + 1)
+        return False
 
     def _locative_before(self, doc: Doc, start: int) -> bool:
         i = start - 1
@@ -435,6 +448,8 @@ class PlaceResolver:
 # A city this large is found outside the article's countries (Jos, Hamm or Saïda, namesakes of
 # villages in the dev set's reports, are not).
 WORLD_CITY_POPULATION = 1_000_000
+# How far into brackets after a name a known place is looked for ("X (District, Province)").
+_MAX_BRACKETED = 12
 # Farther than this from a province's capital, a place the gazetteer gives no province for is not in it.
 _PROVINCE_RADIUS_KM = 300.0
 # A place this close to a region written as containing it may lie in it (the West Bank is 130 km long).
