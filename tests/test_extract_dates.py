@@ -58,3 +58,12 @@ def test_words_that_only_look_like_dates() -> None:
     assert find_date_phrases("we may hit back, US officials said, and we will") == []
     assert [p.text for p in find_date_phrases("It happened in May and it may happen again")] == ["May"]
     assert find_date_phrases("averaged more than one per week the past six weeks") == []
+
+
+def test_a_day_told_approximately_is_coded_to_that_day_with_a_weeks_precision() -> None:
+    (phrase,) = find_date_phrases("Around 26 June 2022 (as reported), police found a body.")
+    assert phrase.text == "Around 26 June 2022"
+    around = resolve_date(phrase.text, date(2022, 7, 1))
+    assert (around.day, around.precision) == (date(2022, 6, 26), TimePrecision.WEEK)
+    assert resolve_date("26 June 2022", date(2022, 7, 1)).precision == TimePrecision.DAY
+    assert find_date_phrases("Protesters say they may 12 times a year.") == []

@@ -30,14 +30,17 @@ _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _YEAR = r"(?:19|20)\d\d"
 _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+# "Around 26 June 2022": a day told approximately, coded by ACLED to that day with the precision of a week
+_ABOUT = r"(?:(?i:around|about|approximately|circa)\s+)?"
+_ABOUT_PREFIX = re.compile(r"^(?:around|about|approximately|circa)\s+", re.I)
 
 # Ordered from the most to the least precise; a span already taken is not matched again.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(rf"\b{_YEAR}-\d\d-\d\d\b")),
     # "04/19/2012", "19.04.2012": the order is settled by a day above 12, else the nearest past reading
     ("numeric", re.compile(rf"\b\d{{1,2}}([/.])\d{{1,2}}\1{_YEAR}\b")),
-    ("day", re.compile(rf"\b{_MONTH}\s+{_ORDINAL}\b(?:,?\s+{_YEAR}\b)?(?!\s*(?:-|–)\s*\d)")),
-    ("day", re.compile(rf"\b{_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
+    ("day", re.compile(rf"\b{_ABOUT}{_MONTH}\s+{_ORDINAL}\b(?:,?\s+{_YEAR}\b)?(?!\s*(?:-|–)\s*\d)")),
+    ("day", re.compile(rf"\b{_ABOUT}{_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
     ("weekday", re.compile(rf"\b(?:(?:last|early|late|on|next|this coming)\s+)?{_WEEKDAY}{_PART_OF_DAY}\b")),
     ("relative_day", re.compile(r"\b(?:yesterday|today|tonight|overnight|(?:two|three|four|five|six|\d) days ago)\b", re.I)),
     ("week", re.compile(r"\b(?:last|this|earlier this|the previous|the past|next)\s+week(?:end)?\b", re.I)),
@@ -109,6 +112,11 @@ def resolve_date(phrase: str, published: date) -> ResolvedDate | None:
     article of 8 December 2019 is 10 December 2018.
     """
     text = re.sub(r"^(?:on|in|during)\s+", "", phrase.strip(), flags=re.I)
+    if _ABOUT_PREFIX.match(text):
+        exact = resolve_date(_ABOUT_PREFIX.sub("", text), published)
+        if exact is None or exact.precision != TimePrecision.DAY:
+            return exact
+        return ResolvedDate(exact.day, TimePrecision.WEEK, phrase)
     lowered = text.lower()
     if _NUMERIC.fullmatch(text):
         day = _numeric(text, published)
