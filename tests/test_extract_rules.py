@@ -543,3 +543,12 @@ def test_a_body_found_is_a_killing_by_someone_unnamed(extractor: Extractor) -> N
     (shot,) = _extract(extractor, date(2022, 3, 21), "On 21 March 2022, a man's body was found near the bakery in Tassil, killed by unknown gunmen.")
     assert shot.actor1 == "Unidentified Armed Group (Syria)"  # the man is the victim, not the agent
     assert _extract(extractor, date(2022, 6, 18), "On 18 June 2022, the ruling body of the party met in Kirkuk.") == []
+
+
+def test_a_victim_of_two_passive_verbs_is_counted_and_a_number_of_is_ten(extractor: Extractor) -> None:
+    (shooting,) = _extract(extractor, date(2022, 1, 1), "On 1 January 2022, a civilian was shot in the head and killed by police officers in Konya.")
+    assert shooting.fatalities == 1
+    (strike,) = _extract(
+        extractor, date(2022, 2, 4), "On 4 February 2022, coalition airstrikes on Houthi forces in Marib governorate killed a number of Houthi fighters.",
+    )
+    assert strike.fatalities == 10  # ACLED's default for an unstated plural toll

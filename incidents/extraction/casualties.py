@@ -83,6 +83,8 @@ def _victims(verb: Token) -> list[Token]:
     objects = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     if not objects and verb.tag_ == "VBN":
         objects = [c for c in verb.children if c.dep_ == "nsubj"]  # "two were killed and three wounded"
+    if not objects and verb.dep_ == "conj" and verb.tag_ == "VBN":
+        objects = [c for c in verb.head.children if c.dep_ == "nsubjpass"]  # "a civilian was shot and killed"
     if not objects and verb.dep_ in ("acl", "amod") and verb.head.pos_ in ("NOUN", "PROPN", "NUM"):
         objects = [verb.head]  # "three civilians killed by ..."; "two injured soldiers"
     if not objects and verb.pos_ == "ADJ":
