@@ -552,3 +552,16 @@ def test_a_victim_of_two_passive_verbs_is_counted_and_a_number_of_is_ten(extract
         extractor, date(2022, 2, 4), "On 4 February 2022, coalition airstrikes on Houthi forces in Marib governorate killed a number of Houthi fighters.",
     )
     assert strike.fatalities == 10  # ACLED's default for an unstated plural toll
+
+
+def test_wire_wordings_rocket_fire_left_dead_and_near_the_town_of(extractor: Extractor) -> None:
+    (fire,) = _extract(extractor, date(2023, 1, 20), "U.S. forces in eastern Syria came under rocket fire on Thursday near Deir ez-Zor, the coalition said.")
+    assert (fire.sub_event_type, fire.actor2) == ("Shelling/artillery/missile attack", "US forces")
+    (clash,) = _extract(
+        extractor, date(2023, 1, 21), "Clashes broke out on Friday between the Iraqi army and Yazidi fighters in Sinjar, leaving one soldier dead.",
+    )
+    assert clash.fatalities == 1
+    (attack,) = _extract(
+        extractor, date(2023, 1, 14), "Islamic State militants attacked an army post near the town of Tarmiyah on Saturday, killing two soldiers.",
+    )
+    assert attack.geo_precision == 2  # near the town, not in it

@@ -165,6 +165,8 @@ def count_casualties(tokens: Iterable[Token], lexicon: Lexicon) -> Casualties:
             zero_hurt = zero_hurt or noun in ("injured", "either")
             continue
         value = count(token, lexicon)
+        if value is None and token.dep_ == "oprd":  # "leaving one soldier dead": the object counts
+            value = next((count(o, lexicon) for o in token.head.children if o.dep_ == "dobj"), None)
         if value is None and lemma == "toll":
             value = next((number_of(t, lexicon) for t in token.head.subtree if t.like_num), None)
         if value is None:

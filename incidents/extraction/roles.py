@@ -831,6 +831,8 @@ class EventRoles:
             return True
         if governor.lower_ == "of":
             word = governor.head
+            if self.lexicon.value("place_kind", word.lemma_.lower()) == "settlement" and word.dep_ == "pobj":
+                word = word.head  # "near the town of Tarmiyah": what the town is governed by
             return self.lexicon.value("locative", word.lower_) == "near" or self.lexicon.value("place_kind", word.lemma_.lower()) == "near"
         return False
 
