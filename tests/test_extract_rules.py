@@ -565,3 +565,16 @@ def test_wire_wordings_rocket_fire_left_dead_and_near_the_town_of(extractor: Ext
         extractor, date(2023, 1, 14), "Islamic State militants attacked an army post near the town of Tarmiyah on Saturday, killing two soldiers.",
     )
     assert attack.geo_precision == 2  # near the town, not in it
+
+
+def test_a_place_written_in_another_is_the_events_and_near_a_force_is_its_target(extractor: Extractor) -> None:
+    (downed,) = _extract(
+        extractor, date(2023, 2, 10), "Two drones were shot down as they approached Ain al-Asad air base in Anbar on Thursday, an official said.",
+    )
+    assert (downed.place_name, downed.geo_precision) == ("Al Asad Air Base", 1)
+    (blast,) = _extract(
+        extractor, date(2023, 2, 6), "A roadside bomb exploded near a patrol of the Popular Mobilization Forces west of Mosul on Sunday, wounding four fighters.",
+    )
+    assert blast.actor2 == "Popular Mobilization Forces" and blast.injuries == 4
+    (shelling,) = _extract(extractor, date(2023, 2, 8), "Syrian government artillery pounded the town of Sarmin in Idlib province overnight, killing a woman.")
+    assert shelling.actor1 == "Syrian government forces"

@@ -445,6 +445,8 @@ class EventRoles:
                 candidates.append(child)
             elif child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "with", "targeting", "upon", "of", "towards", "toward"):
                 candidates.extend(g for g in child.children if g.dep_ == "pobj" and not _is_date(g))
+            elif child.dep_ == "prep" and child.lower_ == "near":  # "a bomb exploded near a patrol of the PMF"
+                candidates.extend(g for g in child.children if g.dep_ == "pobj" and self._party(g) in ("armed", "civilian"))
             elif child.dep_ in ("acl", "advcl") and child.lemma_.lower() in ("target", "hit", "kill"):
                 candidates.extend(g for g in child.children if g.dep_ == "dobj")
         if not candidates and token.dep_ in ("acl",) and token.head.pos_ in ("NOUN", "PROPN"):
@@ -707,7 +709,10 @@ class EventRoles:
         in the event's clause (it misparses long notes), a place the words put there: after a
         locative word or the trigger itself, outside other events' clauses."""
         spans = [s for s in doc.spans.get("places", []) if s.root.i in scope or s.start in scope]
-        located = [s for s in spans if self._locative(s, roots)]
+        # "approached Ain al-Asad air base in Anbar": a place that contains another of the clause
+        # tells where that one is; the one it contains is the event's
+        located = [_contained(doc, s, spans) or s for s in spans if self._locative(s, roots)]
+        located = list(dict.fromkeys(located))
         # "teachers organized by the syndicates in Iran protested in X": a place inside who did it
         # says where the event was only when nothing else does
         agents = {
@@ -1029,6 +1034,11 @@ def _listed(token: Token) -> bool:
     """A coordination with "and"/"or" is a list ("Avashin, Basyan and Zakho"); without, the
     parser's conj is a place and its container ("Akdeniz town, Mersin")."""
     return any(c.dep_ in ("cc", "preconj") for t in (token, *token.conjuncts) for c in t.children)
+
+
+def _contained(doc: Doc, span: Span, spans: list[Span]) -> Span | None:
+    """The place written right before `span` as in it ("Ain al-Asad air base in Anbar"), if any."""
+    return next((s for s in spans if s.end <= span.start and span in _containers(doc, s, spans)), None)
 
 
 def _containers(doc: Doc, span: Span, spans: list[Span]) -> list[Span]:
