@@ -268,7 +268,7 @@ class Extractor:
             here: dict[tuple[date, str], Incident] = {}
             for event in sentence.events:
                 # the incident told just before: in the sentence before, or earlier in this one
-                made = self._incidents(article, sentence, event, sentences, context, told)
+                made = self._incidents(article, sentence, event, sentences, context, told, incidents[-1] if incidents else None)
                 for incident in made:
                     # one sentence, one day, one place: one incident, told by its first clause
                     same = here.setdefault((incident.event_date, _place_key(incident)), incident)
@@ -334,11 +334,19 @@ class Extractor:
         sentences: list[Sentence],
         context: ArticleContext,
         previous: Incident | None,
+        latest: Incident | None = None,
     ) -> list[Incident]:
+        """The incidents of one event; `previous`: the incident told just before in its paragraph,
+        `latest`: the article's last one so far."""
         if event.background and not event.own_date:
             return []  # "the students who were arrested during earlier demonstrations"
         when = self._date_of(sentence, event, article.published)
         resolved = self._event_places(event, context)
+        same_time = next((d for d in event.dates if d.label_ == "same_time"), None)
+        if when is None and resolved and same_time is not None and latest is not None and latest.event_date is not None:
+            # "Hours earlier, rockets landed near Balad": the day of the incident told before; an
+            # event with no place of its own stays part of that incident (below)
+            when = ResolvedDate(latest.event_date, TimePrecision(latest.time_precision), same_time.text)
         specific = [r for r in resolved if r.named or r.location is not None and (r.location.raw.get("kind") in _SPECIFIC_KINDS or r.geo_precision in (1, 2))]
         if previous is not None and (when is None and not resolved or event.definite and not specific):
             # "The police dispersed them", "the attack killed two": more about the incident just told

@@ -578,3 +578,20 @@ def test_a_place_written_in_another_is_the_events_and_near_a_force_is_its_target
     assert blast.actor2 == "Popular Mobilization Forces" and blast.injuries == 4
     (shelling,) = _extract(extractor, date(2023, 2, 8), "Syrian government artillery pounded the town of Sarmin in Idlib province overnight, killing a woman.")
     assert shelling.actor1 == "Syrian government forces"
+
+
+def test_two_attacks_in_one_report_the_second_told_hours_earlier(extractor: Extractor) -> None:
+    text = (
+        "A drone packed with explosives crashed into a house near Erbil airport late on Sunday, causing no casualties, officials said.\n\n"
+        "Hours earlier, three Katyusha rockets landed near the Balad air base north of Baghdad, security sources said."
+    )
+    drone, rockets = extractor.extract(Article(title="Attacks in Iraq", published=date(2023, 3, 6), text=text))
+    assert (drone.sub_event_type, drone.event_date) == ("Air/drone strike", date(2023, 3, 5))
+    assert (rockets.place_name, rockets.event_date) == ("Balad Air Base", date(2023, 3, 5))  # the day of the drone, not the report's
+
+
+def test_a_word_inside_an_actor_name_is_no_place(extractor: Extractor) -> None:
+    (clash,) = _extract(
+        extractor, date(2023, 3, 8), "Fighting between Houthi rebels and government forces killed 14 fighters in Marib province on Tuesday.",
+    )
+    assert clash.location == "Marib"

@@ -42,6 +42,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(rf"\b{_ABOUT}{_MONTH}\s+{_ORDINAL}\b(?:,?\s+{_YEAR}\b)?(?!\s*(?:-|–)\s*\d)")),
     ("day", re.compile(rf"\b{_ABOUT}{_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
     ("weekday", re.compile(rf"\b(?:(?:last|early|late|on|next|this coming)\s+)?{_WEEKDAY}{_PART_OF_DAY}\b")),
+    # told relative to the incident before ("Hours earlier, rockets landed"): the extractor dates it
+    ("same_time", re.compile(r"\b(?:(?:hours|minutes) (?:earlier|later)|(?:earlier|later) that day|the same day|shortly (?:before|after(?:wards)?))\b", re.I)),
     ("relative_day", re.compile(r"\b(?:yesterday|today|tonight|overnight|(?:two|three|four|five|six|\d) days ago)\b", re.I)),
     ("week", re.compile(r"\b(?:last|this|earlier this|the previous|the past|next)\s+week(?:end)?\b", re.I)),
     (

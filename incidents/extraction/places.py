@@ -147,6 +147,8 @@ class PlaceNames:
             return False  # "Syrian forces"; but "Arab ar Rashaydah" is a village
         if token._.actor is not None and name_key(token.text).key not in self.keys:
             return False  # an actor name ("Houthi", "PKK"); a country name ("Iran") may also be a place
+        if any(span.start <= token.i < span.end - 1 for span in token.doc.spans.get("actors", [])):
+            return False  # a word inside a longer actor name ("Houthi rebels", "Kurdistan Workers' Party")
         if token.is_sent_start and (token.is_stop or token.pos_ not in ("PROPN", "")) and name_key(token.text).key not in self.keys:
             return False  # a capitalised first word: "Protesters", "Two", "On"
         if token.is_sent_start and token.is_stop:
