@@ -137,6 +137,20 @@ def _v3_map_index_and_version(conn: sa.Connection) -> None:
         ))
 
 
+def _v4_covering_date_index(conn: sa.Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return  # PostgreSQL's planner has statistics: it scans the table when a range holds most of it
+    # SQLite keeps no statistics of its own, so it takes any date range for a narrow one and reads it
+    # through the date index, looking each row up in the table: the page's default range (the whole
+    # store) cost 2.8 s for the count and as much for the weekly chart at a million incidents. Holding
+    # the columns the page's counts read, the index answers them alone, in time proportional to the range.
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_incidents_event_date"))
+    conn.execute(sa.text(
+        "CREATE INDEX ix_incidents_date_cover ON incidents "
+        "(event_date, actor_group, latitude, longitude, geo_precision, admin1, event_type, source_kind)"
+    ))
+
+
 def _postgis(conn: sa.Connection) -> None:
     installed = conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first()
     if installed:
@@ -155,6 +169,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "incidents, sources and incident_sources tables", _v1_tables),
     Migration(2, "composite index on actor_group, event_date, event_id", _v2_group_date_index),
     Migration(3, "store version; map index (PostGIS geometry and GiST index on PostgreSQL)", _v3_map_index_and_version),
+    Migration(4, "SQLite: the date index covers the page's counts", _v4_covering_date_index),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

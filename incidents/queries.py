@@ -7,7 +7,9 @@ so the page's memory does not grow with the store. Every query filters with
 incidents.store.filter_clauses, the definition the CLI uses too.
 
 The map's box is answered by PostGIS's GiST index on PostgreSQL, and by the covering
-(actor_group, latitude, longitude, ...) index on SQLite (incidents/migrations.py, version 3).
+(actor_group, latitude, longitude, ...) index on SQLite (incidents/migrations.py, version 3); on
+SQLite the counts and daily counts of a date range read the covering (event_date, ...) index alone
+(version 4).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ same generated incidents."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -81,20 +81,48 @@ def place_of(i: Incident) -> str:
     return "near" if i.geo_precision == 2 else "place"
 
 
+def sqlite_plans(store: IncidentStore, ask: Callable[[], object]) -> list[str]:
+    """SQLite's plan of each query `ask` runs on the store (not of the BEGINs)."""
+    statements: list[tuple[str, object]] = []
+    record = lambda conn, cursor, sql, params, context, many: statements.append((sql, params))  # noqa: E731
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        ask()
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+    with store.engine.connect() as conn:
+        return [" ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+                for sql, params in statements if sql != "BEGIN"]
+
+
 def test_the_viewport_query_uses_the_spatial_index(loaded: tuple[IncidentStore, list[Incident]]) -> None:
     store, _ = loaded
-    where = queries.box_clause(store, BAGHDAD)
-    stmt = sa.select(sa.func.count()).select_from(queries.incidents_table).where(where)
-    with store.engine.connect() as conn:
-        if store.dialect == "postgresql":
+    if store.dialect == "postgresql":
+        where = queries.box_clause(store, BAGHDAD)
+        stmt = sa.select(sa.func.count()).select_from(queries.incidents_table).where(where)
+        with store.engine.connect() as conn:
             conn.exec_driver_sql("SET enable_seqscan = off")  # a small table: make the planner show its index choice
             plan = " ".join(str(r[0]) for r in conn.execute(sa.text("EXPLAIN " + str(stmt.compile(
                 store.engine, compile_kwargs={"literal_binds": True})))))
             assert "ix_incidents_geom" in plan
-        else:
-            sql = str(stmt.compile(store.engine, compile_kwargs={"literal_binds": True}))
-            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-            assert "ix_incidents_map" in plan
+    else:
+        # The page's date range and the box: every group's part reads its range of the map index.
+        flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31))
+        groups = store.summary().actor_groups
+        plans = sqlite_plans(store, lambda: queries.map_layer(store, flt, BAGHDAD, 0.1, max_points=0, groups=groups))
+        assert plans and all(
+            plan.count("SEARCH incidents USING COVERING INDEX ix_incidents_map (actor_group=? AND latitude>? AND latitude<?)")
+            == plan.count("incidents USING") for plan in plans
+        ), plans
+
+
+def test_the_counts_of_a_date_range_read_the_date_index_alone(loaded: tuple[IncidentStore, list[Incident]]) -> None:
+    store, _ = loaded
+    if store.dialect != "sqlite":
+        pytest.skip("PostgreSQL's planner chooses by its statistics")
+    flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31))  # the page's default: all days
+    plans = sqlite_plans(store, lambda: (queries.view_counts(store, flt), queries.daily_counts(store, flt)))
+    assert len(plans) == 2 and all("COVERING INDEX ix_incidents_date_cover" in plan for plan in plans), plans
 
 
 def test_daily_counts_actor_counts_and_rows(loaded: tuple[IncidentStore, list[Incident]]) -> None:

@@ -334,13 +334,15 @@ def test_an_older_schema_is_migrated_and_keeps_its_rows(db_url: str) -> None:
 
     store = IncidentStore(db_url)
     with store.engine.connect() as conn:
-        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 3
+        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 4
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("incidents")}
         if store.dialect == "postgresql":
             # The rows written before PostGIS came get their geometry too.
             assert conn.exec_driver_sql("SELECT ST_AsText(geom) FROM incidents").scalar() == "POINT(44.36 33.94)"
     spatial = {"sqlite": "ix_incidents_map", "postgresql": "ix_incidents_geom"}[store.dialect]
     assert {"ix_incidents_group_date", spatial} <= indexes and "ix_incidents_actor_group" not in indexes
+    dates = {"sqlite": "ix_incidents_date_cover", "postgresql": "ix_incidents_event_date"}[store.dialect]
+    assert dates in indexes
     assert [i.event_id for i in store.query(IncidentFilter(actor_groups=("Iran",)))] == ["OLD1"]
     assert store.data_version() == 0
     # Opening again applies nothing.
