@@ -122,7 +122,8 @@ def pick_group(session: OfflineBrowser, group: str) -> None:
 
 
 def drawn(session: OfflineBrowser, timeout_ms: float, selector: str = DRAWN) -> None:
-    session.map_frame.locator(selector).first.wait_for(timeout=timeout_ms)
+    # Visible ones: a layer's first marker may lie outside the view (Leaflet leaves its path empty).
+    session.map_frame.locator(selector).filter(visible=True).first.wait_for(timeout=timeout_ms)
 
 
 def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_expected: int = 0) -> Measure:
