@@ -32,6 +32,7 @@ from incidents.store import (
     incidents_table,
     place_class,
     sources_table,
+    value_counts,
 )
 
 # SQLite refuses a compound SELECT of more than 500 parts (SQLITE_MAX_COMPOUND_SELECT).
@@ -250,15 +251,13 @@ def actor_counts(store: IncidentStore) -> list[tuple[str, int]]:
     An incident naming one actor in two roles counts twice: the number tells how present a name
     is, the page's count line gives the exact number of incidents once it is picked.
     """
-    c = incidents_table.c
     names: Counter[str] = Counter()
-    with store.engine.connect() as conn:
-        for column in (c.actor1, c.actor2, c.assoc_actor_1):
-            for value, n in conn.execute(sa.select(column, sa.func.count()).where(column != "").group_by(column)):
-                parts = value.split(ASSOCIATED_SEPARATOR) if column is c.assoc_actor_1 else [value]
-                for part in parts:
-                    if part.strip():
-                        names[part.strip()] += int(n)
+    for column in ("actor1", "actor2", "assoc_actor_1"):  # counted by the store as it writes (value_counts)
+        for value, n in value_counts(store, column):
+            parts = value.split(ASSOCIATED_SEPARATOR) if column == "assoc_actor_1" else [value]
+            for part in parts:
+                if part.strip():
+                    names[part.strip()] += n
     return sorted(names.items(), key=lambda item: (-item[1], item[0].casefold()))
 
 

@@ -14,6 +14,7 @@ import hashlib
 import operator
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -101,6 +102,15 @@ state_table = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("version", sa.BigInteger),
 )
+# How many incidents hold each value of COUNTED_COLUMNS: the filter widgets' options without a scan.
+value_counts_table = sa.Table(
+    "value_counts",
+    _metadata,
+    sa.Column("field", sa.String(32), primary_key=True),
+    sa.Column("value", sa.Text, primary_key=True),
+    sa.Column("n", sa.BigInteger),
+)
+COUNTED_COLUMNS: tuple[str, ...] = ("actor_group", "event_type", "source_kind", "actor1", "assoc_actor_1", "actor2")
 NEWEST_FIRST = (incidents_table.c.event_date.desc(), incidents_table.c.event_id.desc())
 
 
@@ -176,6 +186,7 @@ _TIME_PRECISION, _GEO_PRECISION, _TIMESTAMP = (
 # The incidents columns an incident's content fills, in table order (the source columns are the writer's).
 ROW_COLUMNS: tuple[str, ...] = (*SCALAR_FIELDS, "extra", "place_key", "location_key", "row_hash")
 _ROW_HASH = ROW_COLUMNS.index("row_hash")
+_counted_values = operator.itemgetter(*(ROW_COLUMNS.index(name) for name in COUNTED_COLUMNS))
 _LOOKUP_IDS = 500  # ids per look-up of stored versions: well under any database's parameter limit
 assert ROW_COLUMNS[0] == "event_id"  # upsert's UPDATE moves the first value to its WHERE clause
 
@@ -322,6 +333,49 @@ def filter_clauses(flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
+def _dialect_insert(dialect: str) -> Callable[[sa.Table], Any]:
+    """The dialect's insert(), which has ON CONFLICT."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")
+    return insert
+
+
+class _ValueCounts:
+    """What one write transaction changes in value_counts, written at its end."""
+
+    def __init__(self) -> None:
+        self._changes: Counter[tuple[str, str]] = Counter()
+
+    def add(self, values: Sequence[Any], change: int) -> None:
+        """An incident's COUNTED_COLUMNS values: +1 for a row written, -1 for the row it replaced."""
+        for name, value in zip(COUNTED_COLUMNS, values):
+            if value:  # the widgets offer no empty value
+                self._changes[name, value] += change
+
+    def add_row(self, row: Any, change: int) -> None:
+        """As add, for a mapping of column names (a written row, or one read back)."""
+        self.add([row[name] for name in COUNTED_COLUMNS], change)
+
+    def write(self, conn: sa.Connection, dialect: str) -> None:
+        # In key order: two writers on PostgreSQL then lock the rows they share in the same order,
+        # so one waits for the other and neither deadlocks.
+        rows = [{"field": f, "value": v, "n": n} for (f, v), n in sorted(self._changes.items()) if n]
+        if not rows:
+            return
+        statement = _dialect_insert(dialect)(value_counts_table)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["field", "value"], set_={"n": value_counts_table.c.n + statement.excluded.n}
+            ),
+            rows,
+        )
+        self._changes.clear()
+
+
 class _Prepared:
     """A statement compiled once for the database, executed with plain value sequences.
 
@@ -431,13 +485,7 @@ class IncidentStore:
 
     def _insert_on_conflict(self, table: sa.Table, *, update: Sequence[str] = ()) -> sa.Insert:
         """INSERT that skips rows whose key exists, or overwrites the `update` columns of those rows."""
-        if self.dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        elif self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            raise NotImplementedError(f"no INSERT ... ON CONFLICT for {self.dialect}")
-        statement = insert(table)
+        statement = _dialect_insert(self.dialect)(table)
         if not update:
             return statement.on_conflict_do_nothing()
         return statement.on_conflict_do_update(
@@ -452,10 +500,12 @@ class IncidentStore:
         result = IngestResult()
         source_id = source_key(source)
         now = int(time.time())
+        counts = _ValueCounts()
         with self._write() as conn:
             conn.execute(self._insert_on_conflict(sources_table), [_source_row(source)])
             for incident in incidents:
-                self._ingest_one(conn, source, source_id, incident, now, result)
+                self._ingest_one(conn, source, source_id, incident, now, result, counts)
+            counts.write(conn, self.dialect)
         return result
 
     def _ingest_one(
@@ -466,6 +516,7 @@ class IncidentStore:
         incident: Incident,
         now: int,
         result: IngestResult,
+        counts: _ValueCounts,
     ) -> None:
         c = incidents_table.c
         already = conn.execute(
@@ -500,6 +551,7 @@ class IncidentStore:
             row = _incident_row(stored)
             row.update(primary_source_id=source_id, source_count=1)
             conn.execute(incidents_table.insert(), [row])
+            counts.add_row(row, +1)
             result.added += 1
         else:
             existing = _incident_from_row(candidate)
@@ -510,6 +562,8 @@ class IncidentStore:
             row = _incident_row(stored)
             row["source_count"] = len(stored.sources)
             conn.execute(incidents_table.update().where(c.event_id == stored.event_id).values(row))
+            counts.add_row(candidate, -1)
+            counts.add_row(row, +1)
             result.merged += 1
         conn.execute(
             links_table.insert(),
@@ -533,7 +587,7 @@ class IncidentStore:
         return {
             # What is stored under _LOOKUP_IDS ids (a shorter list is padded with its first id).
             "lookup": _Prepared(
-                sa.select(c.event_id, c.timestamp, c.row_hash).where(
+                sa.select(c.event_id, c.timestamp, c.row_hash, *(c[name] for name in COUNTED_COLUMNS)).where(
                     c.event_id.in_([sa.bindparam(f"id{i}", type_=c.event_id.type) for i in range(_LOOKUP_IDS)])
                 ),
                 [f"id{i}" for i in range(_LOOKUP_IDS)],
@@ -558,15 +612,17 @@ class IncidentStore:
             ),
         }
 
-    def _stored_versions(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, tuple[int | None, str]]:
-        """(timestamp, row_hash) of the stored incidents among `event_ids`."""
+    def _stored_versions(
+        self, conn: sa.Connection, event_ids: list[str]
+    ) -> dict[str, tuple[int | None, str, Sequence[Any]]]:
+        """(timestamp, row_hash, COUNTED_COLUMNS values) of the stored incidents among `event_ids`."""
         lookup = self._import_statements["lookup"]
-        stored: dict[str, tuple[int | None, str]] = {}
+        stored: dict[str, tuple[int | None, str, Sequence[Any]]] = {}
         for start in range(0, len(event_ids), _LOOKUP_IDS):
             chunk = event_ids[start : start + _LOOKUP_IDS]
             chunk += chunk[:1] * (_LOOKUP_IDS - len(chunk))
-            for event_id, timestamp, row_hash in lookup.execute(conn, chunk):
-                stored[event_id] = (timestamp, row_hash)
+            for event_id, timestamp, row_hash, *counted in lookup.execute(conn, chunk):
+                stored[event_id] = (timestamp, row_hash, counted)
         return stored
 
     def upsert(
@@ -619,6 +675,7 @@ class IncidentStore:
         inserts: list[list[Any]] = []
         updates: list[list[Any]] = []
         written: list[Incident] = []
+        counts = _ValueCounts()
         for incident in latest.values():
             values = _incident_values(incident)
             old = stored.get(incident.event_id)
@@ -634,9 +691,12 @@ class IncidentStore:
                 continue
             else:
                 updates.append([*values[1:], values[0]])  # the key moves to the WHERE clause
+                counts.add(old[2], -1)
+            counts.add(_counted_values(values), +1)
             written.append(incident)
         statements["insert"].execute_many(conn, inserts)
         statements["update"].execute_many(conn, updates)
+        counts.write(conn, self.dialect)
         self._link_sources(conn, written)
         if updates:
             # Merged articles may hold links the import does not list: count them all.
@@ -696,6 +756,7 @@ class IncidentStore:
                 )
             ).mappings().all()
             now = int(time.time())
+            counts = _ValueCounts()
             for row in rows:
                 incident = _incident_from_row(row)
                 resolved = incident.with_changes(
@@ -711,6 +772,9 @@ class IncidentStore:
                 values = _incident_row(resolved)
                 values.pop("row_hash")  # the hash covers sources too; the resolution is local
                 conn.execute(incidents_table.update().where(c.event_id == incident.event_id).values(values))
+                counts.add_row(row, -1)
+                counts.add_row(values, +1)
+            counts.write(conn, self.dialect)
         return len(rows)
 
     # -- reading ---------------------------------------------------------------------------
@@ -822,7 +886,7 @@ class IncidentStore:
         """How many incidents, over which days, in which actor groups: quick at any size.
 
         Separate statements, so that min and max are one index look-up each and the count reads
-        the smallest index.
+        the smallest index; the groups are read from value_counts.
         """
         c = incidents_table.c
         with self.engine.connect() as conn:
@@ -831,11 +895,11 @@ class IncidentStore:
                 count=int(scalar(sa.select(sa.func.count()).select_from(incidents_table))),
                 min_date=scalar(sa.select(sa.func.min(c.event_date))),
                 max_date=scalar(sa.select(sa.func.max(c.event_date))),
-                actor_groups=_distinct(conn, c.actor_group),
+                actor_groups=tuple(value for value, _ in _value_counts(conn, "actor_group")),
             )
 
     def facets(self) -> Facets:
-        """The values present in the store, for filter widgets (a full scan or two at a million incidents)."""
+        """The values present in the store, for filter widgets (the extent is a scan of the map index)."""
         c = incidents_table.c
         summary = self.summary()
         with self.engine.connect() as conn:
@@ -846,8 +910,8 @@ class IncidentStore:
             ).one()
             return Facets(
                 actor_groups=list(summary.actor_groups),
-                event_types=list(_distinct(conn, c.event_type)),
-                source_kinds=list(_distinct(conn, c.source_kind)),
+                event_types=[value for value, _ in _value_counts(conn, "event_type")],
+                source_kinds=[value for value, _ in _value_counts(conn, "source_kind")],
                 min_date=summary.min_date,
                 max_date=summary.max_date,
                 count=summary.count,
@@ -855,8 +919,17 @@ class IncidentStore:
             )
 
 
-def _distinct(conn: sa.Connection, column: sa.Column[Any]) -> tuple[str, ...]:
-    return tuple(value for value in conn.execute(sa.select(column).distinct().order_by(column)).scalars() if value)
+def _value_counts(conn: sa.Connection, field: str) -> list[tuple[str, int]]:
+    """(value, incidents holding it) of one of COUNTED_COLUMNS, in the values' order."""
+    v = value_counts_table.c
+    stmt = sa.select(v.value, v.n).where(v.field == field, v.n > 0).order_by(v.value)
+    return [(value, int(n)) for value, n in conn.execute(stmt)]
+
+
+def value_counts(store: IncidentStore, field: str) -> list[tuple[str, int]]:
+    """How many incidents hold each value of one of COUNTED_COLUMNS (empty values left out)."""
+    with store.engine.connect() as conn:
+        return _value_counts(conn, field)
 
 
 def _fill_blanks(existing: Incident, report: Incident) -> Incident:

@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from incidents import migrations
-from incidents.model import Incident, IncidentFilter, Source
-from incidents.store import IncidentStore, default_db_url, to_db_url
+from incidents import queries
+from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source
+from incidents.store import COUNTED_COLUMNS, IncidentStore, default_db_url, incidents_table, to_db_url, value_counts
 
 ROCKETS = "Explosions/Remote violence"
 
@@ -292,6 +293,54 @@ def test_facets(store: IncidentStore) -> None:
     assert (facets.min_date, facets.max_date, facets.count) == (date(2019, 12, 1), date(2020, 1, 3), 4)
 
 
+def counted_by_the_store(store: IncidentStore) -> dict[tuple[str, str], int]:
+    return {(name, value): n for name in COUNTED_COLUMNS for value, n in value_counts(store, name)}
+
+
+def counted_by_a_scan(store: IncidentStore) -> dict[tuple[str, str], int]:
+    """What the store's value counts must equal: one GROUP BY over the table per column."""
+    found: dict[tuple[str, str], int] = {}
+    with store.engine.connect() as conn:
+        for name in COUNTED_COLUMNS:
+            column = incidents_table.c[name]
+            for value, n in conn.execute(sa.select(column, sa.func.count()).where(column != "").group_by(column)):
+                found[name, value] = int(n)
+    return found
+
+
+def test_value_counts_stay_exact_through_every_kind_of_write(store: IncidentStore) -> None:
+    first, second = article("a"), article("b", published=date(2019, 12, 9))
+    store.ingest(first, [
+        incident("A1", first),
+        incident("A2", first, location="Camp X", latitude=None, longitude=None, geo_precision=None,
+                 actor1="Kataib Hezbollah", actor_group="Iran-aligned militias"),
+    ])
+    assert counted_by_the_store(store) == counted_by_a_scan(store)
+    assert store.summary().actor_groups == ("Iran-aligned militias", UNIDENTIFIED_GROUP)
+
+    # A second report merges into A1 and names its perpetrator: the unknown group is gone.
+    store.ingest(second, [incident("B1", second, location="Balad air base", actor1="Iran", actor_group="Iran",
+                                   attribution="suspected", attributed_by="US officials")])
+    assert counted_by_the_store(store) == counted_by_a_scan(store)
+    assert store.summary().actor_groups == ("Iran", "Iran-aligned militias")
+
+    # An import adds rows, then a newer export corrects one of them and repeats another unchanged.
+    acled = Source(kind="acled", title="ACLED row", source_id="ACLED")
+    rows = [incident(f"I{n}", acled, source_kind="acled", actor1="Islamic State", actor2="Civilians (Iraq)",
+                     assoc_actor_1="Tribal Militia (Iraq); Protesters (Iraq)", actor_group="Islamic State",
+                     event_date=date(2020, 1, n + 1), timestamp=1) for n in range(3)]
+    store.upsert(rows, batch_size=2)
+    store.upsert([rows[0].with_changes(actor1="Military Forces of Iraq", actor_group="Iraqi state forces",
+                                       event_type="Battles", assoc_actor_1="", timestamp=2), rows[1]])
+    assert counted_by_the_store(store) == counted_by_a_scan(store)
+    assert dict(queries.actor_counts(store))["Islamic State"] == 2
+    assert dict(queries.actor_counts(store))["Protesters (Iraq)"] == 2
+    assert store.facets().event_types == ["Battles", ROCKETS] and store.facets().source_kinds == ["acled", "article"]
+
+    store.resolve_place("Camp X", 33.0, 44.0)
+    assert counted_by_the_store(store) == counted_by_a_scan(store)
+
+
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_store: IncidentStore) -> None:
     with sqlite_store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -334,7 +383,7 @@ def test_an_older_schema_is_migrated_and_keeps_its_rows(db_url: str) -> None:
 
     store = IncidentStore(db_url)
     with store.engine.connect() as conn:
-        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 4
+        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 5
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("incidents")}
         if store.dialect == "postgresql":
             # The rows written before PostGIS came get their geometry too.
@@ -344,6 +393,7 @@ def test_an_older_schema_is_migrated_and_keeps_its_rows(db_url: str) -> None:
     dates = {"sqlite": "ix_incidents_date_cover", "postgresql": "ix_incidents_event_date"}[store.dialect]
     assert dates in indexes
     assert [i.event_id for i in store.query(IncidentFilter(actor_groups=("Iran",)))] == ["OLD1"]
+    assert store.summary().actor_groups == ("Iran",) and store.facets().event_types == ["Battles"]  # the rows were counted
     assert store.data_version() == 0
     # Opening again applies nothing.
     with store.engine.begin() as conn:
