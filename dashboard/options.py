@@ -3,7 +3,8 @@ extent), kept between visits and refreshed when the store changes, at most every
 
 Reading them costs a scan of the map index for the extent (0.4 s at a million incidents; the
 names and their counts come from the store's value_counts). During an import the store changes
-with every batch; refreshing them at each rerun would make every click wait for that scan. Counts, the map and the table are never stale: they are keyed on the store's version.
+with every batch; refreshing them at each rerun would make every click wait for that scan.
+Counts, the map and the table are never stale: they are keyed on the store's version.
 """
 
 from __future__ import annotations
