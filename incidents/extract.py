@@ -42,7 +42,7 @@ from incidents.articles import Article, match_dateline, split_dateline, split_ki
 from incidents.extraction.attribution import attribute
 from incidents.extraction.casualties import Casualties, count_casualties
 from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
-from incidents.extraction.lexicon import lexicon
+from incidents.extraction.lexicon import inflections, lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import BEFORE_NAME, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
 from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
@@ -175,7 +175,7 @@ class Extractor:
         self.places = PlaceResolver(geocoder)
         self.lexicon = lexicon()
         self._splitter = sentence_splitter()
-        self._forms = trigger_forms() | _casualty_forms()
+        self._forms = trigger_forms() | _casualty_forms() | _intervention_forms()
         self._actors = actors()
 
     # -- reading -----------------------------------------------------------------------------
@@ -263,6 +263,7 @@ class Extractor:
             if not sentence.events:
                 if follows:  # "3 fatalities.": the toll of the incident told just before
                     _complete(previous[1], count_casualties(sentence.doc, self.lexicon))
+                    self._met(previous[1], sentence)
                 continue
             told = previous[1] if follows else None
             here: dict[tuple[date, str], Incident] = {}
@@ -280,6 +281,13 @@ class Extractor:
             if told is not None:
                 last[sentence.paragraph] = (sentence.index, told)
         return _merge_duplicates(incidents)
+
+    def _met(self, incident: Incident, sentence: Sentence) -> None:
+        """"Police intervened and moved the protesters out": how force met the protest told just before."""
+        if incident.event_type != PROTESTS or incident.sub_event_type != "Peaceful protest":
+            return
+        roles = pipeline(self.place_keys).get_pipe("incident_roles")
+        incident.sub_event_type = roles.protest_sub_type(sentence.doc, frozenset(range(len(sentence.doc))))
 
     # -- the article's whereabouts -----------------------------------------------------------
 
@@ -714,6 +722,12 @@ def _casualty_forms() -> frozenset[str]:
     """Word forms that flag a sentence for its toll ("3 fatalities.")."""
     nouns = lexicon().terms["casualty_noun"]
     return frozenset(form for (word,) in (k for k in nouns if len(k) == 1) for form in (word, word + "s", word[:-1] + "ies"))
+
+
+def _intervention_forms() -> frozenset[str]:
+    """Word forms that flag a sentence for how force met a protest ("Police intervened.")."""
+    terms = lexicon().terms["intervention"]
+    return frozenset(form for (word,) in (k for k in terms if len(k) == 1) for form in inflections(word, {}))
 
 
 def _pieces(paragraph: str) -> list[str]:

@@ -595,3 +595,12 @@ def test_a_word_inside_an_actor_name_is_no_place(extractor: Extractor) -> None:
         extractor, date(2023, 3, 8), "Fighting between Houthi rebels and government forces killed 14 fighters in Marib province on Tuesday.",
     )
     assert clash.location == "Marib"
+
+
+def test_force_told_after_a_protest_meets_it_and_a_crowd_that_dispersed_was_not_dispersed(extractor: Extractor) -> None:
+    text = "On 26 April 2022, dismissed workers held a protest in Kizilay, Ankara. Police intervened and moved the protesters out by force."
+    (met,) = extractor.extract(Article(title="Report", published=date(2022, 4, 26), text=text))
+    assert met.sub_event_type == "Protest with intervention"
+    text = "On 18 April 2022, residents staged a demonstration in Akcakale, Sanliurfa. The group later dispersed peacefully."
+    (peaceful,) = extractor.extract(Article(title="Report", published=date(2022, 4, 18), text=text))
+    assert peaceful.sub_event_type == "Peaceful protest"

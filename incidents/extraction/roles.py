@@ -576,7 +576,7 @@ class EventRoles:
         if frame in ("protest",) or (frames & {"protest"} and crowd):
             if frames & {"riot", "destroy"} or (frames & {"attack", "clash"} and crowd) or agent_party == "rioter" or self._riot_marker(doc, scope):
                 return RIOTS, "Violent demonstration"
-            return PROTESTS, self._protest_sub_type(doc, scope)
+            return PROTESTS, self.protest_sub_type(doc, scope)
         if frame in ("riot", "destroy", "attack", "clash") and agent_party == "protester":
             return RIOTS, "Violent demonstration"
         if (
@@ -596,7 +596,7 @@ class EventRoles:
             return entry.event_type, entry.sub_event_type
         if frame in ("attack", "clash") and agent_party not in ("protester", "rioter") and self._at_protesters(doc, scope, agent):
             # force used on a protest: coded as the protest, met with force
-            sub = self._protest_sub_type(doc, scope)
+            sub = self.protest_sub_type(doc, scope)
             return PROTESTS, sub if sub != "Peaceful protest" else "Protest with intervention"
         if frame == "attack":
             if patient_party == "armed" or (patient_party == "" and agent_party == "armed" and patient is None):
@@ -643,7 +643,7 @@ class EventRoles:
         actor = named_actor(agent) if agent is not None else None
         return frame == "destroy" and actor is not None and actor.group != "Protesters"
 
-    def _protest_sub_type(self, doc: Doc, scope: frozenset[int]) -> str:
+    def protest_sub_type(self, doc: Doc, scope: frozenset[int]) -> str:
         """ACLED's protest sub-types: lethal or live-fire force, other intervention, or peaceful."""
         found = ""
         tokens = [doc[i] for i in sorted(scope)] or list(doc)
@@ -652,6 +652,8 @@ class EventRoles:
             value = (self.lexicon.value("intervention", pair) if pair else None) or self.lexicon.value("intervention", token.lemma_.lower())
             if value is not None and self._grievance(token):
                 continue  # "protesting the arrest of activists": what they protest, not what met them
+            if value == "transitive":  # "police dispersed them", "were dispersed"; not "the group dispersed peacefully"
+                value = "intervention" if any(c.dep_ in ("dobj", "nsubjpass", "agent") for c in token.children) else None
             if value == "excessive" and token.lemma_.lower() in ("kill", "shoot") and not self._aimed_at_protesters(token):
                 continue
             if value == "excessive":
