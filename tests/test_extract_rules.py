@@ -604,3 +604,8 @@ def test_force_told_after_a_protest_meets_it_and_a_crowd_that_dispersed_was_not_
     text = "On 18 April 2022, residents staged a demonstration in Akcakale, Sanliurfa. The group later dispersed peacefully."
     (peaceful,) = extractor.extract(Article(title="Report", published=date(2022, 4, 18), text=text))
     assert peaceful.sub_event_type == "Peaceful protest"
+
+
+def test_a_list_of_places_shares_its_first_members_near(extractor: Extractor) -> None:
+    attacks = _extract(extractor, date(2022, 3, 7), "On 7 March 2022, militants attacked army posts near Samarra and Tikrit on Monday.")
+    assert sorted(i.location for i in attacks) == ["Samarra", "Tikrit"] and {i.geo_precision for i in attacks} == {2}

@@ -829,6 +829,8 @@ class EventRoles:
         if span._.place_kind == "near":
             return True
         head = _head_token(span)
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head  # "between Ein Thakar and Tassil": the list shares its first member's word
         if head.dep_ == "compound" and head.head.dep_ == "pobj":
             head = head.head  # "near Erbil airport"
         governor = head.head if head.dep_ == "pobj" else None
