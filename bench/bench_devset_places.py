@@ -104,6 +104,16 @@ def write_acled_csv(path: Path, incidents: list[dict], geocoder: OfflineGeocoder
             writer.writerow(["" if values.get(column) is None else values[column] for column in _COLUMNS])
 
 
+def scratch_cache(scratch_dir: Path) -> Path:
+    """An index cache folder in `scratch_dir` sharing the built base layers (so a temporary store
+    layer is built there, never beside the user's)."""
+    cache = scratch_dir / "cache"
+    cache.mkdir()
+    for layer in configured_cache_dir().glob("base-*.pickle"):
+        (cache / layer.name).symlink_to(layer)
+    return cache
+
+
 def score(geocoder: OfflineGeocoder, names: list[Name], context: str, misses: bool) -> dict[str, float]:
     within = far = unresolved = ambiguous = 0
     for name in names:
@@ -140,10 +150,7 @@ def main() -> None:
     shipped = default_geocoder()  # builds the base layer once, in the shared cache
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
-        cache = scratch_dir / "cache"
-        cache.mkdir()
-        for layer in configured_cache_dir().glob("base-*.pickle"):
-            (cache / layer.name).symlink_to(layer)
+        cache = scratch_cache(scratch_dir)
         imported, names = read_devset(args.devset, shipped)
         acled_csv = scratch_dir / "acled-jan-mar.csv"
         write_acled_csv(acled_csv, imported, shipped)

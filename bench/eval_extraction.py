@@ -363,10 +363,9 @@ def learn_before(folder: Path, split: date, limit: int | None) -> int:
     """Score the articles from `split` on without and with the earlier gold incidents as a store."""
     import tempfile
 
-    from bench_devset_places import write_acled_csv
+    from bench_devset_places import scratch_cache, write_acled_csv
 
     from geo import OfflineGeocoder, default_geocoder
-    from geo.geocoder import configured_cache_dir
     from incidents.exchange import import_file
     from incidents.gazetteer import refresh_store_layer
     from incidents.store import IncidentStore
@@ -380,10 +379,7 @@ def learn_before(folder: Path, split: date, limit: int | None) -> int:
     ]
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
-        cache = scratch_dir / "cache"
-        cache.mkdir()
-        for layer in configured_cache_dir().glob("base-*.pickle"):
-            (cache / layer.name).symlink_to(layer)
+        cache = scratch_cache(scratch_dir)
         export = scratch_dir / "earlier.csv"
         write_acled_csv(export, earlier, shipped)
         store = IncidentStore(scratch_dir / "store.sqlite")

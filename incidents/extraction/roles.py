@@ -468,12 +468,7 @@ class EventRoles:
         for word_class in ("protester", "rioter"):
             if phrase_value(token, word_class, self.lexicon) is not None:
                 return word_class  # "settlers", "rioters": whatever group the lexicon puts them in
-        # the head's actor, else a modifier's ("a Global Coalition convoy of thirty vehicles")
-        actor = token._.actor or next(
-            (c._.actor for c in token.children if c.dep_ in ("compound", "amod", "appos") and c._.actor is not None and not _qualifies_other(c)),
-            None,
-        )
-        if actor is not None:
+        if (actor := own_actor(token)) is not None:  # "a Global Coalition convoy of thirty vehicles"
             return {"Protesters": "protester", "Civilians": "civilian"}.get(actor.group, "armed")
         if any(token.i >= span.start and token.i < span.end for span in token.doc.spans.get("places", [])):
             return "place"
@@ -921,12 +916,10 @@ def named_actor(token: Token) -> Actor | None:
     """The lexicon actor a noun phrase names: its head, an appositive name ("the group Asa'ib Ahl
     al-Haq"), a modifier ("Houthi forces") or "of X" ("members of the PKK"); not an actor that
     qualifies someone else ("pro-Iran", "Iran-backed")."""
-    if token._.actor is not None:
-        return token._.actor
-    children = sorted(token.children, key=lambda c: c.dep_ != "appos")
-    for child in children:
-        if child.dep_ in ("appos", "compound", "amod", "nmod", "poss") and child._.actor is not None and not _qualifies_other(child):
-            return child._.actor
+    own = own_actor(token)
+    if own is not None:
+        return own
+    for child in token.children:
         if child.dep_ == "acl":  # "a drone launched by Yemen's Houthis": whose weapon it was
             for by in child.children:
                 if by.dep_ == "agent":
@@ -938,6 +931,18 @@ def named_actor(token: Token) -> Actor | None:
                 if noun.dep_ == "pobj" and (noun._.actor is not None or any(c._.actor is not None for c in noun.children)):
                     return noun._.actor or next(c._.actor for c in noun.children if c._.actor is not None)
     return None
+
+
+def own_actor(token: Token) -> Actor | None:
+    """The actor a noun names itself or by a modifier ("the group Asa'ib Ahl al-Haq", "Houthi
+    forces"), not one qualifying someone else ("pro-Iran", "Iran-backed")."""
+    if token._.actor is not None:
+        return token._.actor
+    return next(
+        (c._.actor for c in sorted(token.children, key=lambda c: c.dep_ != "appos")
+         if c.dep_ in ("appos", "compound", "amod", "nmod", "poss") and c._.actor is not None and not _qualifies_other(c)),
+        None,
+    )
 
 
 _QUALIFYING = frozenset({"backed", "aligned", "affiliated", "linked", "allied", "supported", "led", "sponsored", "controlled"})
