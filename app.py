@@ -221,8 +221,11 @@ right.download_button(
 )
 
 listed = tuple(p for p in LISTED_PLACES if not flt.places or p in flt.places)
-with st.expander(f"Not on the map: {counts.listed:,} country-only or unresolved incidents"):
-    if listed:
+# Filled only while open: a closed expander's table would still be queried and sent with the map.
+not_on_map = st.expander(f"Not on the map: {counts.listed:,} country-only or unresolved incidents",
+                         key="not_drawn_open", on_change="rerun")
+with not_on_map:
+    if listed and not_on_map.open:
         not_drawn = pd.DataFrame(rows_of(db_url, version, replace(flt, places=listed)), columns=list(queries.TABLE_COLUMNS))
         st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]],
                      hide_index=True, key="not_drawn")

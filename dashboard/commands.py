@@ -52,10 +52,11 @@ def ingest_seeds(
 
 
 def streamlit_command(port: int, *, headless: bool, app: Path = APP, address: str = "localhost") -> list[str]:
-    """The server's command line. A named address also stops Streamlit's headless start-up from
-    asking an outside service for the machine's public IP: nothing leaves the machine."""
+    """The server's command line: `streamlit run` with the page's libraries imported at start
+    (dashboard/server.py). A named address also stops Streamlit's headless start-up from asking an
+    outside service for the machine's public IP: nothing leaves the machine."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        sys.executable, "-m", "dashboard.server", "run", str(app),
         "--server.port", str(port),
         "--server.address", address,
         "--server.enableStaticServing", "true",

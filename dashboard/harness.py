@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from dashboard.commands import APP, streamlit_command
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, FrameLocator, Page, Playwright, Route
+    from playwright.sync_api import Browser, FrameLocator, Page, Playwright, Request, WebSocket
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,6 +31,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+# Every other host is sent to a proxy on a closed port of this machine, so the request fails
+# where a closed network would fail it. Blocking by Playwright's request routing would also turn
+# the browser's cache off (every visit would fetch Streamlit's ~180 script files again), which
+# no user's browser does.
+DEAD_PROXY = {"server": "http://127.0.0.1:9", "bypass": ",".join(sorted(LOCAL_HOSTS - {"::1"}))}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 # Incidents on the map as the browser has drawn them: single markers (SVG paths) plus the counts
@@ -143,19 +148,18 @@ class OfflineBrowser:
 
 @contextmanager
 def offline_browser(playwright: Playwright, *, width: int = 1400, height: int = 1000) -> Iterator[OfflineBrowser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, proxy=DEAD_PROXY  # type: ignore[arg-type]
+    )
     page = browser.new_page(viewport={"width": width, "height": height})
     session = OfflineBrowser(browser, page)
 
-    def route(route: Route) -> None:
-        host = urlsplit(route.request.url).hostname or ""
-        if host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            session.blocked.append(route.request.url)
-            route.abort()
+    def record(attempt: Request | WebSocket) -> None:
+        if (urlsplit(attempt.url).hostname or "") not in LOCAL_HOSTS:
+            session.blocked.append(attempt.url)
 
-    page.context.route("**/*", route)
+    page.on("request", record)
+    page.on("websocket", record)
 
     def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
         session.dialogs.append(dialog.message)

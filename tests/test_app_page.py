@@ -122,6 +122,16 @@ def test_counts_and_each_filter(store_url: str) -> None:
     assert showing(at) == "showing 1 of 6 incidents"
 
 
+def test_incidents_not_on_the_map_are_listed_once_their_section_is_opened(store_url: str) -> None:
+    at = page()
+    assert len(at.dataframe) == 1  # the incidents table; the closed section is neither queried nor sent
+    at.session_state["not_drawn_open"] = True
+    at.run()
+    table, listed = at.dataframe
+    assert sorted(listed.value["location"]) == ["Camp Unknown", "Iraq"]
+    assert len(table.value) == 6
+
+
 def test_half_picked_date_range_filters_from_its_one_date(store_url: str) -> None:
     at = page()
     at.date_input(key="dates").set_value((date(2019, 12, 9),)).run()

@@ -298,3 +298,30 @@ def test_zooming_into_a_city_refines_cells_into_single_incidents(tmp_path: Path)
         wait_for_markers(browser, shown)
         page.get_by_text(re.compile(r"showing [\d,]+ of [\d,]+ incidents")).first.wait_for()
         assert browser.blocked == []
+
+
+def test_the_offline_browser_fails_and_records_requests_to_other_hosts(tmp_path: Path) -> None:
+    """What the other tests' `blocked == []` rests on: a page on this machine that reaches out to
+    another host gets nothing from it, and the attempt is recorded; the local page itself loads."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    (tmp_path / "index.html").write_text(
+        '<html><body><p id="local">here</p><img id="far" src="https://tile.openstreetmap.org/0/0/0.png">'
+        "<script>fetch('http://example.org/x').then(() => document.title = 'reached', () => document.title = 'failed')"
+        "</script></body></html>"
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        with sync_playwright() as playwright, offline_browser(playwright) as session:
+            session.page.goto(f"http://localhost:{httpd.server_address[1]}/index.html")
+            session.page.wait_for_function("document.title !== ''", timeout=30_000)
+            assert session.page.title() == "failed"
+            assert session.page.locator("#local").inner_text() == "here"
+            assert session.page.evaluate("document.getElementById('far').naturalWidth") == 0
+            assert sorted(session.blocked) == ["http://example.org/x", "https://tile.openstreetmap.org/0/0/0.png"]
+        httpd.shutdown()

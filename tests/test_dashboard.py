@@ -204,11 +204,26 @@ def test_dashboard_command_ingests_seeds_once_and_serves_static_files(tmp_path) 
     assert added == IncidentStore(url).count() > 0
     assert ingest_seeds(url) == 0  # a store with incidents is left as it is
     command = streamlit_command(8600, headless=True)
-    assert command[command.index("run") + 1] == str(APP)
+    assert command[1:4] == ["-m", "dashboard.server", "run"] and command[4] == str(APP)
     assert command[command.index("--server.enableStaticServing") + 1] == "true"
     assert command[command.index("--server.address") + 1] == "localhost"
     args = build_parser().parse_args(["dashboard", "--db", "x.sqlite", "--port", "8600", "--headless"])
     assert (args.db, args.port, args.headless, args.address) == ("x.sqlite", 8600, True, "localhost")
+
+
+def test_the_server_command_imports_the_page_libraries_before_streamlit_runs() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; sys.argv = ['streamlit', '--version']\n"
+        "from dashboard import server\n"
+        "try:\n    server.main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(set(server.PRELOADED) - set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "Streamlit, version" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_cells_are_64_pixels_and_nest_as_the_map_zooms() -> None:
