@@ -174,6 +174,35 @@ def _v5_value_counts(conn: sa.Connection) -> None:
         ))
 
 
+def _v6_page_aggregates(conn: sa.Connection) -> None:
+    # The page's first view at a million incidents read the whole map index for its cells (1 s on
+    # SQLite) and the date index for its counts and weekly chart (0.5 s), again after every write.
+    # These tables hold those answers; the store's writers keep them in the same transaction as
+    # the rows, and the store fills them from the rows already stored once this step has run
+    # (incidents/store.py, _RollupChanges and rebuild_rollups).
+    metadata = sa.MetaData()
+    sa.Table(
+        "daily_counts",
+        metadata,
+        sa.Column("event_date", sa.Date, primary_key=True),
+        sa.Column("actor_group", sa.Text, primary_key=True),
+        sa.Column("place", sa.String(16), primary_key=True),
+        sa.Column("n", sa.BigInteger, nullable=False),
+    )
+    sa.Table(
+        "map_cells",
+        metadata,
+        sa.Column("y", sa.BigInteger, primary_key=True),
+        sa.Column("x", sa.BigInteger, primary_key=True),
+        sa.Column("actor_group", sa.Text, primary_key=True),
+        sa.Column("place", sa.String(16), primary_key=True),
+        sa.Column("n", sa.BigInteger, nullable=False),
+        sa.Column("latitude_sum", sa.Float, nullable=False),
+        sa.Column("longitude_sum", sa.Float, nullable=False),
+    )
+    metadata.create_all(conn)
+
+
 def _postgis(conn: sa.Connection) -> None:
     installed = conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first()
     if installed:
@@ -194,7 +223,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "store version; map index (PostGIS geometry and GiST index on PostgreSQL)", _v3_map_index_and_version),
     Migration(4, "SQLite: the date index covers the page's counts", _v4_covering_date_index),
     Migration(5, "incidents per value of the filter widgets' columns", _v5_value_counts),
+    Migration(6, "incidents per day and per map cell, by actor group and place class", _v6_page_aggregates),
 )
+AGGREGATES_VERSION = 6  # the step after which the store fills the page's aggregate tables
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from incidents.migrations import LATEST_VERSION, current_version, migrate
+from incidents.migrations import AGGREGATES_VERSION, LATEST_VERSION, current_version, migrate
 from incidents.model import (
     MAPPED_PLACE_CLASSES,
     UNIDENTIFIED_GROUP,
@@ -111,6 +111,30 @@ value_counts_table = sa.Table(
     sa.Column("n", sa.BigInteger),
 )
 COUNTED_COLUMNS: tuple[str, ...] = ("actor_group", "event_type", "source_kind", "actor1", "assoc_actor_1", "actor2")
+# The page's aggregates (migration 6), kept by every writer in the same transaction as the rows
+# (_RollupChanges): incidents per day, actor group and place class (the counts and the weekly chart
+# of a date range), and the drawable incidents per map cell of ROLLUP_CELL_DEG, actor group and
+# place class (the map's cells when zoomed out; a coarser cell is a union of these).
+ROLLUP_CELL_DEG = 360 / 2**10
+daily_counts_table = sa.Table(
+    "daily_counts",
+    _metadata,
+    sa.Column("event_date", sa.Date, primary_key=True),
+    sa.Column("actor_group", sa.Text, primary_key=True),
+    sa.Column("place", sa.String(16), primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+)
+map_cells_table = sa.Table(
+    "map_cells",
+    _metadata,
+    sa.Column("y", sa.BigInteger, primary_key=True),
+    sa.Column("x", sa.BigInteger, primary_key=True),
+    sa.Column("actor_group", sa.Text, primary_key=True),
+    sa.Column("place", sa.String(16), primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+    sa.Column("latitude_sum", sa.Float, nullable=False),
+    sa.Column("longitude_sum", sa.Float, nullable=False),
+)
 NEWEST_FIRST = (incidents_table.c.event_date.desc(), incidents_table.c.event_id.desc())
 
 
@@ -188,6 +212,7 @@ ROW_COLUMNS: tuple[str, ...] = (*SCALAR_FIELDS, "extra", "place_key", "location_
 _ROW_HASH = ROW_COLUMNS.index("row_hash")
 _counted_values = operator.itemgetter(*(ROW_COLUMNS.index(name) for name in COUNTED_COLUMNS))
 _LOOKUP_IDS = 500  # ids per look-up of stored versions: well under any database's parameter limit
+_ROLLUP_IDS = 5000  # ids per statement that updates the aggregate tables (an import's batch)
 assert ROW_COLUMNS[0] == "event_id"  # upsert's UPDATE moves the first value to its WHERE clause
 
 
@@ -277,6 +302,78 @@ MAPPED = sa.or_(*(PLACE_CONDITIONS[name] for name in MAPPED_PLACE_CLASSES))
 def place_class() -> sa.ColumnElement[str]:
     """Each incident's PLACE_CLASSES value, as a column."""
     return sa.case(*((condition, name) for name, condition in PLACE_CONDITIONS.items()), else_="unresolved")
+
+
+def grid_index(coordinate: sa.ColumnElement[float], offset: float, size: float, dialect: str) -> sa.ColumnElement[int]:
+    """The number of the grid cell of `size` degrees a coordinate falls in, counted from `offset`
+    (90 for latitudes, 180 for longitudes, so that it is never negative)."""
+    scaled = (coordinate + offset) / sa.literal(size, sa.Float)
+    # CAST truncates towards zero on SQLite: the floor of a positive number.
+    index = sa.func.floor(scaled) if dialect == "postgresql" else sa.cast(scaled, sa.Integer)
+    return sa.cast(index, sa.BigInteger)
+
+
+def _rollup_statements(dialect: str, rows: sa.ColumnElement[bool], sign: int) -> list[sa.Insert]:
+    """Add (sign +1) or take out (-1) the rows the condition selects to or from the aggregate
+    tables, grouped by SQL over the rows themselves: the place classes and cells the queries use."""
+    c = incidents_table.c
+    # Grouped by the labels: PostgreSQL does not see two renderings of an expression with bound
+    # parameters as the same expression.
+    place = place_class().label("place")
+    y = grid_index(c.latitude, 90, ROLLUP_CELL_DEG, dialect).label("y")
+    x = grid_index(c.longitude, 180, ROLLUP_CELL_DEG, dialect).label("x")
+    daily = sa.select(c.event_date, c.actor_group, place, sign * sa.func.count()).where(rows)
+    cells = sa.select(
+        y, x, c.actor_group, place, sign * sa.func.count(), sign * sa.func.sum(c.latitude), sign * sa.func.sum(c.longitude)
+    ).where(rows, MAPPED)
+    statements = []
+    for table, select, keys in (
+        (daily_counts_table, daily, (c.event_date, c.actor_group, place)),
+        (map_cells_table, cells, (y, x, c.actor_group, place)),
+    ):
+        names = [column.name for column in table.columns]
+        measures = names[len(keys):]
+        # In key order: two writers on PostgreSQL then lock the rows they share in the same order.
+        insert = _dialect_insert(dialect)(table).from_select(names, select.group_by(*keys).order_by(*keys))
+        statements.append(insert.on_conflict_do_update(
+            index_elements=names[: len(keys)], set_={name: table.c[name] + insert.excluded[name] for name in measures}
+        ))
+    return statements
+
+
+class _RollupChanges:
+    """The rows one write transaction changes, for the aggregate tables: a stored row's part is
+    taken out before the row first changes (`changing`), and every changed or inserted row's new
+    part is added when the transaction's writes are done (`write`)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self._changed: set[str] = set()
+
+    def changing(self, conn: sa.Connection, event_ids: Iterable[str]) -> None:
+        first_time = sorted(set(event_ids) - self._changed)
+        self._apply(conn, first_time, -1)
+        self._changed.update(first_time)
+
+    def inserted(self, event_ids: Iterable[str]) -> None:
+        self._changed.update(event_ids)
+
+    def write(self, conn: sa.Connection) -> None:
+        self._apply(conn, sorted(self._changed), +1)
+        self._changed.clear()
+
+    def _apply(self, conn: sa.Connection, event_ids: list[str], sign: int) -> None:
+        for chunk in _batches(event_ids, _ROLLUP_IDS):
+            for statement in _rollup_statements(self.dialect, incidents_table.c.event_id.in_(chunk), sign):
+                conn.execute(statement)
+
+
+def rebuild_rollups(conn: sa.Connection, dialect: str) -> None:
+    """The aggregate tables counted afresh from every stored row (after the migration that adds them)."""
+    conn.execute(daily_counts_table.delete())
+    conn.execute(map_cells_table.delete())
+    for statement in _rollup_statements(dialect, sa.true(), +1):
+        conn.execute(statement)
 
 
 def filter_clauses(flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
@@ -459,7 +556,8 @@ class IncidentStore:
             up_to_date = current_version(conn) == LATEST_VERSION
         if not up_to_date:
             with self._write(count_change=False) as conn:
-                migrate(conn)
+                if AGGREGATES_VERSION in migrate(conn):
+                    rebuild_rollups(conn, self.dialect)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -500,12 +598,13 @@ class IncidentStore:
         result = IngestResult()
         source_id = source_key(source)
         now = int(time.time())
-        counts = _ValueCounts()
+        counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
         with self._write() as conn:
             conn.execute(self._insert_on_conflict(sources_table), [_source_row(source)])
             for incident in incidents:
-                self._ingest_one(conn, source, source_id, incident, now, result, counts)
+                self._ingest_one(conn, source, source_id, incident, now, result, counts, rollups)
             counts.write(conn, self.dialect)
+            rollups.write(conn)
         return result
 
     def _ingest_one(
@@ -517,6 +616,7 @@ class IncidentStore:
         now: int,
         result: IngestResult,
         counts: _ValueCounts,
+        rollups: _RollupChanges,
     ) -> None:
         c = incidents_table.c
         already = conn.execute(
@@ -552,6 +652,7 @@ class IncidentStore:
             row.update(primary_source_id=source_id, source_count=1)
             conn.execute(incidents_table.insert(), [row])
             counts.add_row(row, +1)
+            rollups.inserted([stored.event_id])
             result.added += 1
         else:
             existing = _incident_from_row(candidate)
@@ -561,6 +662,7 @@ class IncidentStore:
             )
             row = _incident_row(stored)
             row["source_count"] = len(stored.sources)
+            rollups.changing(conn, [stored.event_id])
             conn.execute(incidents_table.update().where(c.event_id == stored.event_id).values(row))
             counts.add_row(candidate, -1)
             counts.add_row(row, +1)
@@ -694,8 +796,12 @@ class IncidentStore:
                 counts.add(old[2], -1)
             counts.add(_counted_values(values), +1)
             written.append(incident)
+        rollups = _RollupChanges(self.dialect)
+        rollups.changing(conn, [values[-1] for values in updates])
         statements["insert"].execute_many(conn, inserts)
         statements["update"].execute_many(conn, updates)
+        rollups.inserted(values[0] for values in inserts)
+        rollups.write(conn)
         counts.write(conn, self.dialect)
         self._link_sources(conn, written)
         if updates:
@@ -756,7 +862,8 @@ class IncidentStore:
                 )
             ).mappings().all()
             now = int(time.time())
-            counts = _ValueCounts()
+            counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
+            rollups.changing(conn, [row["event_id"] for row in rows])
             for row in rows:
                 incident = _incident_from_row(row)
                 resolved = incident.with_changes(
@@ -775,6 +882,7 @@ class IncidentStore:
                 counts.add_row(row, -1)
                 counts.add_row(values, +1)
             counts.write(conn, self.dialect)
+            rollups.write(conn)
         return len(rows)
 
     # -- reading ---------------------------------------------------------------------------

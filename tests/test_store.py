@@ -4,13 +4,27 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import math
+
 import pytest
 import sqlalchemy as sa
 
 from incidents import migrations
 from incidents import queries
 from incidents.model import UNIDENTIFIED_GROUP, Incident, IncidentFilter, Source
-from incidents.store import COUNTED_COLUMNS, IncidentStore, default_db_url, incidents_table, to_db_url, value_counts
+from incidents.store import (
+    COUNTED_COLUMNS,
+    MAPPED,
+    ROLLUP_CELL_DEG,
+    IncidentStore,
+    daily_counts_table,
+    default_db_url,
+    incidents_table,
+    map_cells_table,
+    place_class,
+    to_db_url,
+    value_counts,
+)
 
 ROCKETS = "Explosions/Remote violence"
 
@@ -308,7 +322,38 @@ def counted_by_a_scan(store: IncidentStore) -> dict[tuple[str, str], int]:
     return found
 
 
-def test_value_counts_stay_exact_through_every_kind_of_write(store: IncidentStore) -> None:
+def aggregates_of_the_store(store: IncidentStore) -> dict[str, set[tuple[object, ...]]]:
+    """The page's aggregate tables, rows with no incidents left out, sums rounded."""
+    with store.engine.connect() as conn:
+        daily = {tuple(row) for row in conn.execute(sa.select(daily_counts_table).where(daily_counts_table.c.n != 0))}
+        cells = {
+            (*row[:5], round(row[5], 6), round(row[6], 6))
+            for row in conn.execute(sa.select(map_cells_table).where(map_cells_table.c.n != 0))
+        }
+    return {"daily": daily, "cells": cells}
+
+
+def aggregates_by_a_scan(store: IncidentStore) -> dict[str, set[tuple[object, ...]]]:
+    """What the aggregate tables must equal: GROUP BY over the incidents, with the queries' place
+    classes and a grid of ROLLUP_CELL_DEG cells computed here in Python."""
+    c = incidents_table.c
+    place = place_class().label("place")
+    with store.engine.connect() as conn:
+        daily = {tuple(row) for row in conn.execute(
+            sa.select(c.event_date, c.actor_group, place, sa.func.count()).group_by(c.event_date, c.actor_group, place)
+        )}
+        rows = conn.execute(sa.select(c.latitude, c.longitude, c.actor_group, place_class()).where(MAPPED)).all()
+    cells: dict[tuple[object, ...], list[float]] = {}
+    for latitude, longitude, group, place in rows:
+        key = (math.floor((latitude + 90) / ROLLUP_CELL_DEG), math.floor((longitude + 180) / ROLLUP_CELL_DEG), group, place)
+        entry = cells.setdefault(key, [0, 0.0, 0.0])
+        entry[0] += 1
+        entry[1] += latitude
+        entry[2] += longitude
+    return {"daily": daily, "cells": {(*key, n, round(lat, 6), round(lng, 6)) for key, (n, lat, lng) in cells.items()}}
+
+
+def test_value_counts_and_page_aggregates_stay_exact_through_every_kind_of_write(store: IncidentStore) -> None:
     first, second = article("a"), article("b", published=date(2019, 12, 9))
     store.ingest(first, [
         incident("A1", first),
@@ -316,12 +361,14 @@ def test_value_counts_stay_exact_through_every_kind_of_write(store: IncidentStor
                  actor1="Kataib Hezbollah", actor_group="Iran-aligned militias"),
     ])
     assert counted_by_the_store(store) == counted_by_a_scan(store)
+    assert aggregates_of_the_store(store) == aggregates_by_a_scan(store)
     assert store.summary().actor_groups == ("Iran-aligned militias", UNIDENTIFIED_GROUP)
 
     # A second report merges into A1 and names its perpetrator: the unknown group is gone.
     store.ingest(second, [incident("B1", second, location="Balad air base", actor1="Iran", actor_group="Iran",
                                    attribution="suspected", attributed_by="US officials")])
     assert counted_by_the_store(store) == counted_by_a_scan(store)
+    assert aggregates_of_the_store(store) == aggregates_by_a_scan(store)
     assert store.summary().actor_groups == ("Iran", "Iran-aligned militias")
 
     # An import adds rows, then a newer export corrects one of them and repeats another unchanged.
@@ -333,12 +380,14 @@ def test_value_counts_stay_exact_through_every_kind_of_write(store: IncidentStor
     store.upsert([rows[0].with_changes(actor1="Military Forces of Iraq", actor_group="Iraqi state forces",
                                        event_type="Battles", assoc_actor_1="", timestamp=2), rows[1]])
     assert counted_by_the_store(store) == counted_by_a_scan(store)
+    assert aggregates_of_the_store(store) == aggregates_by_a_scan(store)
     assert dict(queries.actor_counts(store))["Islamic State"] == 2
     assert dict(queries.actor_counts(store))["Protesters (Iraq)"] == 2
     assert store.facets().event_types == ["Battles", ROCKETS] and store.facets().source_kinds == ["acled", "article"]
 
     store.resolve_place("Camp X", 33.0, 44.0)
     assert counted_by_the_store(store) == counted_by_a_scan(store)
+    assert aggregates_of_the_store(store) == aggregates_by_a_scan(store)
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_store: IncidentStore) -> None:
@@ -383,7 +432,7 @@ def test_an_older_schema_is_migrated_and_keeps_its_rows(db_url: str) -> None:
 
     store = IncidentStore(db_url)
     with store.engine.connect() as conn:
-        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 5
+        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 6
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("incidents")}
         if store.dialect == "postgresql":
             # The rows written before PostGIS came get their geometry too.
@@ -394,6 +443,7 @@ def test_an_older_schema_is_migrated_and_keeps_its_rows(db_url: str) -> None:
     assert dates in indexes
     assert [i.event_id for i in store.query(IncidentFilter(actor_groups=("Iran",)))] == ["OLD1"]
     assert store.summary().actor_groups == ("Iran",) and store.facets().event_types == ["Battles"]  # the rows were counted
+    assert aggregates_of_the_store(store) == aggregates_by_a_scan(store) and aggregates_of_the_store(store)["cells"]
     assert store.data_version() == 0
     # Opening again applies nothing.
     with store.engine.begin() as conn:
