@@ -1,8 +1,8 @@
 """`python -m dashboard.server run app.py ...`: Streamlit's own command line, with the page's
 libraries imported before the server listens.
 
-Streamlit imports what app.py imports when the first visitor's script runs: folium,
-streamlit-folium, pandas, SQLAlchemy and our modules take about a second (`python -X importtime`),
+Streamlit imports what app.py imports when the first visitor's script runs: folium, pandas,
+SQLAlchemy and our modules take about a second (`python -X importtime`),
 which every first visit after a start would wait for. Imported here, that second is spent while
 the server starts, before it answers its health check. `streamlit run app.py` works as well.
 """
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sys
 
-# The page's imports that cost most; anything app.py imports besides is quick or already here.
-PRELOADED = ("folium", "pandas", "sqlalchemy", "streamlit_folium", "dashboard.layers", "incidents.queries")
+# The page's imports that cost most. Not streamlit_folium: a component declared before the server
+# has started is not in the server's component registry, and the map's frame would be a 404.
+PRELOADED = ("folium", "pandas", "sqlalchemy", "dashboard.layers", "incidents.queries")
 
 
 def main() -> None:
