@@ -6,30 +6,37 @@ Nothing here reads the store into Python whole: every answer is bounded by what 
 so the page's memory does not grow with the store. Every query filters with
 incidents.store.filter_clauses, the definition the CLI uses too.
 
-The map's box is answered by PostGIS's GiST index on PostgreSQL, and by the covering
-(actor_group, latitude, longitude, ...) index on SQLite (incidents/migrations.py, version 3); on
-SQLite the counts and daily counts of a date range read the covering (event_date, ...) index alone
-(version 4).
+The page's default view and every filter on dates, actor groups and place classes alone are
+answered by the aggregate tables the store's writers keep (incidents per day, and per map cell of
+ROLLUP_CELL_DEG; migration 6): their size grows with days and cells, not incidents. Other filters
+read the incidents: the map's box through PostGIS's GiST index on PostgreSQL, and through the
+covering (actor_group, latitude, longitude, ...) index on SQLite (version 3); on SQLite the counts
+and daily counts of a date range read the covering (event_date, ...) index alone (version 4).
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from incidents.model import IncidentFilter
+from incidents.model import MAPPED_PLACE_CLASSES, IncidentFilter
 from incidents.store import (
     MAPPED,
     NEWEST_FIRST,
     PLACE_CONDITIONS,
+    ROLLUP_CELL_DEG,
     IncidentStore,
+    daily_counts_table,
     filter_clauses,
+    grid_index,
     incidents_table,
+    map_cells_table,
     place_class,
     sources_table,
     value_counts,
@@ -70,10 +77,37 @@ class ViewCounts:
         return self.matching - self.mapped
 
 
+def aggregated(flt: IncidentFilter) -> bool:
+    """Whether the store's aggregate tables answer the filter: they hold incidents by day, actor
+    group and place class, so a filter on those alone needs no scan of the incidents."""
+    return replace(flt, date_from=None, date_to=None, actor_groups=(), places=()) == IncidentFilter()
+
+
+def _aggregate_clauses(table: sa.Table, flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
+    """filter_clauses for an aggregate table (`aggregated(flt)` holds)."""
+    c = table.c
+    clauses = [c.n != 0]  # a key whose incidents all changed keeps a row of zero
+    if flt.date_from and "event_date" in c:
+        clauses.append(c.event_date >= flt.date_from)
+    if flt.date_to and "event_date" in c:
+        clauses.append(c.event_date <= flt.date_to)
+    if flt.actor_groups:
+        clauses.append(c.actor_group.in_(flt.actor_groups))
+    if flt.places:
+        clauses.append(c.place.in_(flt.places))
+    return clauses
+
+
 def view_counts(store: IncidentStore, flt: IncidentFilter) -> ViewCounts:
-    """How many incidents the filter selects, and how many of them the map can draw: one scan."""
-    mapped = sa.func.coalesce(sa.func.sum(sa.case((MAPPED, 1), else_=0)), 0)
-    stmt = sa.select(sa.func.count(), mapped).select_from(incidents_table).where(*filter_clauses(flt))
+    """How many incidents the filter selects, and how many of them the map can draw: from the
+    daily aggregates where they answer the filter, else one scan."""
+    if aggregated(flt):
+        d = daily_counts_table.c
+        mapped = sa.func.coalesce(sa.func.sum(sa.case((d.place.in_(MAPPED_PLACE_CLASSES), d.n), else_=0)), 0)
+        stmt = sa.select(sa.func.coalesce(sa.func.sum(d.n), 0), mapped).where(*_aggregate_clauses(daily_counts_table, flt))
+    else:
+        mapped = sa.func.coalesce(sa.func.sum(sa.case((MAPPED, 1), else_=0)), 0)
+        stmt = sa.select(sa.func.count(), mapped).select_from(incidents_table).where(*filter_clauses(flt))
     with store.engine.connect() as conn:
         matching, on_map = conn.execute(stmt).one()
     return ViewCounts(int(matching), int(on_map))
@@ -153,12 +187,16 @@ def map_layer(
             # thousand of a million) and sorts, on disk, to group; hashing is twice as fast here.
             # SET LOCAL: for this transaction only, which ends with the connection.
             conn.exec_driver_sql("SET LOCAL enable_sort = off")
-        for stmt in _cell_statements(store.dialect, where, cell_deg, groups):
-            for group, y, x, n, latitude, longitude in conn.execute(stmt):
+        if _cells_aggregated(conn, flt, cell_deg):
+            statements: Sequence[sa.Executable] = [_aggregated_cells(flt, box, cell_deg)]
+        else:
+            statements = _cell_statements(store.dialect, where, cell_deg, groups)
+        for stmt in statements:
+            for group, y, x, n, latitude_sum, longitude_sum in conn.execute(stmt):
                 entry = per_cell.setdefault((y, x), [0, 0.0, 0.0, Counter()])
                 entry[0] += n
-                entry[1] += latitude * n
-                entry[2] += longitude * n
+                entry[1] += latitude_sum
+                entry[2] += longitude_sum
                 entry[3][group] += n
         in_box = sum(entry[0] for entry in per_cell.values())
         points = None
@@ -175,26 +213,58 @@ def map_layer(
     return MapLayer(box, cell_deg, in_box, cells, points, max_points)
 
 
+def _cells_aggregated(conn: sa.Connection, flt: IncidentFilter, cell_deg: float) -> bool:
+    """Whether the map-cell aggregates answer: cells that are unions of theirs (a whole multiple of
+    ROLLUP_CELL_DEG), and a filter on actor groups and place classes only, its dates (if any)
+    covering every stored incident (the cells hold no dates)."""
+    ratio = cell_deg / ROLLUP_CELL_DEG
+    if ratio < 1 or not math.isclose(ratio, round(ratio)) or not aggregated(flt):
+        return False
+    if flt.date_from is None and flt.date_to is None:
+        return True
+    d = daily_counts_table.c  # the stored days, from the small table: no look-up of the incidents
+    first, last = conn.execute(sa.select(sa.func.min(d.event_date), sa.func.max(d.event_date)).where(d.n != 0)).one()
+    return first is None or (
+        (flt.date_from is None or flt.date_from <= first) and (flt.date_to is None or flt.date_to >= last)
+    )
+
+
+def _aggregated_cells(flt: IncidentFilter, box: Box, cell_deg: float) -> sa.Select[Any]:
+    """(group, y, x, incidents, latitude sum, longitude sum) per cell of `cell_deg`, summed from the
+    map-cell aggregates. Their cells lie inside the box or outside it (the box is snapped to cells),
+    so a count is that of the box's incidents, but for one exactly on its north or east edge,
+    which this counts in the cell beyond."""
+    m = map_cells_table.c
+    ratio = round(cell_deg / ROLLUP_CELL_DEG)
+    y, x = (m.y // ratio).label("y"), (m.x // ratio).label("x")
+    where = _aggregate_clauses(map_cells_table, flt)
+    if box != WORLD:
+        where += [
+            m.y.between(math.floor((box.south + 90) / ROLLUP_CELL_DEG), math.ceil((box.north + 90) / ROLLUP_CELL_DEG) - 1),
+            m.x.between(math.floor((box.west + 180) / ROLLUP_CELL_DEG), math.ceil((box.east + 180) / ROLLUP_CELL_DEG) - 1),
+        ]
+    return (
+        # PostgreSQL sums bigints into numerics: cast back to integers.
+        sa.select(m.actor_group, y, x, sa.cast(sa.func.sum(m.n), sa.BigInteger), sa.func.sum(m.latitude_sum),
+                  sa.func.sum(m.longitude_sum))
+        .where(*where)
+        .group_by(m.actor_group, y, x)
+    )
+
+
 def _cell_statements(
     dialect: str, where: Sequence[sa.ColumnElement[bool]], cell_deg: float, groups: Sequence[str]
 ) -> list[sa.Select[Any]] | list[sa.CompoundSelect[Any]]:
-    """Counts and mean positions per (group, cell row, cell column).
+    """Incidents and the sums of their coordinates per (group, cell row, cell column).
 
     PostgreSQL groups by hashing, in one statement. SQLite groups by sorting, and sorting a
     million rows by a text key takes seconds: it counts one group at a time (a range of its map
     index, grouped by two integers), in a UNION ALL of one part per group.
     """
     c = incidents_table.c
-    size = sa.literal(cell_deg, sa.Float)
-    # Cell numbers count from the south pole and the antimeridian, so they are never negative.
-    if dialect == "postgresql":
-        y = sa.func.floor((c.latitude + 90) / size)
-        x = sa.func.floor((c.longitude + 180) / size)
-    else:  # CAST truncates towards zero: the floor of a positive number
-        y = sa.cast((c.latitude + 90) / size, sa.Integer)
-        x = sa.cast((c.longitude + 180) / size, sa.Integer)
-    y, x = sa.cast(y, sa.BigInteger).label("y"), sa.cast(x, sa.BigInteger).label("x")
-    measures = (sa.func.count().label("n"), sa.func.avg(c.latitude), sa.func.avg(c.longitude))
+    y = grid_index(c.latitude, 90, cell_deg, dialect).label("y")
+    x = grid_index(c.longitude, 180, cell_deg, dialect).label("x")
+    measures = (sa.func.count().label("n"), sa.func.sum(c.latitude), sa.func.sum(c.longitude))
     if dialect == "postgresql":
         return [
             sa.select(c.actor_group, y, x, *measures)
@@ -229,17 +299,26 @@ def _points(conn: sa.Connection, where: Sequence[sa.ColumnElement[bool]]) -> lis
 
 
 def daily_counts(store: IncidentStore, flt: IncidentFilter) -> list[tuple[date, str, int]]:
-    """(day, actor group, incidents) for the filter: at most one row per day and group.
+    """(day, actor group, incidents) for the filter: at most one row per day and group, from the
+    daily aggregates where they answer the filter.
 
     Grouped by group first: SQLite then reads its (actor_group, event_date) index in order and
     needs no sort.
     """
-    c = incidents_table.c
-    stmt = (
-        sa.select(c.event_date, c.actor_group, sa.func.count())
-        .where(*filter_clauses(flt))
-        .group_by(c.actor_group, c.event_date)
-    )
+    if aggregated(flt):
+        d = daily_counts_table.c
+        stmt = (
+            sa.select(d.event_date, d.actor_group, sa.func.sum(d.n))
+            .where(*_aggregate_clauses(daily_counts_table, flt))
+            .group_by(d.actor_group, d.event_date)
+        )
+    else:
+        c = incidents_table.c
+        stmt = (
+            sa.select(c.event_date, c.actor_group, sa.func.count())
+            .where(*filter_clauses(flt))
+            .group_by(c.actor_group, c.event_date)
+        )
     with store.engine.connect() as conn:
         return [(day, group, int(n)) for day, group, n in conn.execute(stmt)]
 

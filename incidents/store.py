@@ -180,7 +180,7 @@ class Facets:
     min_date: date | None = None
     max_date: date | None = None
     count: int = 0
-    extent: tuple[float, float, float, float] | None = None  # south, west, north, east of the mapped incidents
+    extent: tuple[float, float, float, float] | None = None  # south, west, north, east of the mapped incidents, to their cells' edges
 
 
 def normalise_place_text(text: str) -> str:
@@ -1007,15 +1007,18 @@ class IncidentStore:
             )
 
     def facets(self) -> Facets:
-        """The values present in the store, for filter widgets (the extent is a scan of the map index)."""
-        c = incidents_table.c
+        """The values present in the store, for filter widgets, and the extent of the drawable
+        incidents to the edges of their map cells (ROLLUP_CELL_DEG), from the aggregate tables."""
+        m = map_cells_table.c
         summary = self.summary()
         with self.engine.connect() as conn:
-            extent = conn.execute(
-                sa.select(
-                    sa.func.min(c.latitude), sa.func.min(c.longitude), sa.func.max(c.latitude), sa.func.max(c.longitude)
-                ).where(MAPPED)
+            cells = conn.execute(
+                sa.select(sa.func.min(m.y), sa.func.min(m.x), sa.func.max(m.y), sa.func.max(m.x)).where(m.n != 0)
             ).one()
+            extent = None if cells[0] is None else (
+                cells[0] * ROLLUP_CELL_DEG - 90, cells[1] * ROLLUP_CELL_DEG - 180,
+                (cells[2] + 1) * ROLLUP_CELL_DEG - 90, (cells[3] + 1) * ROLLUP_CELL_DEG - 180,
+            )
             return Facets(
                 actor_groups=list(summary.actor_groups),
                 event_types=[value for value, _ in _value_counts(conn, "event_type")],
@@ -1023,7 +1026,7 @@ class IncidentStore:
                 min_date=summary.min_date,
                 max_date=summary.max_date,
                 count=summary.count,
-                extent=None if extent[0] is None else tuple(float(v) for v in extent),  # type: ignore[arg-type]
+                extent=extent,
             )
 
 

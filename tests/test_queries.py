@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from incidents import queries
 from incidents.model import Incident, IncidentFilter, Source
 from incidents.queries import WORLD, Box
-from incidents.store import IncidentStore
+from incidents.store import ROLLUP_CELL_DEG, IncidentStore
 from incidents.synthetic import generate_incidents
 
 N = 3000
@@ -37,29 +37,47 @@ def loaded(module_db_url: str) -> Iterator[tuple[IncidentStore, list[Incident]]]
     store.close()
 
 
-@pytest.mark.parametrize(
-    "flt",
-    [
-        IncidentFilter(),
-        IncidentFilter(actor_groups=("Iran-aligned militias", "Islamic State"), date_from=date(2020, 1, 1)),
-        IncidentFilter(places=("near", "country")),
-    ],
-)
-def test_counts_cells_and_points_agree_with_python(loaded: tuple[IncidentStore, list[Incident]], flt: IncidentFilter) -> None:
+# Answered by the aggregate tables (dates, groups and place classes alone; for the map's cells, no
+# date limit inside the store's days and cells that are unions of theirs) or by the incidents.
+FILTERS = [
+    IncidentFilter(),
+    IncidentFilter(actor_groups=("Iran-aligned militias", "Islamic State"), date_from=date(2020, 1, 1)),
+    IncidentFilter(places=("near", "country")),
+    IncidentFilter(actor_groups=("Islamic State",), date_from=date(2000, 1, 1), date_to=date(2030, 1, 1)),
+    IncidentFilter(event_types=("Battles", "Protests")),
+]
+
+
+@pytest.mark.parametrize("cell_deg", [2.0, 4 * ROLLUP_CELL_DEG])
+@pytest.mark.parametrize("flt", FILTERS)
+def test_counts_cells_and_points_agree_with_python(
+    loaded: tuple[IncidentStore, list[Incident]], flt: IncidentFilter, cell_deg: float
+) -> None:
     store, incidents = loaded
     matching = [
         i for i in incidents
         if (not flt.actor_groups or i.actor_group in flt.actor_groups)
         and (flt.date_from is None or i.event_date >= flt.date_from)
+        and (flt.date_to is None or i.event_date <= flt.date_to)
         and (not flt.places or place_of(i) in flt.places)
+        and (not flt.event_types or i.event_type in flt.event_types)
     ]
     counts = queries.view_counts(store, flt)
     assert (counts.matching, counts.mapped) == (len(matching), sum(map(mapped, matching)))
+    weekly = Counter((i.event_date, i.actor_group) for i in matching)
+    assert {(d, g): n for d, g, n in queries.daily_counts(store, flt)} == weekly
 
-    layer = queries.map_layer(store, flt, WORLD, 2.0, max_points=10, groups=store.facets().actor_groups)
+    layer = queries.map_layer(store, flt, WORLD, cell_deg, max_points=10, groups=store.facets().actor_groups)
     assert layer.mode == "cells" and layer.in_box == counts.mapped == sum(c.count for c in layer.cells)
-    expected_cells = Counter((int((i.latitude + 90) // 2.0), int((i.longitude + 180) // 2.0)) for i in matching if mapped(i))  # type: ignore[operator]
-    assert sorted(c.count for c in layer.cells) == sorted(expected_cells.values())
+    expected_cells: dict[tuple[int, int], list[Incident]] = {}
+    for i in matching:
+        if mapped(i):
+            expected_cells.setdefault((int((i.latitude + 90) // cell_deg), int((i.longitude + 180) // cell_deg)), []).append(i)  # type: ignore[operator]
+    assert sorted(c.count for c in layer.cells) == sorted(len(v) for v in expected_cells.values())
+    centres = sorted((sum(i.latitude for i in v) / len(v), sum(i.longitude for i in v) / len(v))  # type: ignore[misc]
+                     for v in expected_cells.values())
+    drawn_at = sorted((c.latitude, c.longitude) for c in layer.cells)
+    assert [pytest.approx(p, abs=1e-4) for p in centres] == drawn_at
     for cell in layer.cells:
         assert sum(n for _, n in cell.groups) == cell.count
         assert [n for _, n in cell.groups] == sorted((n for _, n in cell.groups), reverse=True)
@@ -118,13 +136,34 @@ def test_the_viewport_query_uses_the_spatial_index(loaded: tuple[IncidentStore, 
 
 def test_the_counts_of_a_date_range_are_exact_and_read_the_date_index_alone(loaded: tuple[IncidentStore, list[Incident]]) -> None:
     store, incidents = loaded
-    flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31))  # the page's default: all days
+    # The page's default range (all days) with a filter the aggregate tables do not answer.
+    flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31), geo_precisions=(1, 2, 3, None))
     inside = [i for i in incidents if flt.date_from <= i.event_date <= flt.date_to]
     assert queries.view_counts(store, flt).matching == len(inside)
     assert sum(n for _, _, n in queries.daily_counts(store, flt)) == len(inside)
     if store.dialect == "sqlite":  # PostgreSQL's planner chooses by its statistics, which it has
         plans = sqlite_plans(store, lambda: (queries.view_counts(store, flt), queries.daily_counts(store, flt)))
         assert len(plans) == 2 and all("COVERING INDEX ix_incidents_date_cover" in plan for plan in plans), plans
+
+
+def test_the_page_default_view_reads_the_aggregates_not_the_incidents(loaded: tuple[IncidentStore, list[Incident]]) -> None:
+    """The page's first view (every day, no filter): counts, weekly chart and the zoomed-out map's
+    cells come from the aggregate tables alone."""
+    store, incidents = loaded
+    flt = IncidentFilter(date_from=min(i.event_date for i in incidents), date_to=max(i.event_date for i in incidents))
+    groups = store.summary().actor_groups  # as the page passes them
+    statements: list[str] = []
+    record = lambda conn, cursor, sql, params, context, many: statements.append(sql)  # noqa: E731
+    sa.event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        queries.view_counts(store, flt)
+        queries.daily_counts(store, flt)
+        queries.map_layer(store, flt, Box(20.0, 30.0, 45.0, 60.0), 8 * ROLLUP_CELL_DEG, max_points=10, groups=groups)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", record)
+    reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert not [sql for sql in reads if "FROM incidents" in sql]
+    assert sum("FROM daily_counts" in sql for sql in reads) == 3 and sum("FROM map_cells" in sql for sql in reads) == 1
 
 
 def test_daily_counts_actor_counts_and_rows(loaded: tuple[IncidentStore, list[Incident]]) -> None:
