@@ -182,53 +182,61 @@ def incident_map(centre_on: tuple[float, float] | None, zoom_to: int | None) -> 
         height=560,
         use_container_width=True,
     )
+    if not st.session_state.get("map_drawn") and viewport.from_component(st.session_state.get("map")) is not None:
+        st.session_state["map_drawn"] = True  # the browser has drawn the map: now the chart and the tables
+        st.rerun()
 
 
 incident_map(centre_on, zoom_to)
 
-# ---- timeline ----------------------------------------------------------------------------------
-st.subheader("Incidents per week")
-weekly = weekly_of(db_url, version, flt)
-if weekly.empty:
-    st.caption("No incidents in this view.")
+# The weekly chart and the tables follow once the browser has drawn the map (its first report):
+# sent with it, they kept the browser busy and delayed the map by about a second.
+if not st.session_state.get("map_drawn"):
+    st.caption("The weekly chart and the table of incidents follow once the map has drawn…")
 else:
-    st.bar_chart(weekly, color=timeline.group_colours(list(weekly.columns)), height=220)
+    # ---- timeline ----------------------------------------------------------------------------------
+    st.subheader("Incidents per week")
+    weekly = weekly_of(db_url, version, flt)
+    if weekly.empty:
+        st.caption("No incidents in this view.")
+    else:
+        st.bar_chart(weekly, color=timeline.group_colours(list(weekly.columns)), height=220)
 
-# ---- table and export --------------------------------------------------------------------------
-st.subheader("Incidents")
-table = pd.DataFrame(rows, columns=list(queries.TABLE_COLUMNS))
-table["precision"] = table["place"].map(PLACE_LABELS)
-table["source_url"] = [layers.safe_url(u or "") for u in table["source_url"]]
-if counts.matching > TABLE_ROWS:
-    st.caption(f"The newest {TABLE_ROWS:,} of {counts.matching:,} rows; the exports below hold them all.")
-st.dataframe(
-    table[["event_date", "location", "actor_group", "actor1", "event_type", "fatalities", "precision",
-           "source_kind", "source_title", "source_url", "event_id"]],
-    key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
-    column_config={
-        "event_date": st.column_config.DateColumn("date"),
-        "source_url": st.column_config.LinkColumn("link"),
-    },
-)
-left, right = st.columns(2)
-left.download_button(
-    "Export CSV (ACLED columns)", key="export_csv", mime="text/csv", file_name="incidents.csv",
-    data=lambda: export_text(store.iter_incidents(flt), "csv"),
-)
-right.download_button(
-    "Export GeoJSON", key="export_geojson", mime="application/geo+json", file_name="incidents.geojson",
-    data=lambda: export_text(store.iter_incidents(flt), "geojson"),
-)
+    # ---- table and export --------------------------------------------------------------------------
+    st.subheader("Incidents")
+    table = pd.DataFrame(rows, columns=list(queries.TABLE_COLUMNS))
+    table["precision"] = table["place"].map(PLACE_LABELS)
+    table["source_url"] = [layers.safe_url(u or "") for u in table["source_url"]]
+    if counts.matching > TABLE_ROWS:
+        st.caption(f"The newest {TABLE_ROWS:,} of {counts.matching:,} rows; the exports below hold them all.")
+    st.dataframe(
+        table[["event_date", "location", "actor_group", "actor1", "event_type", "fatalities", "precision",
+               "source_kind", "source_title", "source_url", "event_id"]],
+        key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
+        column_config={
+            "event_date": st.column_config.DateColumn("date"),
+            "source_url": st.column_config.LinkColumn("link"),
+        },
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Export CSV (ACLED columns)", key="export_csv", mime="text/csv", file_name="incidents.csv",
+        data=lambda: export_text(store.iter_incidents(flt), "csv"),
+    )
+    right.download_button(
+        "Export GeoJSON", key="export_geojson", mime="application/geo+json", file_name="incidents.geojson",
+        data=lambda: export_text(store.iter_incidents(flt), "geojson"),
+    )
 
-listed = tuple(p for p in LISTED_PLACES if not flt.places or p in flt.places)
-# Filled only while open: a closed expander's table would still be queried and sent with the map.
-not_on_map = st.expander(f"Not on the map: {counts.listed:,} country-only or unresolved incidents",
-                         key="not_drawn_open", on_change="rerun")
-with not_on_map:
-    if listed and not_on_map.open:
-        not_drawn = pd.DataFrame(rows_of(db_url, version, replace(flt, places=listed)), columns=list(queries.TABLE_COLUMNS))
-        st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]],
-                     hide_index=True, key="not_drawn")
+    listed = tuple(p for p in LISTED_PLACES if not flt.places or p in flt.places)
+    # Filled only while open: a closed expander's table would still be queried and sent with the map.
+    not_on_map = st.expander(f"Not on the map: {counts.listed:,} country-only or unresolved incidents",
+                             key="not_drawn_open", on_change="rerun")
+    with not_on_map:
+        if listed and not_on_map.open:
+            not_drawn = pd.DataFrame(rows_of(db_url, version, replace(flt, places=listed)), columns=list(queries.TABLE_COLUMNS))
+            st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]],
+                         hide_index=True, key="not_drawn")
 
 # ---- editing: signed-in editors only on a shared page ---------------------------------------------
 with st.sidebar:

@@ -13,11 +13,12 @@ import pytest
 from geopy.location import Location
 from streamlit.testing.v1 import AppTest
 
-from dashboard import access, authoring
+from dashboard import access, authoring, viewport
 from dashboard.export import export_text
 from incidents.exchange import ACLED_COLUMNS
 from incidents.model import GeoPrecision, Incident, IncidentFilter, Source, TimePrecision
-from incidents.store import IncidentStore
+from incidents.queries import Box
+from incidents.store import IncidentStore, default_db_url
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d33791d1605386a1.txt"
@@ -71,13 +72,28 @@ def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
     return at
 
 
-def page(query: dict[str, str | list[str]] | None = None) -> AppTest:
+def page(query: dict[str, str | list[str]] | None = None, *, map_drawn: bool = True) -> AppTest:
+    """The page on its first run, and by default after the browser has drawn the map (its first report)."""
     at = AppTest.from_file(str(APP), default_timeout=120)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
+    if map_drawn:
+        extent = IncidentStore(default_db_url()).facets().extent
+        _, view = viewport.initial_view(Box(*extent) if extent else None)
+        browser_reports(at, view.box.south, view.box.west, view.box.north, view.box.east, view.zoom)
     return at
+
+
+def test_the_chart_and_tables_follow_once_the_map_has_drawn(store_url: str) -> None:
+    at = page(map_drawn=False)
+    assert len(at.dataframe) == 0 and not at.get("vega_lite_chart")
+    assert "follow once the map has drawn" in at.caption[0].value
+    first_layer = layer_data(at)
+    at = page()
+    assert len(at.dataframe) == 1 and at.get("vega_lite_chart")
+    assert layer_data(at) == first_layer  # the map's report changed nothing on the map
 
 
 def showing(at: AppTest) -> str:
