@@ -148,7 +148,8 @@ st.markdown(f"**{filters.showing_text(counts.matching, summary.count)}** · {cou
             f"{counts.listed:,} listed below (country only or unresolved)")
 
 # ---- map: the base map is identical on every rerun; only the incident layer changes -------------
-rows = rows_of(db_url, version, flt)
+# The table's rows are read once the map has drawn (below): until then there is no table to pick from.
+rows = rows_of(db_url, version, flt) if st.session_state.get("map_drawn") else []
 centre_on, zoom_to = None, None
 selected = st.session_state.get("table")
 if selected and selected.selection.rows and selected.selection.rows[0] < len(rows):

@@ -2,18 +2,24 @@
 libraries imported before the server listens.
 
 Streamlit imports what app.py imports when the first visitor's script runs: folium, pandas,
-SQLAlchemy and our modules take about a second (`python -X importtime`),
-which every first visit after a start would wait for. Imported here, that second is spent while
-the server starts, before it answers its health check. `streamlit run app.py` works as well.
+SQLAlchemy, altair (the weekly chart), the database's dialect and our modules take about a second
+(`python -X importtime`, py-spy on the server), which every first visit after a start would wait
+for. Imported here, that second is spent while the server starts, before it answers its health
+check. `streamlit run app.py` works as well.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 # The page's imports that cost most. Not streamlit_folium: a component declared before the server
 # has started is not in the server's component registry, and the map's frame would be a 404.
-PRELOADED = ("folium", "pandas", "sqlalchemy", "dashboard.layers", "incidents.queries")
+PRELOADED = (
+    "folium", "pandas", "sqlalchemy", "sqlalchemy.dialects.sqlite", "altair", "streamlit.emojis",
+    "dashboard.access", "dashboard.authoring", "dashboard.commands", "dashboard.layers", "dashboard.options",
+    "dashboard.timeline", "dashboard.viewport", "dashboard.export", "incidents.queries",
+)
 
 
 def main() -> None:
@@ -21,6 +27,10 @@ def main() -> None:
 
     for name in PRELOADED:
         importlib.import_module(name)
+    # Declaring streamlit_folium's component looks its caller's module up with inspect.getmodule,
+    # which scans every loaded module's file on its first call (0.2 s here); one call now fills
+    # inspect's cache, so the first visit's declaration scans only the modules loaded after it.
+    inspect.getmodule(inspect.currentframe())
     from streamlit.web.cli import main as streamlit_main
 
     # The same command line as `python -m streamlit`, so that Streamlit sees the same program name.
