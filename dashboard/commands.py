@@ -53,10 +53,12 @@ def ingest_seeds(
 
 def streamlit_command(port: int, *, headless: bool, app: Path = APP, address: str = "localhost") -> list[str]:
     """The server's command line: `streamlit run` with the page's libraries imported at start
-    (dashboard/server.py). A named address also stops Streamlit's headless start-up from asking an
-    outside service for the machine's public IP: nothing leaves the machine."""
+    (dashboard/server.py); another page (the benches' baselines) gets Streamlit's own command, as
+    our preloaded modules would stand in for its own. A named address also stops Streamlit's
+    headless start-up from asking an outside service for the machine's public IP: nothing leaves
+    the machine."""
     return [
-        sys.executable, "-m", "dashboard.server", "run", str(app),
+        sys.executable, "-m", "dashboard.server" if app == APP else "streamlit", "run", str(app),
         "--server.port", str(port),
         "--server.address", address,
         "--server.enableStaticServing", "true",

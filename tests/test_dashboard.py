@@ -207,6 +207,9 @@ def test_dashboard_command_ingests_seeds_once_and_serves_static_files(tmp_path) 
     assert command[1:4] == ["-m", "dashboard.server", "run"] and command[4] == str(APP)
     assert command[command.index("--server.enableStaticServing") + 1] == "true"
     assert command[command.index("--server.address") + 1] == "localhost"
+    # Another page (a bench's baseline) runs on Streamlit's own command, without our preloads.
+    other = streamlit_command(8600, headless=True, app=tmp_path / "app.py")
+    assert other[1:4] == ["-m", "streamlit", "run"] and other[4] == str(tmp_path / "app.py")
     args = build_parser().parse_args(["dashboard", "--db", "x.sqlite", "--port", "8600", "--headless"])
     assert (args.db, args.port, args.headless, args.address) == ("x.sqlite", 8600, True, "localhost")
 
