@@ -180,6 +180,8 @@ def map_layer(
         groups = flt.actor_groups
     elif groups is None:
         groups = store.summary().actor_groups
+    # Single incidents are read through the box's index (on SQLite: the map index, group by group).
+    in_groups = [sa.or_(*(incidents_table.c.actor_group == g for g in groups))] if store.dialect == "sqlite" and groups else []
     per_cell: dict[tuple[int, int], list[Any]] = {}
     with store.engine.connect() as conn:
         if store.dialect == "postgresql":
@@ -189,6 +191,8 @@ def map_layer(
             conn.exec_driver_sql("SET LOCAL enable_sort = off")
         if _cells_aggregated(conn, flt, cell_deg):
             statements: Sequence[sa.Executable] = [_aggregated_cells(flt, box, cell_deg)]
+        elif (in_box := _count_up_to(conn, [*where, *in_groups], max_points + 1)) <= max_points:
+            statements = []  # single incidents: no cells to count
         else:
             statements = _cell_statements(store.dialect, where, cell_deg, groups)
         for stmt in statements:
@@ -198,14 +202,14 @@ def map_layer(
                 entry[1] += latitude_sum
                 entry[2] += longitude_sum
                 entry[3][group] += n
-        in_box = sum(entry[0] for entry in per_cell.values())
+        if statements:
+            in_box = sum(entry[0] for entry in per_cell.values())
         points = None
         if in_box <= max_points:
-            # Read through the box's index (on SQLite: the map index, group by group); a sort in SQL
-            # would make SQLite walk the date index over the whole store instead.
-            in_groups = [sa.or_(*(incidents_table.c.actor_group == g for g in groups))] if groups else []
-            rows = _points(conn, [*where, *in_groups] if store.dialect == "sqlite" else where)
+            rows = _points(conn, [*where, *in_groups])
+            # Sorted here: a sort in SQL would make SQLite walk the date index over the whole store.
             points = tuple(sorted(rows, key=lambda r: (r["event_date"], r["event_id"]), reverse=True))
+            per_cell.clear()  # drawn one by one
     cells = tuple(
         Cell(round(lat_sum / n, 5), round(lng_sum / n, 5), n, tuple(groups_in.most_common()))
         for (_, _), (n, lat_sum, lng_sum, groups_in) in sorted(per_cell.items())
@@ -281,6 +285,13 @@ def _cell_statements(
         ]
         statements.append(parts[0] if len(parts) == 1 else sa.union_all(*parts))
     return statements
+
+
+def _count_up_to(conn: sa.Connection, where: Sequence[sa.ColumnElement[bool]], limit: int) -> int:
+    """How many incidents the conditions select, counted no further than `limit`: a box that
+    holds few enough to draw one by one needs no cells, and one that holds many stops early."""
+    selected = sa.select(sa.literal(1)).select_from(incidents_table).where(*where).limit(limit).subquery()
+    return int(conn.execute(sa.select(sa.func.count()).select_from(selected)).scalar_one())
 
 
 def _points(conn: sa.Connection, where: Sequence[sa.ColumnElement[bool]]) -> list[dict[str, Any]]:
