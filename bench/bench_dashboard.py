@@ -12,6 +12,8 @@ Measured in the browser:
 - zoom: from the map's setView (as a double-click or the wheel would) to the new layer drawn, into
   Baghdad at zoom 12 (the city) and zoom 15 (a part of it); "points" means single incidents;
 - server memory: the Streamlit process's peak resident memory (VmHWM) at the end of the run.
+The page is checked for the drawn map at every animation frame (dashboard.harness), not by
+Playwright's locator waits, which poll up to 500 ms apart.
 Pages:
 - incident-map: this page;
 - before: the page at commit BEFORE (the whole store read into pandas, fixed cells above 10,000),
@@ -47,7 +49,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from dashboard.assets import install_static_assets  # noqa: E402
 from dashboard.basemap import extract_tiles  # noqa: E402
-from dashboard.harness import OfflineBrowser, offline_browser, running_dashboard  # noqa: E402
+from dashboard.harness import DRAWN, OfflineBrowser, offline_browser, running_dashboard  # noqa: E402
 from incidents.model import MAPPED_PLACE_CLASSES, IncidentFilter  # noqa: E402
 from incidents.store import IncidentStore, to_db_url  # noqa: E402
 from incidents.synthetic import generate_incidents  # noqa: E402
@@ -63,7 +65,6 @@ DEFAULT_RUNS = (
 REPEATS = 3
 BAGHDAD = (33.3406, 44.4009)
 ZOOMS = (12, 15)
-DRAWN = ".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster, .im-cell"
 
 
 @dataclass
@@ -121,11 +122,6 @@ def pick_group(session: OfflineBrowser, group: str) -> None:
     session.page.keyboard.press("Escape")
 
 
-def drawn(session: OfflineBrowser, timeout_ms: float, selector: str = DRAWN) -> None:
-    # Visible ones: a layer's first marker may lie outside the view (Leaflet leaves its path empty).
-    session.map_frame.locator(selector).filter(visible=True).first.wait_for(timeout=timeout_ms)
-
-
 def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_expected: int = 0) -> Measure:
     result = Measure()
     warm: list[float] = []
@@ -138,7 +134,7 @@ def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_
             start = time.perf_counter()
             session.page.goto(url, wait_until="commit", timeout=timeout_ms)
             layer = session.wait_for_map(timeout_ms=timeout_ms) if page != "naive" else ""
-            drawn(session, timeout_ms, marker)
+            session.wait_until_drawn(marker, timeout_ms=timeout_ms)
             elapsed = time.perf_counter() - start
             if page != "naive":
                 session.page.get_by_test_id("stDataFrame").first.wait_for(timeout=timeout_ms)
@@ -155,18 +151,18 @@ def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_
                     """([n]) => { const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
                          return f && f.contentDocument &&
                                 f.contentDocument.querySelectorAll('.leaflet-marker-icon').length === n; }""",
-                    arg=[naive_expected], timeout=timeout_ms, polling=50,
+                    arg=[naive_expected], timeout=timeout_ms,
                 )
             else:
                 session.wait_for_map(previous_layer=layer, timeout_ms=timeout_ms)
-                drawn(session, timeout_ms)
+                session.wait_until_drawn(timeout_ms=timeout_ms)
             filtered.append(time.perf_counter() - start)
             result.filter_payload_bytes = counter.total - before
         result.warm_s, result.filter_s = statistics.median(warm), statistics.median(filtered)
         if page == "ours":
             session.page.goto(url, wait_until="commit", timeout=timeout_ms)
             layer = session.wait_for_map(timeout_ms=timeout_ms)
-            drawn(session, timeout_ms)
+            session.wait_until_drawn(timeout_ms=timeout_ms)
             session.wait_until_map_reports(timeout_ms)
             session.page.wait_for_timeout(1000)  # the rerun that report causes: let it settle
             layer = session.wait_for_map(timeout_ms=timeout_ms)
@@ -183,7 +179,7 @@ def measure(url: str, pid: int, group: str, page: str, timeout_ms: float, naive_
                         raise
                     result.zooms.append(f"z{zoom}: already drawn one by one")
                     continue
-                drawn(session, timeout_ms)
+                session.wait_until_drawn(timeout_ms=timeout_ms)
                 elapsed = time.perf_counter() - start
                 mode, count = box.get_attribute("data-incident-mode"), int(box.get_attribute("data-incident-count") or 0)
                 result.zooms.append(f"z{zoom}: {elapsed:.2f} s, {mode} ({count:,})")

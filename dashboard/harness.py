@@ -37,6 +37,23 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 # no user's browser does.
 DEAD_PROXY = {"server": "http://127.0.0.1:9", "bypass": ",".join(sorted(LOCAL_HOSTS - {"::1"}))}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+# What the map draws for incidents: single markers (SVG paths), clusters and the store's cells.
+DRAWN = ".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster, .im-cell"
+
+# Checked in the page at every animation frame (Playwright's wait_for_function): a locator's wait
+# polls with back-off, up to 500 ms apart, which the bench would count as the page's time. The
+# map's frame is served by our server, so the page can read its document.
+LAYER_JS = """([frame, previous]) => {
+  const doc = document.querySelector(frame)?.contentDocument;
+  const layer = doc?.querySelector('#map_div[data-incident-layer]')?.dataset.incidentLayer;
+  return layer && layer !== previous ? layer : null;
+}"""
+# Leaflet leaves a marker outside the view as an empty path: drawn means a box on the screen.
+VISIBLE_JS = """([frame, selector]) => {
+  const doc = document.querySelector(frame)?.contentDocument;
+  return !!doc && [...doc.querySelectorAll(selector)].some(el => {
+    const box = el.getBoundingClientRect(); return box.width > 0 && box.height > 0; });
+}"""
 
 # Incidents on the map as the browser has drawn them: single markers (SVG paths) plus the counts
 # written on cluster icons and on the store's cells.
@@ -118,13 +135,12 @@ class OfflineBrowser:
     def wait_for_map(self, *, previous_layer: str | None = None, timeout_ms: float = 120_000) -> str:
         """Wait until the incident layer is on the map (a different one than previous_layer);
         returns its digest."""
-        div = self.map_frame.locator("#map_div[data-incident-layer]")
-        div.wait_for(state="attached", timeout=timeout_ms)
-        if previous_layer is not None:
-            self.map_frame.locator(f"#map_div:not([data-incident-layer='{previous_layer}'])").wait_for(
-                state="attached", timeout=timeout_ms
-            )
-        return str(div.get_attribute("data-incident-layer"))
+        found = self.page.wait_for_function(LAYER_JS, arg=[MAP_FRAME, previous_layer], timeout=timeout_ms)
+        return str(found.json_value())
+
+    def wait_until_drawn(self, selector: str = DRAWN, *, timeout_ms: float = 120_000) -> None:
+        """Wait until the map shows one of `selector` (by default any incident marker, cluster or cell)."""
+        self.page.wait_for_function(VISIBLE_JS, arg=[MAP_FRAME, selector], timeout=timeout_ms)
 
     def wait_until_map_reports(self, timeout_ms: float = 60_000) -> None:
         """Until streamlit-folium has told the page the map's bounds: from then on a pan or zoom

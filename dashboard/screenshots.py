@@ -23,7 +23,7 @@ OUT = APP.parent / "docs" / "screenshots"
 def shoot(session: OfflineBrowser, url: str, path: Path) -> None:
     session.page.goto(url)
     session.wait_for_map()
-    session.map_frame.locator(".leaflet-overlay-pane path.leaflet-interactive, .marker-cluster").first.wait_for()
+    session.wait_until_drawn()
     session.map_frame.locator("img.leaflet-tile-loaded").first.wait_for()
     session.page.get_by_text("Incidents per week").wait_for()
     # Wait for the map to settle: no zoom animation running and no tile pending, twice in a row
