@@ -350,6 +350,10 @@ class Extractor:
             return []  # "the students who were arrested during earlier demonstrations"
         when = self._date_of(sentence, event, article.published)
         resolved = self._event_places(event, context)
+        if previous is not None:
+            # a landmark the gazetteer does not know, named with no town ("the demonstrators
+            # blocked the Jumhuriya Bridge"), lies in the place of the incident just told
+            resolved = [r for r in resolved if not r.lone_landmark]
         same_time = next((d for d in event.dates if d.label_ == "same_time"), None)
         if when is None and resolved and same_time is not None and latest is not None and latest.event_date is not None:
             # "Hours earlier, rockets landed near Balad": the day of the incident told before; an

@@ -609,3 +609,49 @@ def test_force_told_after_a_protest_meets_it_and_a_crowd_that_dispersed_was_not_
 def test_a_list_of_places_shares_its_first_members_near(extractor: Extractor) -> None:
     attacks = _extract(extractor, date(2022, 3, 7), "On 7 March 2022, militants attacked army posts near Samarra and Tikrit on Monday.")
     assert sorted(i.location for i in attacks) == ["Samarra", "Tikrit"] and {i.geo_precision for i in attacks} == {2}
+
+
+# Landmarks inside towns (new wordings written here; ACLED codes a street, square or building of a
+# town at the town with precision 1, and a place near or in the area of one at precision 2).
+
+
+def test_a_square_named_with_its_kind_word_is_a_site_of_the_town_around_it(extractor: Extractor) -> None:
+    (protest,) = _extract(extractor, date(2023, 3, 3),
+                          "On 3 March 2023, teachers protested at Ahrar Square in Mosul city, demanding their unpaid salaries.")
+    assert (protest.location, protest.place_name, protest.geo_precision) == ("Ahrar Square", "Mosul", GeoPrecision.PLACE)
+
+
+def test_near_a_landmark_of_a_town_written_as_one_is_in_the_town(extractor: Extractor) -> None:
+    (abduction,) = _extract(extractor, date(2023, 3, 3),
+                            "On 3 March 2023, gunmen abducted a shopkeeper near the Naim roundabout in Raqqa city.")
+    assert abduction.geo_precision == GeoPrecision.PLACE and abduction.location == "Naim roundabout"
+
+
+def test_near_a_site_placed_in_brackets_is_near_what_contains_it(extractor: Extractor) -> None:
+    (strike,) = _extract(extractor, date(2023, 3, 3), "On 3 March 2023, a drone struck a truck near Al Sahel Camp (Mukalla, Hadramawt).")
+    assert strike.place_name == "Mukalla" and strike.geo_precision == GeoPrecision.NEAR
+
+
+def test_a_road_in_the_area_of_a_town_is_near_the_town(extractor: Extractor) -> None:
+    (bombing,) = _extract(extractor, date(2023, 3, 3),
+                          "On 3 March 2023, a roadside bomb hit an army vehicle on the Qadisiya Highway in the area of Tuz Khurmatu.")
+    assert bombing.geo_precision == GeoPrecision.NEAR and bombing.location == "Qadisiya Highway"
+
+
+def test_an_unknown_landmark_named_without_a_town_is_in_the_place_just_told(extractor: Extractor) -> None:
+    (riot,) = _extract(extractor, date(2023, 3, 3),
+                       "On 3 March 2023, hundreds of graduates demonstrated in Kut city. "
+                       "The demonstrators blocked the Kut Barrage Bridge with burning tires.")
+    assert (riot.event_type, riot.location, riot.geo_precision) == ("Riots", "Kut", GeoPrecision.PLACE)
+
+
+def test_an_english_preposition_does_not_join_two_names(extractor: Extractor) -> None:
+    (protest,) = _extract(extractor, date(2023, 3, 3),
+                          "On 3 March 2023, retirees held a sit-in organized by the Pensioners Union at Tahrir Square in Basra city.")
+    assert (protest.location, protest.geo_precision) == ("Tahrir Square", GeoPrecision.PLACE)
+
+
+def test_in_front_of_a_building_is_at_it_not_a_front_line(extractor: Extractor) -> None:
+    (protest,) = _extract(extractor, date(2023, 3, 3),
+                          "On 3 March 2023, nurses protested in front of Al Jumhuri hospital in Kirkuk city, demanding permanent contracts.")
+    assert (protest.place_name, protest.geo_precision) == ("Kirkuk", GeoPrecision.PLACE)

@@ -43,6 +43,8 @@ _CONNECTORS = frozenset({
     "al", "el", "-", "ad", "as", "ash", "an", "ar", "at", "az", "ez", "es", "ed", "ul", "bin", "bint", "abu", "umm", "ibn",
     "wa", "e", "de", "du",
 })
+# Connectors that are English prepositions too ("Tell as Sabil", "the Pensioners Union at Tahrir Square").
+_ENGLISH_PREPOSITIONS = frozenset({"at", "as"})
 _MONTHS_AND_DAYS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -176,9 +178,10 @@ class PlaceNames:
             if self._inside(doc[end], dates):
                 end += 1
                 continue
-            # connectors inside a name, up to the next capitalised word: "Deir ez-Zor", "Deir-ez-Zor"
+            # connectors inside a name, up to the next capitalised word: "Deir ez-Zor", "Deir-ez-Zor";
+            # not one the parser reads as English ("the Pensioners Union at Tahrir Square")
             gap = end
-            while gap < len(doc) and gap - end < 3 and doc[gap].lower_ in _CONNECTORS:
+            while gap < len(doc) and gap - end < 3 and doc[gap].lower_ in _CONNECTORS and not _english_word(doc[gap]):
                 gap += 1
             if gap > end and gap < len(doc) and self._inside(doc[gap], dates):
                 end = gap + 1
@@ -211,12 +214,16 @@ class PlaceNames:
         inner_kind = self.lexicon.value("place_kind", last)
         if not kind and inner_kind in ("province", "district") and end - start > 1:
             kind, end = inner_kind, end - 1  # "Kirkuk Province", "Haradh District"
-        elif not kind and inner_kind == "part" and end - start > 1:
-            kind = inner_kind  # "the Old Quarter": a part of a town by its name, which it keeps
+        elif not kind and inner_kind in ("part", "site") and end - start > 1:
+            kind = inner_kind  # "the Old Quarter", "Tahrir Square": a part or a site by its name, which it keeps
         country_hint = ""
         if start >= 2 and doc[start - 1].lower_ == "of":
             before = doc[start - 2]
             word = self.lexicon.value("place_kind", before.lemma_.lower())
+            if start >= 3 and doc[start - 3].pos_ == "ADP":
+                # a kind word straight after a preposition makes one with it: "in front of X" is
+                # a building or landmark, not a front line
+                word = self.lexicon.value("place_kind", (doc[start - 3].lower_, before.lower_, "of"))
             if word is not None and not kind:
                 kind = word  # "the town of X", "the outskirts of X"
             if start >= 3 and doc[start - 3].text in demonyms():
@@ -294,6 +301,8 @@ class ResolvedPlace:
     admin1: str = ""
     fallback: bool = False  # a containing place, the named one being unknown
     named: bool = False  # the report calls the first name a village, town, district or site
+    # a street, square or other landmark named with no town around it ("blocked the Jumhuriya Bridge")
+    lone_landmark: bool = False
 
     @property
     def name(self) -> str:
@@ -368,7 +377,7 @@ class PlaceResolver:
         """The point for the most specific name of the chain the gazetteer knows.
 
         The first name itself: its own precision (2 when "near"); a container town or district:
-        precision 2; a province: 3. A province named in the chain (or given) keeps the names
+        precision 2, but 1 for a street, square or building of a town; a province: 3. A province named in the chain (or given) keeps the names
         before it to places in that province when the gazetteer knows where they are. The text is
         always the first name as the report writes it ("Mekeshifa", placed near Samarra).
         """
@@ -397,11 +406,13 @@ class PlaceResolver:
             if location is None:
                 continue
             precision = int(location.raw.get("geo_precision") or 1)
-            if position == 0 and (element.near or element.kind in ("district", "area")):
-                precision = max(precision, 2)  # near the town, or in the district or area named after it
-            elif position > 0 and (element.near or not (location.raw.get("kind") == "city" and _within_town(chain[:position]))):
-                # a village or area of its own, placed at the town that contains it; a neighbourhood,
-                # street or square of a city is coded at the city itself, as ACLED does
+            # Precision 2: near the place or near what contains it ("near Al Sahel Camp (Mukalla)"), in the
+            # district or area named after it, or a village of its own placed at the town around
+            # it. A street, square or building of a town is coded at the town itself, as ACLED
+            # does, even near one when the town is written as one ("near the roundabout in Raqqa city").
+            in_town = position > 0 and location.raw.get("kind") == "city" and _within_town(chain[:position])
+            near = element.near or any(e.near for e in chain[:position]) and not (in_town and element.kind == "settlement")
+            if near or element.kind in ("district", "area") or (position > 0 and not in_town):
                 precision = max(precision, 2)
             country, code, admin1 = self._sovereign(location, chain[position + 1 :])
             return ResolvedPlace(
@@ -414,7 +425,10 @@ class PlaceResolver:
                 fallback=position > 0,
                 named=chain[0].kind in _NAMED_KINDS,
             )
-        return ResolvedPlace(chain[0].name, None, None, named=chain[0].kind in _NAMED_KINDS)
+        return ResolvedPlace(
+            chain[0].name, None, None, named=chain[0].kind in _NAMED_KINDS,
+            lone_landmark=chain[0].kind in ("site", "part") and all(e.apart for e in chain[1:]),
+        )
 
     def _sovereign(self, location: Any, containers: list[PlaceName]) -> tuple[str, str, str]:
         """The country and province of a place as the report frames them: a region written as
@@ -456,6 +470,11 @@ _MAX_BRACKETED = 12
 _PROVINCE_RADIUS_KM = 300.0
 # A place this close to a region written as containing it may lie in it (the West Bank is 130 km long).
 _REGION_RADIUS_KM = 100.0
+
+
+def _english_word(token: Token) -> bool:
+    """A connector that is also an English preposition, read by the parser as one."""
+    return token.lower_ in _ENGLISH_PREPOSITIONS and token.is_lower and token.pos_ == "ADP"
 
 
 def _within_town(names: list[PlaceName]) -> bool:
