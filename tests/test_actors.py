@@ -28,6 +28,7 @@ from incidents.actors import (
         ("Daesh", "Islamic State"),
         ("ISIL", "Islamic State"),
         ("Ansar Allah", "Houthis"),
+        ("IRG forces", "Yemeni government forces"),  # the internationally recognised government
         ("Quds Force", "Islamic Revolutionary Guard Corps"),
         ("the coalition", "Coalition forces"),
         ("CJTF-OIR", "Coalition forces"),

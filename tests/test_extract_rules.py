@@ -655,3 +655,8 @@ def test_in_front_of_a_building_is_at_it_not_a_front_line(extractor: Extractor) 
     (protest,) = _extract(extractor, date(2023, 3, 3),
                           "On 3 March 2023, nurses protested in front of Al Jumhuri hospital in Kirkuk city, demanding permanent contracts.")
     assert (protest.place_name, protest.geo_precision) == ("Kirkuk", GeoPrecision.PLACE)
+
+
+def test_forces_of_yemen_s_recognised_government_by_their_acronym(extractor: Extractor) -> None:
+    (shelling,) = _extract(extractor, date(2023, 3, 3), "On 3 March 2023, IRG forces shelled Houthi positions east of Taiz city.")
+    assert (shelling.actor1, shelling.actor2) == ("Yemeni government forces", "Houthis")
