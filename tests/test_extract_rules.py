@@ -645,10 +645,18 @@ def test_an_unknown_landmark_named_without_a_town_is_in_the_place_just_told(extr
     assert (riot.event_type, riot.location, riot.geo_precision) == ("Riots", "Kut", GeoPrecision.PLACE)
 
 
-def test_an_english_preposition_does_not_join_two_names(extractor: Extractor) -> None:
-    (protest,) = _extract(extractor, date(2023, 3, 3),
-                          "On 3 March 2023, retirees held a sit-in organized by the Pensioners Union at Tahrir Square in Basra city.")
-    assert (protest.location, protest.geo_precision) == ("Tahrir Square", GeoPrecision.PLACE)
+@pytest.mark.parametrize(
+    ("text", "place", "precision"),
+    [
+        # "at" and "as" inside Arabic names are part of them, whatever the tagger makes of them
+        ("On 3 March 2023, a drone hit an oil terminal in Ras at Tannurah.", "Ras Tanura", GeoPrecision.PLACE),
+        # a kind word after "near" still names the kind of what follows "of"
+        ("On 3 March 2023, a roadside bomb killed two soldiers near town of Tarmiyah.", "Aţ Ţārmīyah", GeoPrecision.NEAR),
+    ],
+)
+def test_names_and_kind_phrases_around_prepositions(extractor: Extractor, text: str, place: str, precision: int) -> None:
+    (incident,) = _extract(extractor, date(2023, 3, 3), text)
+    assert (incident.place_name, incident.geo_precision) == (place, precision)
 
 
 def test_in_front_of_a_building_is_at_it_not_a_front_line(extractor: Extractor) -> None:

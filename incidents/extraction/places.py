@@ -43,8 +43,6 @@ _CONNECTORS = frozenset({
     "al", "el", "-", "ad", "as", "ash", "an", "ar", "at", "az", "ez", "es", "ed", "ul", "bin", "bint", "abu", "umm", "ibn",
     "wa", "e", "de", "du",
 })
-# Connectors that are English prepositions too ("Tell as Sabil", "the Pensioners Union at Tahrir Square").
-_ENGLISH_PREPOSITIONS = frozenset({"at", "as"})
 _MONTHS_AND_DAYS = frozenset({
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -178,10 +176,9 @@ class PlaceNames:
             if self._inside(doc[end], dates):
                 end += 1
                 continue
-            # connectors inside a name, up to the next capitalised word: "Deir ez-Zor", "Deir-ez-Zor";
-            # not one the parser reads as English ("the Pensioners Union at Tahrir Square")
+            # connectors inside a name, up to the next capitalised word: "Deir ez-Zor", "Deir-ez-Zor"
             gap = end
-            while gap < len(doc) and gap - end < 3 and doc[gap].lower_ in _CONNECTORS and not _english_word(doc[gap]):
+            while gap < len(doc) and gap - end < 3 and doc[gap].lower_ in _CONNECTORS:
                 gap += 1
             if gap > end and gap < len(doc) and self._inside(doc[gap], dates):
                 end = gap + 1
@@ -221,9 +218,9 @@ class PlaceNames:
             before = doc[start - 2]
             word = self.lexicon.value("place_kind", before.lemma_.lower())
             if start >= 3 and doc[start - 3].pos_ == "ADP":
-                # a kind word straight after a preposition makes one with it: "in front of X" is
-                # a building or landmark, not a front line
-                word = self.lexicon.value("place_kind", (doc[start - 3].lower_, before.lower_, "of"))
+                # a kind word straight after a preposition may make a phrase with it: "in front
+                # of X" is a building or landmark, not a front line
+                word = self.lexicon.value("place_kind", (doc[start - 3].lower_, before.lower_, "of")) or word
             if word is not None and not kind:
                 kind = word  # "the town of X", "the outskirts of X"
             if start >= 3 and doc[start - 3].text in demonyms():
@@ -377,9 +374,10 @@ class PlaceResolver:
         """The point for the most specific name of the chain the gazetteer knows.
 
         The first name itself: its own precision (2 when "near"); a container town or district:
-        precision 2, but 1 for a street, square or building of a town; a province: 3. A province named in the chain (or given) keeps the names
-        before it to places in that province when the gazetteer knows where they are. The text is
-        always the first name as the report writes it ("Mekeshifa", placed near Samarra).
+        precision 2, but 1 for a street, square or building of a town; a province: 3. A province
+        named in the chain (or given) keeps the names before it to places in that province when
+        the gazetteer knows where they are. The text is always the first name as the report
+        writes it ("Mekeshifa", placed near Samarra).
         """
         if not chain:
             return None
@@ -411,7 +409,7 @@ class PlaceResolver:
             # it. A street, square or building of a town is coded at the town itself, as ACLED
             # does, even near one when the town is written as one ("near the roundabout in Raqqa city").
             in_town = position > 0 and location.raw.get("kind") == "city" and _within_town(chain[:position])
-            near = element.near or any(e.near for e in chain[:position]) and not (in_town and element.kind == "settlement")
+            near = element.near or (any(e.near for e in chain[:position]) and not (in_town and element.kind == "settlement"))
             if near or element.kind in ("district", "area") or (position > 0 and not in_town):
                 precision = max(precision, 2)
             country, code, admin1 = self._sovereign(location, chain[position + 1 :])
@@ -470,11 +468,6 @@ _MAX_BRACKETED = 12
 _PROVINCE_RADIUS_KM = 300.0
 # A place this close to a region written as containing it may lie in it (the West Bank is 130 km long).
 _REGION_RADIUS_KM = 100.0
-
-
-def _english_word(token: Token) -> bool:
-    """A connector that is also an English preposition, read by the parser as one."""
-    return token.lower_ in _ENGLISH_PREPOSITIONS and token.is_lower and token.pos_ == "ADP"
 
 
 def _within_town(names: list[PlaceName]) -> bool:
