@@ -3,12 +3,14 @@ daily counts under the weekly chart, actor names with their counts, and a page o
 
 Nothing here reads the store into Python whole: every answer is bounded by what the page shows
 (cells in a box, at most `max_points` incidents, one row per day and group, one page of rows),
-so the page's memory does not grow with the store. Every query filters with
+so the page's memory does not grow with the store. Every query of the incidents filters with
 incidents.store.filter_clauses, the definition the CLI uses too.
 
 The page's default view and every filter on dates, actor groups and place classes alone are
 answered by the aggregate tables the store's writers keep (incidents per day, and per map cell of
-ROLLUP_CELL_DEG; migration 6): their size grows with days and cells, not incidents. Other filters
+ROLLUP_CELL_DEG; migration 6): their size grows with days and cells, not incidents. Those columns
+are all they hold, so `aggregated` decides which filters they answer and `_aggregate_clauses`
+applies the filter's dates, groups and place classes to them as filter_clauses does. Other filters
 read the incidents: the map's box through PostGIS's GiST index on PostgreSQL, and through the
 covering (actor_group, latitude, longitude, ...) index on SQLite (version 3); on SQLite the counts
 and daily counts of a date range read the covering (event_date, ...) index alone (version 4).
@@ -189,10 +191,11 @@ def map_layer(
             # thousand of a million) and sorts, on disk, to group; hashing is twice as fast here.
             # SET LOCAL: for this transaction only, which ends with the connection.
             conn.exec_driver_sql("SET LOCAL enable_sort = off")
-        if _cells_aggregated(conn, flt, cell_deg):
+        cells_counted = True
+        if _cells_aggregated(conn, flt, box, cell_deg):
             statements: Sequence[sa.Executable] = [_aggregated_cells(flt, box, cell_deg)]
         elif (in_box := _count_up_to(conn, [*where, *in_groups], max_points + 1)) <= max_points:
-            statements = []  # single incidents: no cells to count
+            statements, cells_counted = [], False  # single incidents: no cells to count
         else:
             statements = _cell_statements(store.dialect, where, cell_deg, groups)
         for stmt in statements:
@@ -202,13 +205,14 @@ def map_layer(
                 entry[1] += latitude_sum
                 entry[2] += longitude_sum
                 entry[3][group] += n
-        if statements:
+        if cells_counted:
             in_box = sum(entry[0] for entry in per_cell.values())
         points = None
         if in_box <= max_points:
             rows = _points(conn, [*where, *in_groups])
             # Sorted here: a sort in SQL would make SQLite walk the date index over the whole store.
             points = tuple(sorted(rows, key=lambda r: (r["event_date"], r["event_id"]), reverse=True))
+            in_box = len(points)  # exact, where the aggregates' cells place one on the box's edge beyond it
             per_cell.clear()  # drawn one by one
     cells = tuple(
         Cell(round(lat_sum / n, 5), round(lng_sum / n, 5), n, tuple(groups_in.most_common()))
@@ -217,12 +221,15 @@ def map_layer(
     return MapLayer(box, cell_deg, in_box, cells, points, max_points)
 
 
-def _cells_aggregated(conn: sa.Connection, flt: IncidentFilter, cell_deg: float) -> bool:
+def _cells_aggregated(conn: sa.Connection, flt: IncidentFilter, box: Box, cell_deg: float) -> bool:
     """Whether the map-cell aggregates answer: cells that are unions of theirs (a whole multiple of
-    ROLLUP_CELL_DEG), and a filter on actor groups and place classes only, its dates (if any)
-    covering every stored incident (the cells hold no dates)."""
-    ratio = cell_deg / ROLLUP_CELL_DEG
-    if ratio < 1 or not math.isclose(ratio, round(ratio)) or not aggregated(flt):
+    ROLLUP_CELL_DEG) in a box whose edges are theirs (as the page snaps it), and a filter on actor
+    groups and place classes only, its dates (if any) covering every stored incident (the cells
+    hold no dates)."""
+    if not aggregated(flt) or not _on_grid(cell_deg, ROLLUP_CELL_DEG) or cell_deg < ROLLUP_CELL_DEG:
+        return False
+    edges = (box.south + 90, box.north + 90, box.west + 180, box.east + 180)
+    if not all(_on_grid(edge, ROLLUP_CELL_DEG) for edge in edges):
         return False
     if flt.date_from is None and flt.date_to is None:
         return True
@@ -233,11 +240,16 @@ def _cells_aggregated(conn: sa.Connection, flt: IncidentFilter, cell_deg: float)
     )
 
 
+def _on_grid(value: float, size: float) -> bool:
+    """Whether a number of degrees is a whole number of grid cells of `size`."""
+    return math.isclose(value / size, round(value / size), abs_tol=1e-9)
+
+
 def _aggregated_cells(flt: IncidentFilter, box: Box, cell_deg: float) -> sa.Select[Any]:
     """(group, y, x, incidents, latitude sum, longitude sum) per cell of `cell_deg`, summed from the
-    map-cell aggregates. Their cells lie inside the box or outside it (the box is snapped to cells),
-    so a count is that of the box's incidents, but for one exactly on its north or east edge,
-    which this counts in the cell beyond."""
+    map-cell aggregates. Their cells lie inside the box or outside it (its edges are on their
+    grid), so a count is that of the box's incidents, but for one exactly on its north or east
+    edge, which this counts in the cell beyond."""
     m = map_cells_table.c
     ratio = round(cell_deg / ROLLUP_CELL_DEG)
     y, x = (m.y // ratio).label("y"), (m.x // ratio).label("x")
@@ -263,13 +275,14 @@ def _cell_statements(
 
     PostgreSQL groups by hashing, in one statement. SQLite groups by sorting, and sorting a
     million rows by a text key takes seconds: it counts one group at a time (a range of its map
-    index, grouped by two integers), in a UNION ALL of one part per group.
+    index, grouped by two integers), in a UNION ALL of one part per group; with no groups known,
+    in one statement too.
     """
     c = incidents_table.c
     y = grid_index(c.latitude, 90, cell_deg, dialect).label("y")
     x = grid_index(c.longitude, 180, cell_deg, dialect).label("x")
     measures = (sa.func.count().label("n"), sa.func.sum(c.latitude), sa.func.sum(c.longitude))
-    if dialect == "postgresql":
+    if dialect == "postgresql" or not groups:
         return [
             sa.select(c.actor_group, y, x, *measures)
             .where(*where, c.actor_group.in_(groups) if groups else sa.true())

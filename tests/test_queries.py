@@ -146,6 +146,23 @@ def test_the_counts_of_a_date_range_are_exact_and_read_the_date_index_alone(load
         assert len(plans) == 2 and all("COVERING INDEX ix_incidents_date_cover" in plan for plan in plans), plans
 
 
+@pytest.mark.parametrize("max_points", [10, 5000])
+def test_a_box_off_the_cell_grid_is_counted_exactly(loaded: tuple[IncidentStore, list[Incident]], max_points: int) -> None:
+    """The aggregates' cells answer only a box on their grid (the page snaps it): any other box
+    is counted from the incidents, in cells and one by one alike."""
+    store, incidents = loaded
+    in_baghdad = [i for i in incidents if mapped(i) and inside(i, BAGHDAD)]
+    layer = queries.map_layer(store, IncidentFilter(), BAGHDAD, 8 * ROLLUP_CELL_DEG, max_points=max_points)
+    assert layer.in_box == len(in_baghdad) and layer.mode == ("cells" if len(in_baghdad) > max_points else "points")
+
+
+def test_without_known_groups_the_cells_are_still_counted(loaded: tuple[IncidentStore, list[Incident]]) -> None:
+    store, incidents = loaded
+    drawable = sum(map(mapped, incidents))
+    layer = queries.map_layer(store, IncidentFilter(), WORLD, 2.0, max_points=10, groups=())
+    assert layer.mode == "cells" and layer.in_box == drawable == sum(c.count for c in layer.cells)
+
+
 def test_the_page_default_view_reads_the_aggregates_not_the_incidents(loaded: tuple[IncidentStore, list[Incident]]) -> None:
     """The page's first view (every day, no filter): counts, weekly chart and the zoomed-out map's
     cells come from the aggregate tables alone."""
@@ -158,7 +175,9 @@ def test_the_page_default_view_reads_the_aggregates_not_the_incidents(loaded: tu
     try:
         queries.view_counts(store, flt)
         queries.daily_counts(store, flt)
-        queries.map_layer(store, flt, Box(20.0, 30.0, 45.0, 60.0), 8 * ROLLUP_CELL_DEG, max_points=10, groups=groups)
+        cell = 8 * ROLLUP_CELL_DEG  # a box on the cell grid, as the page snaps it
+        box = Box(39 * cell - 90, 75 * cell - 180, 48 * cell - 90, 85 * cell - 180)
+        queries.map_layer(store, flt, box, cell, max_points=10, groups=groups)
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", record)
     reads = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
