@@ -148,7 +148,12 @@ st.markdown(f"**{filters.showing_text(counts.matching, summary.count)}** · {cou
             f"{counts.listed:,} listed below (country only or unresolved)")
 
 # ---- map: the base map is identical on every rerun; only the incident layer changes -------------
-# The table's rows are read once the map has drawn (below): until then there is no table to pick from.
+# The chart and the tables follow the map (below): once the browser has drawn it, or from the
+# visit's second full run on (a widget touched before the map reported, or a map that never does).
+if st.session_state.get("page_ran"):
+    st.session_state["map_drawn"] = True
+st.session_state["page_ran"] = True
+# The table's rows are read once the map has drawn: until then there is no table to pick from.
 rows = rows_of(db_url, version, flt) if st.session_state.get("map_drawn") else []
 centre_on, zoom_to = None, None
 selected = st.session_state.get("table")

@@ -96,6 +96,12 @@ def test_the_chart_and_tables_follow_once_the_map_has_drawn(store_url: str) -> N
     assert layer_data(at) == first_layer  # the map's report changed nothing on the map
 
 
+def test_the_chart_and_tables_come_on_the_next_run_if_the_map_never_reports(store_url: str) -> None:
+    at = page(map_drawn=False)
+    at.text_input(key="q").set_value("").run()  # a widget touched, with no report from the map
+    assert not at.exception and len(at.dataframe) == 1 and at.get("vega_lite_chart")
+
+
 def showing(at: AppTest) -> str:
     return at.markdown[0].value.split("**")[1]
 
