@@ -53,9 +53,21 @@ from geo.index import (
     cached_layer,
     input_signature,
 )
-from geo.normalize import HINT_AIRFIELD, HINT_BASE, HINT_CITY, HINT_DISTRICT, HINT_KINDS, HINT_REGION, admin_key, name_key
+from geo.normalize import (
+    HINT_AIRFIELD,
+    HINT_BASE,
+    HINT_CITY,
+    HINT_DISTRICT,
+    HINT_KINDS,
+    HINT_REGION,
+    FILLER_WORDS,
+    admin_key,
+    name_key,
+    sound_key,
+)
 from geo.sources import (
     ADMIN1_CSV,
+    DATA_DIR,
     COUNTRY_ALIASES_CSV,
     KINDS,
     PLACES_CSV,
@@ -121,10 +133,15 @@ _FUZZY_PENALTY_PER_VARIANT_EDIT = -1.0  # an edit where transliterations differ 
 # A fuzzy answer must lead the best candidate elsewhere (farther than SAME_PLACE_KM) by this
 # much, about one edit or a tenfold population; else it is ambiguous and no answer.
 FUZZY_MARGIN = 3.0
+SOUND_SCORE = 90.0  # the score of a name found by its sound (another transliteration)
+SOUND_MIN_RATIO = 75.0
 FUZZY_NEAR_MAX_KM = 150.0  # a near-spelling farther than this from the `near` point is not it
 AIRFIELD_OF_TOWN_KM = 20.0  # "<town> airport" with no airfield of that name: the town's own within this
 _FIELD_HINTS = frozenset({HINT_AIRFIELD, HINT_BASE})
 SAME_PLACE_KM = 25.0  # candidates this close are one place for the margin (and for the map)
+# Namesake villages this small, ranked this close, are told apart by nothing: no answer.
+HAMLET_POPULATION = 5_000
+HAMLET_MARGIN = 1.0  # a tenfold population
 SAME_SPOT_KM = 5.0  # places of one name and kind this close (in two layers, or two aliases) are one place
 _SPOT_CELL = 0.05  # degrees: a grid cell wider than SAME_SPOT_KM, to find those close ones
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
@@ -150,6 +167,9 @@ _NEAR_OR_PART_CUE = re.compile(
     re.IGNORECASE,
 )
 _VOWELS = re.compile(r"[aeiou]")
+_TRAILING_BRACKETS = re.compile(r"^(?P<place>[^()]+?)\s*\([^()]*\)\s*$")  # "Wadi al Jufrah (North)"
+_TOO_WIDE_FOR_A_FEATURE = ("admin1", "country", "region")
+PLACE_WORDS_CSV = DATA_DIR / "place_words.csv"
 _TOO_WIDE_TO_BE_NEAR = ("country", "region")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACLED_PART = re.compile(r"^(?P<place>.+?)\s+-\s+(?P<part>.+)$")  # "Baghdad - Adhamiya"
@@ -307,7 +327,7 @@ class OfflineGeocoder(Geocoder):
         """Forget memoised letter-for-letter spellings (benchmarks of first-time queries). No
         query results are remembered: callers such as the extractor keep their own answers."""
         _literal.cache_clear()
-        _sound.cache_clear()
+        sound_key.cache_clear()
 
     def imported_files(self) -> list[Path]:
         return imported_files(self.gazetteer_dir)
@@ -361,6 +381,7 @@ class OfflineGeocoder(Geocoder):
             return self.online.geocode(query, exactly_one=exactly_one, country=context.country)
         if not candidates:
             return None
+        candidates = _flag_tied_hamlets(candidates)
         # a Location only for what is returned
         if exactly_one:
             return None if candidates[0][0].ambiguous else self._location(candidates[0])
@@ -396,11 +417,26 @@ class OfflineGeocoder(Geocoder):
         within = _IN.match(query) if not ranked else None
         if within:  # "US Embassy in Baghdad" is a name of its own; "Ain al-Asad air base in Anbar" is not
             return self._resolve_qualified(within["place"], within["qualifier"], context)
-        if not ranked or not ranked[0].layer.has_point(ranked[0].entry.row):
+        if not ranked:
+            return self._resolve_feature(query, context)
+        if not ranked[0].layer.has_point(ranked[0].entry.row):
             return []  # nothing, or a name known to be too wide to place
         # a district found as its namesake town is coded at the town, as near it (precision 2)
         floor = 2 if name_key(query).hint == HINT_DISTRICT else 1
         return [(c, max(c.layer.precisions[c.entry.row], floor)) for c in ranked if c.layer.has_point(c.entry.row)]
+
+    def _resolve_feature(self, query: str, context: Context) -> list[tuple[Candidate, int]]:
+        """"Al Mukalla Port", "Coast of Bodrum", "Wadi al Jufrah (North)": a site or a feature the
+        gazetteer lacks, named after a place it knows, is coded at that place (data/place_words.csv:
+        precision 1 for a town's port, camp or prison; 2 for a mountain, valley or coast near it)."""
+        bracketed = _TRAILING_BRACKETS.match(query)
+        feature = (bracketed["place"], 2) if bracketed else _feature_of(query)
+        if feature is None:
+            return []
+        place, precision = feature
+        return [
+            (c, max(p, precision)) for c, p in self._resolve(place, context) if c.layer.kind(c.row) not in _TOO_WIDE_FOR_A_FEATURE
+        ]
 
     def _known_exactly(self, query: str) -> bool:
         return self._known_key(name_key(query).key)
@@ -452,11 +488,37 @@ class OfflineGeocoder(Geocoder):
             served = self._airfield_of_town(nk.key, nk.hint, context)
             if served is not None:
                 return [served]
+        if ranked or len(nk.key) < FUZZY_MIN_LENGTH:
+            return ranked
+        known = self._known_key(nk.key)
+        # In the country the caller names, another transliteration of the name ("Tal Tamer",
+        # "Tall Tamr") is the place, even when the spelling is another place's abroad.
+        sounded = self._sounded(nk.key, nk.hint, context) if (context.country or context.bias and not known) and (context.provinces is not None or context.near is not None) else []
         # No guess when the name is known: if the filters left none of its places, a place
         # spelled nearly alike is another place.
-        if ranked or len(nk.key) < FUZZY_MIN_LENGTH or self._known_key(nk.key):
-            return ranked
+        if sounded or known:
+            return sounded
         return self._fuzzy(nk.key, nk.hint, context)
+
+    def _sounded(self, key: str, hint: str | None, context: Context) -> list[Candidate]:
+        """Places in the context's countries whose name sounds like the key (normalize.sound_key):
+        as many words, not the key with an ending added, and leading a namesake elsewhere."""
+        countries = {context.country} if context.country else context.bias
+        if not key.isascii():
+            return []
+        sound = sound_key(key)
+        matches = {m for layer in self._keyed_layers for m in layer.keys_sounding(sound)}
+        found: list[Candidate] = []
+        for match in matches:
+            if match == key or match.count(" ") != key.count(" ") or _with_ending(key, match):
+                continue
+            if fuzz.ratio(key, match) < SOUND_MIN_RATIO:
+                continue  # the same consonants, but too little else alike ("Regba" is not "Araqeeb")
+            for c in self._ranked(match, hint, SOUND_SCORE, context):
+                own = name_key(c.layer.names[c.row]).key
+                if c.layer.country_codes[c.row] in countries and not (own != match and _with_ending(key, own)):
+                    found.append(c)
+        return _settled(found)
 
     def _airfield_of_town(self, key: str, hint: str, context: Context) -> Candidate | None:
         """The airfield or base nearest the town a key names, within AIRFIELD_OF_TOWN_KM."""
@@ -537,13 +599,12 @@ class OfflineGeocoder(Geocoder):
         # a neighbourhood is what a name means only when nothing else has it, unless parts are asked
         # for ("Aramco", a quarter of Dhahran, is a company's facilities elsewhere)
         candidates.sort(key=lambda c: (not kinds_asked and c.layer.kinds[c.row] == _PART_KIND, -c.rank))
-        # one place found under several aliases or from two sources (a curated base and its ICAO
-        # record) is listed once, at its best rank
         top = candidates[0]
-        if top.layer.kind(top.row) == "admin1":
-            # "Dahuk" is the town Dihok more than the province placed at it
+        if top.layer.kind(top.row) in ("admin1", "admin2") and hint is None:
+            # "Dahuk" is the town Dihok more than the province placed at it; "Tarmiyah" the town
+            # more than the district named after it
             for i, c in enumerate(candidates[1:], start=1):
-                if c.layer.kind(c.row) == "city" and c.point == top.point:
+                if c.layer.kind(c.row) == "city" and _distance_km(c.point, top.point) <= SAME_SPOT_KM:
                     candidates.insert(0, candidates.pop(i))
                     break
         # One place found under several aliases or in several layers (a GeoNames town and its WOF
@@ -625,13 +686,7 @@ class OfflineGeocoder(Geocoder):
                     if own != match and _with_ending(key, own):
                         continue
                     found.append(c._replace(rank=c.rank + per_edit * edits))
-        found.sort(key=lambda c: -c.rank)
-        if found:
-            top = found[0]
-            runner_up = next((c for c in found[1:] if _distance_km(top.point, c.point) > SAME_PLACE_KM), None)
-            if runner_up is not None and top.rank - runner_up.rank < FUZZY_MARGIN:
-                found = [c._replace(ambiguous=True) for c in found]
-        return found
+        return _settled(found)
 
     # -- provinces --------------------------------------------------------------------------
 
@@ -851,6 +906,7 @@ class OfflineGeocoder(Geocoder):
 
 _ADMIN1_KIND = KINDS.index("admin1")
 _PART_KIND = KINDS.index("part")
+_VILLAGE_KINDS = frozenset({KINDS.index("city"), _PART_KIND})
 _WHOLE_PLACE_KINDS = frozenset(k for k in KINDS if k != "part")
 
 
@@ -871,7 +927,7 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
         rank += _ADMIN1_BONUS
     rank += _PRIORITY_BONUS.get(layer.priorities[row], 0.0)
     rank += _TRUST_PENALTY.get(entry.trust, 0.0)
-    population = layer.populations[row]
+    population = layer.rank_population(row)
     rank += min(math.log10(population + 1), _MAX_POPULATION_BONUS)
     if bias:
         if layer.country_codes[row] in bias:
@@ -879,6 +935,61 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
         elif kind == "city" and population < _SMALL_PLACE_POPULATION:
             rank += _SMALL_PLACE_OUTSIDE_BIAS
     return rank
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> tuple[tuple[tuple[str, ...], str, int], ...]:
+    """(words, "prefix" or "suffix", precision) from data/place_words.csv, longest first."""
+    with PLACE_WORDS_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = [(tuple(r["words"].split()), r["position"], int(r["precision"])) for r in csv.DictReader(handle)]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def _feature_of(query: str) -> tuple[str, int] | None:
+    """The place a feature's name is named after and the feature's precision, or None."""
+    words = query.split()
+    folded = [_NON_WORD.sub("", unidecode(w).lower()) for w in words]
+    for feature, position, precision in _place_words():
+        n = len(feature)
+        if len(words) <= n:
+            continue
+        if position == "prefix" and tuple(folded[:n]) == feature:
+            return " ".join(words[n:]), precision
+        if position == "suffix" and tuple(folded[-n:]) == feature:
+            return " ".join(words[:-n]), precision
+    return None
+
+
+def _settled(found: list[Candidate]) -> list[Candidate]:
+    """Guesses best first, all marked ambiguous when the best does not lead the best one
+    elsewhere (farther than SAME_PLACE_KM) by FUZZY_MARGIN."""
+    found.sort(key=lambda c: -c.rank)
+    if found:
+        top = found[0]
+        runner_up = next((c for c in found[1:] if _distance_km(top.point, c.point) > SAME_PLACE_KM), None)
+        if runner_up is not None and top.rank - runner_up.rank < FUZZY_MARGIN:
+            found = [c._replace(ambiguous=True) for c in found]
+    return found
+
+
+def _flag_tied_hamlets(candidates: list[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
+    """Villages of one name far apart that nothing tells apart (no population, no seat, no
+    context: ranks within HAMLET_MARGIN) are a coin toss: all are marked ambiguous, so that
+    exactly_one answers None and a caller falls back to what contains the place."""
+    top = candidates[0][0]
+    if top.ambiguous or not _is_hamlet(top):
+        return candidates
+    for other, _ in candidates[1:]:
+        if top.rank - other.rank >= HAMLET_MARGIN:
+            break
+        if _is_hamlet(other) and _distance_km(top.point, other.point) > SAME_PLACE_KM:
+            return [(c._replace(ambiguous=True), p) for c, p in candidates]
+    return candidates
+
+
+def _is_hamlet(candidate: Candidate) -> bool:
+    layer, row = candidate.layer, candidate.row
+    return layer.kinds[row] in _VILLAGE_KINDS and layer.rank_population(row) < HAMLET_POPULATION
 
 
 def _address(name: str, admin1: str, country_name: str) -> str:
@@ -913,27 +1024,9 @@ def _with_ending(key: str, other: str) -> bool:
     return key.startswith(other) or other.startswith(key)
 
 
-# Letters that transliterations of one Arabic, Persian or Turkish letter write differently:
-# q/k/g (Qayyarah, Gayara), d/t/th/dh/z (Dhi Qar, Zi Qar; Bağdat), s/sh/ch, b/p, and vowels
-# (with w and y) that each writer places his own way.
-_DIGRAPHS = (("sch", "s"), ("kh", "k"), ("gh", "k"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "t"), ("ph", "f"))
-_LETTER_CLASSES = str.maketrans({"q": "k", "c": "k", "g": "k", "d": "t", "z": "t", "p": "b", "v": "w"})
-_FOLDED_VOWELS = re.compile(r"[aeiouwy]+")
-_REPEATS = re.compile(r"(.)\1+")
-_H_AFTER_CONSONANT = re.compile(r"(?<=[b-df-gj-np-tvxz])h")
-
-
-@lru_cache(maxsize=65536)
-def _sound(key: str) -> str:
-    for digraph, letter in _DIGRAPHS:
-        key = key.replace(digraph, letter)
-    key = _H_AFTER_CONSONANT.sub("", key)  # "Fallujha": an h no letter pair explains is a writer's
-    return _REPEATS.sub(r"\1", _FOLDED_VOWELS.sub("", key.translate(_LETTER_CLASSES)))
-
-
 def _transliteration_variant(key: str, match: str) -> bool:
     """True when two keys differ only where transliterations differ ("baghdat" / "baghdad")."""
-    return _sound(key) == _sound(match)
+    return sound_key(key) == sound_key(match)
 
 
 def _skeleton(key: str) -> str:
@@ -1011,8 +1104,10 @@ class _AdminNames:
 
 @lru_cache(maxsize=65536)
 def _literal(text: str) -> str:
-    """A name folded only for case and script, to tell "Samarra" from "Samara"."""
-    return " ".join(_NON_WORD.split(unidecode(text).lower())).strip()
+    """A name folded only for case and script, to tell "Samarra" from "Samara"; the article
+    ("Ar Ramadi") tells nothing, as writers add and drop it at will."""
+    words = _NON_WORD.split(unidecode(text).lower())
+    return " ".join(w for w in words if w and w not in FILLER_WORDS) or " ".join(w for w in words if w)
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -106,6 +106,9 @@ class Place:
     keyword_aliases: tuple[str, ...] = field(default=(), repr=False)  # airfield keywords
     admin2: str = ""  # the district, when the source gives it (ACLED, UCDP)
     events: int = 0  # how many events of the user's data sets are coded at this place
+    # the population the place ranks like when its own figure is smaller or unknown: what its
+    # type says of it (a district's seat weighs like a town of 10,000; WOF's GeoNames codes)
+    importance: int = 0
 
 
 def _split_aliases(value: str) -> tuple[str, ...]:

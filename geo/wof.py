@@ -54,6 +54,11 @@ NAME_LANGUAGES = frozenset({"eng", "ara", "fas", "kur", "ckb", "tur", "azb", "un
 _NAME_QUALIFIERS = ("_x_preferred", "_x_variant", "_x_colloquial")
 # GeoNames feature codes of a seat, best first: capital, province seat, district seat.
 _SEAT_CODES = ("PPLC", "PPLA", "PPLA2")
+# The population a place ranks like when WOF gives it none (or less): what its type says. A
+# district's seat (and the district itself) weighs like a town of 10,000, above the hamlets that
+# share its name; a province gets none ("Erbil" is the city).
+_IMPORTANCE = {"PPLC": 1_000_000, "PPLA": 100_000, "PPLA2": 10_000, "PPLA3": 3_000, "PPLA4": 1_000}
+_DISTRICT_IMPORTANCE = 10_000
 LICENCE = "CC-BY-4.0"
 CREDIT = "Who's On First (https://whosonfirst.org), CC-BY 4.0; places from GeoNames (https://www.geonames.org), CC-BY 4.0"
 FILE_SUFFIX = ".tsv.xz"
@@ -348,6 +353,7 @@ def places_of(records: list[WofRecord], sources: list[WofSource], label: str) ->
             admin2=r.name if kind == "admin2" else (county.name if county is not None else ""),
             # a province's or district's population would outrank its namesake town ("Erbil")
             population=0 if kind in ("admin1", "admin2") else r.population,
+            importance=_DISTRICT_IMPORTANCE if kind == "admin2" else _IMPORTANCE.get(r.feature_code, 0),
             source=repositories.get(r.country, label),
             source_id=f"wof:{r.wof_id}" + (f" gn:{r.geonames_id}" if r.geonames_id else ""),
             precision={"admin1": 3, "admin2": 2}.get(kind, 1),
