@@ -31,7 +31,7 @@ ACLED_HEADER = (
 ROWS = [
     ("IRQ90001", "Umm Khazrafa", "Diyala", "Khanaqin", 34.2101, 45.1102, 1),
     ("IRQ90002", "Umm Khazrafa", "Diyala", "Khanaqin", 34.2101, 45.1102, 1),
-    ("IRQ90003", "Tell Badrunak", "Ninewa", "Sinjar", 36.3303, 41.7704, 2),  # near the place: not learned
+    ("IRQ90003", "Tell Badrunak", "Ninewa", "Sinjar", 36.3303, 41.7704, 2),  # near the place: its point is still the place's
     ("IRQ90004", "Kufr Samsamiya", "Diyala", "Baquba", 33.8105, 44.7106, 1),  # homonyms in two provinces
     ("IRQ90005", "Kufr Samsamiya", "Salah al-Din", "Tikrit", 34.7007, 43.6008, 1),
     ("IRQ90006", "Kufr Samsamiya", "Salah al-Din", "Tikrit", 34.7007, 43.6008, 1),
@@ -100,13 +100,18 @@ def test_a_later_article_naming_the_village_places_it_there(dirs: dict[str, Path
     assert any((i.latitude, i.longitude) == (34.2101, 45.1102) for i in incidents), incidents
 
 
-def test_only_events_coded_at_the_place_are_learned(dirs: dict[str, Path]) -> None:
+def test_every_acled_row_names_its_place(dirs: dict[str, Path]) -> None:
+    # ACLED's coordinates are the named place's at every precision: an event near a village
+    # (precision 2) or in a region represented by its capital (3) still teaches the name's point
+    regional = ("IRQ90009", "Wadi Qasrawi Mountains", "Anbar", "Rutba", 33.0313, 40.9817, 3)
     store = IncidentStore(dirs["db"])
-    import_file(write_acled(dirs["tmp"] / "acled.csv", ROWS), store)
-    names = {place.name for place in store_places(store)}
-    assert "Tell Badrunak" not in names and "Umm Khazrafa" in names
+    import_file(write_acled(dirs["tmp"] / "acled.csv", [*ROWS, regional]), store)
+    places = {place.name: place for place in store_places(store)}
+    assert {"Tell Badrunak", "Umm Khazrafa", "Wadi Qasrawi Mountains"} <= set(places)
     refresh_store_layer(store)
-    assert geocoder_for().geocode("Tell Badrunak") is None
+    found = geocoder_for().geocode("Tell Badrunak")
+    assert (found.latitude, found.longitude, found.raw["geo_precision"]) == (36.3303, 41.7704, 1)
+    assert geocoder_for().geocode("Wadi Qasrawi Mountains").raw["source"] == "ACLED IRQ90009"
 
 
 def test_homonyms_are_ranked_not_averaged(dirs: dict[str, Path]) -> None:
@@ -167,11 +172,14 @@ def test_ucdp_places_within_25_km_are_learned_without_their_suffix(dirs: dict[st
         writer.writerows(rows)
     assert main(["import", str(path), "-q"]) == 0
     found = geocoder_for().geocode("Sheikh Zawran")
-    assert (found.latitude, found.longitude, found.raw["geo_precision"]) == (35.1013, 44.0014, 2)
+    # where_prec 2 (within 25 km of it) still gives the named village's point: the village itself
+    assert (found.latitude, found.longitude, found.raw["geo_precision"]) == (35.1013, 44.0014, 1)
     assert found.raw["source"] == "UCDP GED 771001"
     assert geocoder_for().geocode("Sheikh Zawran village").raw["source"] == "UCDP GED 771001"
     assert geocoder_for().geocode("Sheikh Zawran", admin1="Kirkuk").raw["admin1"] == "Kirkuk"  # the province's own name
-    assert geocoder_for().geocode("Qaryat Tawfizan") is None  # a district's point is not a place
+    # where_prec 4 names a district: learned as the district, coded near it (precision 2)
+    district = geocoder_for().geocode("Qaryat Tawfizan district")
+    assert (district.raw["kind"], district.raw["geo_precision"], district.latitude) == ("admin2", 2, 35.3)
 
 
 def test_the_layer_is_built_once_and_kept_in_the_index_cache(dirs: dict[str, Path]) -> None:
@@ -228,8 +236,8 @@ def test_gazetteer_sources_lists_the_layers_and_their_sizes(dirs: dict[str, Path
     assert lines[0].split()[:4] == ["layer", "places", "name", "keys"]
     by_layer = {line.split()[0]: line.split() for line in lines[1:]}
     assert list(by_layer) == ["user", "store", "base", "wof"]
-    # five places: Umm Khazrafa, two Kufr Samsamiya, the Karrada neighbourhood, Jurf Zawiyat
-    assert by_layer["store"][1] == "5" and by_layer["store"][3] == "7"
+    # six places: Umm Khazrafa, Tell Badrunak, two Kufr Samsamiya, the Karrada neighbourhood, Jurf Zawiyat
+    assert by_layer["store"][1] == "6" and by_layer["store"][3] == "8"
     assert int(by_layer["base"][1].replace(",", "")) > 200_000
 
 
@@ -239,5 +247,5 @@ def test_gazetteer_build_rebuilds_the_store_layer(dirs: dict[str, Path], capsys:
     store.close()
     assert geocoder_for().geocode("Jurf Zawiyat") is None
     assert main(["gazetteer", "build"]) == 0
-    assert "(5 from the store)" in capsys.readouterr().out
+    assert "(6 from the store)" in capsys.readouterr().out
     assert geocoder_for().geocode("Jurf Zawiyat") is not None
