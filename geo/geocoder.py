@@ -343,6 +343,7 @@ class OfflineGeocoder(Geocoder):
         country_bias: str | Iterable[str] | None = None,
         kinds: Iterable[str] | None = None,
         admin1: str | None = None,
+        admin2: str | None = None,
         near: object = None,
         timeout: object = None,
     ) -> Location | list[Location] | None:
@@ -352,7 +353,9 @@ class OfflineGeocoder(Geocoder):
         preferred among homonyms. kinds: only these kinds (see geo.sources.KINDS). admin1: the
         province (or district) the text names, in any common spelling ("Salah al-Din",
         "Saladin", "Diyala governorate", "Khanaqin district"): places known to lie in another
-        province are left out, places known to lie in it come first. near: a point (lat, lon),
+        province are left out, places known to lie in it come first. admin2: the district the
+        text names ("At Tuhayat"): places known to lie in it come first, and a guessed spelling
+        known to lie in another district is not taken. near: a point (lat, lon),
         such as the article's other places: among homonyms the closest is preferred, and a
         near-spelling far from it is not taken.
 
@@ -361,10 +364,15 @@ class OfflineGeocoder(Geocoder):
         """
         if not isinstance(query, str):
             raise TypeError(f"geocode() query must be a str, not {type(query).__name__}")
-        if country is None and country_bias is None and kinds is None and admin1 is None and near is None:
+        if country is None and country_bias is None and kinds is None and admin1 is None and admin2 is None and near is None:
             context = _NO_CONTEXT  # the usual call: nothing to check
         else:
             provinces, district = self._admin_context(admin1)
+            if admin2:
+                in_district, _ = self._admin_context(f"{admin2} district")
+                district = admin_key(admin2)
+                if provinces is None:
+                    provinces = in_district
             context = Context(
                 country=_country_argument(country, "country"),
                 bias=_bias_argument(country_bias),
@@ -649,12 +657,16 @@ class OfflineGeocoder(Geocoder):
         bonus = 0.0
         if context.provinces is not None:
             fits = self._in_provinces(layer, row, context.provinces)
-            if fits is False:
-                return None
+            if fits is False or fits is None and score < 100.0:
+                return None  # in another province; or a guessed spelling of a place whose province is unknown
             if fits:
                 bonus += _PROVINCE_FITS
-                if context.district and admin_key(layer.admin2s[row]) == context.district:
-                    bonus += _DISTRICT_FITS
+        if context.district:
+            district = layer.admin2s[row]
+            if district and _skeleton(admin_key(district)) == _skeleton(context.district):
+                bonus += _DISTRICT_FITS
+            elif district and score < 100.0:
+                return None  # a guessed spelling known to lie in another district is another place
         if context.near is not None:
             distance = _distance_km(context.near, (layer.latitudes[row], layer.longitudes[row]))
             if score < 100.0 and distance > FUZZY_NEAR_MAX_KM:

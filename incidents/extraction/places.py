@@ -328,14 +328,14 @@ class PlaceResolver:
 
     def geocode(
         self, name: str, *, country: str | None = None, bias: tuple[str, ...] = (), kinds: tuple[str, ...] | None = None,
-        admin1: str = "", near: tuple[float, float] | None = None,
+        admin1: str = "", near: tuple[float, float] | None = None, admin2: str = "",
     ) -> Any | None:
-        key = (name, country, bias, kinds, admin1, near)
+        key = (name, country, bias, kinds, admin1, near, admin2)
         if key not in self._cache:
             try:
                 self._cache[key] = self.geocoder.geocode(
                     name, exactly_one=True, country=country, country_bias=bias or None, kinds=kinds, admin1=admin1 or None,
-                    near=near,
+                    near=near, admin2=admin2 or None,
                 )
             except ValueError:
                 self._cache[key] = None
@@ -358,18 +358,18 @@ class PlaceResolver:
 
     def in_countries(
         self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None, admin1: str = "",
-        near: tuple[float, float] | None = None,
+        near: tuple[float, float] | None = None, admin2: str = "",
     ) -> Any | None:
         """The place a name stands for, only in `countries` (most likely first) when there are
         any, and not in another province than `admin1` when the gazetteer knows its province;
-        the nearest to `near` among namesakes."""
+        the nearest to `near` among namesakes, those in the district `admin2` first."""
         if not countries:
-            return self.geocode(name, kinds=kinds, admin1=admin1, near=near)
-        found = self.geocode(name, bias=countries, kinds=kinds, admin1=admin1, near=near)
+            return self.geocode(name, kinds=kinds, admin1=admin1, near=near, admin2=admin2)
+        found = self.geocode(name, bias=countries, kinds=kinds, admin1=admin1, near=near, admin2=admin2)
         if found is not None and (found.raw.get("country_code") in countries or found.raw.get("kind") == "country"):
             return found  # a country's own name is never another country's place
         for code in countries:
-            found = self.geocode(name, country=code, kinds=kinds, admin1=admin1, near=near)
+            found = self.geocode(name, country=code, kinds=kinds, admin1=admin1, near=near, admin2=admin2)
             if found is not None:
                 return found
         # "In Abu Dhabi, three were killed" in a report about Yemen: a city of millions is itself
@@ -396,14 +396,26 @@ class PlaceResolver:
         province = admin1
         province_apart = False  # named elsewhere in the clause, not as containing the place
         for element in chain[1:]:
-            if element.near:
-                continue  # "north of Baghdad": a neighbour, not the province the place is in
+            if element.near and element.kind != "near":
+                # "north of Baghdad": a neighbour, not the province the place is in; but "Idleb
+                # countryside", "the outskirts of X" are the land of X itself
+                continue
             if element.kind == "province" or not province:
                 found = self.in_countries(element.name, countries, kinds=("admin1",))
                 if found is not None:
                     province, province_apart = found.raw.get("name", ""), element.apart
                     countries = (found.raw.get("country_code", ""), *[c for c in countries if c != found.raw.get("country_code")])
                     break
+        # "Al Jabaliyah (At Tuhayat, Al Hudaydah)": the district written as containing the place
+        district = next(
+            (
+                found.raw.get("name", "")
+                for element in chain[1:]
+                if not (element.near or element.apart) and element.kind in ("", "district")
+                and (found := self.in_countries(element.name, countries, ("admin2",), province)) is not None
+            ),
+            "",
+        )
         # "the village of Burin, south of Nablus": among the first name's namesakes, the one
         # near the other places the report names with it
         near = None
@@ -416,7 +428,9 @@ class PlaceResolver:
                     town = near
                 break
         for position, element in enumerate(chain):
-            location = self._element(element, countries, province, near if position == 0 else None, town is not None)
+            location = self._element(
+                element, countries, province, near if position == 0 else None, town is not None, district if position == 0 else ""
+            )
             if position == 0 and province_apart:
                 # "a bridge in Jerusalem in protest of demolitions in the West Bank": a province
                 # named apart does not move a town known by its own name into it
@@ -471,11 +485,11 @@ class PlaceResolver:
 
     def _element(
         self, element: PlaceName, countries: tuple[str, ...], province: str, near: tuple[float, float] | None = None,
-        in_town: bool = False,
+        in_town: bool = False, district: str = "",
     ) -> Any | None:
         # a neighbourhood only when the report calls it one or names the town around it
         kinds = _KINDS_FOR.get(element.kind) or (None if in_town else _WHOLE_PLACES)
-        found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "", near)
+        found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "", near, district)
         if found is None or not province or found.raw.get("admin1") or found.raw.get("kind") == "admin1":
             return found
         # the gazetteer does not say its province: far from the province's capital is another place
