@@ -885,15 +885,18 @@ class OfflineGeocoder(Geocoder):
 
     # -- names for the extractor ------------------------------------------------------------
 
-    def place_names(self, *, kinds: Iterable[str] | None = None, min_population: int = 0) -> Iterator[str]:
+    def place_names(
+        self, *, kinds: Iterable[str] | None = None, min_population: int = 0, trusted_only: bool = False
+    ) -> Iterator[str]:
         """Every indexed name and alias as its source spells it (each once), for a spaCy
-        PhraseMatcher. kinds limits the kinds; min_population applies to towns only."""
+        PhraseMatcher. kinds limits the kinds; min_population applies to towns only;
+        trusted_only leaves out airfield keywords and GeoNames' alternate names."""
         kind_filter = _kinds_argument(kinds)
         if isinstance(min_population, bool) or not isinstance(min_population, int):
             raise TypeError("place_names() min_population must be an int")
         seen: set[str] = set()
         for layer in self.layers:
-            for spelling, row in layer.iter_aliases():
+            for spelling, row in layer.iter_aliases(trusted_only=trusted_only):
                 kind = layer.kind(row)
                 if kind_filter is not None and kind not in kind_filter:
                     continue

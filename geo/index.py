@@ -332,11 +332,13 @@ class Layer:
         high = _first_longer_than(bucket, len(key) + length_band)
         return bucket[low:high]
 
-    def iter_aliases(self) -> Iterator[tuple[str, int]]:
-        """(spelling, row) for every indexed name and alias."""
+    def iter_aliases(self, *, trusted_only: bool = False) -> Iterator[tuple[str, int]]:
+        """(spelling, row) for every indexed name and alias; trusted_only: the names and curated
+        aliases only, not airfield keywords or GeoNames' alternate names."""
         for position in range(len(self.keys)):
             for entry in self._entries_at(position):
-                yield self.spelling(entry), entry.row
+                if not trusted_only or entry.trust == TRUST_NAME:
+                    yield self.spelling(entry), entry.row
 
     @property
     def key_count(self) -> int:

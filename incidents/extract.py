@@ -36,6 +36,7 @@ from geopy.distance import distance
 from spacy.tokens import Doc, Span, Token
 
 from geo import normalize as geo_normalize
+from geo.geocoder import ROLE_GAZETTEER
 from geo.normalize import name_key
 from incidents.actors import Actor, actor_group_for, actors
 from incidents.articles import Article, match_dateline, split_dateline, split_kicker
@@ -52,7 +53,7 @@ from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 # CITY_MIN_POPULATION up. Smaller places are still found by their kind word ("X village") or a
 # locative preposition ("in X"), and resolved by the geocoder.
 PLACE_KINDS: tuple[str, ...] = ("base", "airfield", "site", "admin1", "country", "region")
-_PLACE_KEYS_FORMAT = 2  # bump when the keys are chosen differently, to rebuild cached key sets
+_PLACE_KEYS_FORMAT = 3  # bump when the keys are chosen differently, to rebuild cached key sets
 
 # A caption's photo credit: "(AP)", "(Reuters)", "AFP/Getty Images", "Photo: ...".
 _CAPTION_CREDIT = re.compile(
@@ -98,14 +99,37 @@ class Sentence:
         return any(not event.refers_back for event in self.events)
 
 
-def place_names_for(geocoder: Any) -> tuple[str, ...]:
-    """The gazetteer names the place finder knows (see PLACE_KINDS)."""
-    names = set(geocoder.place_names(kinds=PLACE_KINDS))
-    names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION))
+def place_names_for(geocoder: Any, *, trusted_only: bool = False) -> tuple[str, ...]:
+    """The gazetteer names the place finder knows (see PLACE_KINDS); trusted_only: the places'
+    own names and curated aliases, not GeoNames' alternate names."""
+    names = set(geocoder.place_names(kinds=PLACE_KINDS, trusted_only=trusted_only))
+    names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION, trusted_only=trusted_only))
     return tuple(sorted(names))
 
 
-def place_keys_for(geocoder: Any) -> frozenset[str]:
+class PlaceKeys(frozenset):
+    """The name keys the place finder knows a place by (a frozenset of keys), and `names`: those
+    that are a notable place's own name ("mosul"), not only an alternate spelling of one (GeoNames
+    lists "Market" for Marquette): a common word is a place by name alone only when it is one."""
+
+    names: frozenset[str]
+
+    def __new__(cls, keys: frozenset[str] | set[str], names: frozenset[str] | set[str] = frozenset()) -> PlaceKeys:
+        made = super().__new__(cls, keys)
+        made.names = frozenset(names)
+        return made
+
+
+def _keys_of(names: tuple[str, ...]) -> frozenset[str]:
+    # Two-letter keys only with a digit ("K-1"): "us", "am" and the like are words, not places.
+    return frozenset(
+        key
+        for key in (name_key(name).key for name in names)
+        if len(key) >= 3 or (len(key) == 2 and any(c.isdigit() for c in key))
+    )
+
+
+def place_keys_for(geocoder: Any) -> PlaceKeys:
     """The name keys of place_names_for(geocoder), cached on disk next to the geocoder's index.
 
     Listing and normalising some 225,000 names takes seconds; loading their keys takes
@@ -119,15 +143,11 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
     if path is not None:
         try:
             with path.open("rb") as handle:
-                return frozenset(pickle.load(handle))
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            pass  # absent or damaged: rebuilt below
-    # Two-letter keys only with a digit ("K-1"): "us", "am" and the like are words, not places.
-    keys = frozenset(
-        key
-        for key in (name_key(name).key for name in place_names_for(geocoder))
-        if len(key) >= 3 or (len(key) == 2 and any(c.isdigit() for c in key))
-    )
+                cached = pickle.load(handle)
+            return PlaceKeys(cached["keys"], cached["names"])
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
+            pass  # absent, damaged or of another layout: rebuilt below
+    keys = PlaceKeys(_keys_of(place_names_for(geocoder)), _keys_of(place_names_for(geocoder, trusted_only=True)))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Keep a few recent key sets (several gazetteers may be in use), drop older ones.
@@ -136,15 +156,16 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
             stale.unlink(missing_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".extract-place-keys-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(sorted(keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"keys": sorted(keys), "names": sorted(keys.names)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)  # a concurrent reader never sees half a file
     return keys
 
 
 def _place_keys_signature(geocoder: Any) -> str:
     digest = hashlib.sha256(repr((_PLACE_KEYS_FORMAT, PLACE_KINDS, CITY_MIN_POPULATION)).encode())
-    layers = [getattr(geocoder, "base_layer", None), *getattr(geocoder, "file_layers", [])]
-    if all(layer is not None and hasattr(layer, "key_count") for layer in layers):
+    # the gazetteers' layers, not the user's own places or the store's (an import costs no rebuild)
+    layers = [g.layer for g in getattr(geocoder, "gazetteer_layers", ()) if g.role == ROLE_GAZETTEER]
+    if layers:
         digest.update(repr([(len(layer), layer.key_count) for layer in layers]).encode())
     else:  # another geocoder: its whole index size
         digest.update(json.dumps(getattr(geocoder, "index_size", {}), sort_keys=True).encode())

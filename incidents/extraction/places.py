@@ -71,10 +71,22 @@ def demonyms() -> dict[str, str]:
         return {row["demonym"]: row["country_code"] for row in csv.DictReader(handle)}
 
 
+def english_words(nlp: Language) -> frozenset[str]:
+    """The English nouns, verbs and adjectives the model's lemmatizer knows (WordNet's index as
+    spaCy ships it): "market", "bridge", "center". Place names are among them too ("mosul"), so a
+    word found here is common only when the gazetteer does not know it by name alone."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index", {})
+    return frozenset(word for pos in ("noun", "verb", "adj") for word in table.get(pos, ()))
+
+
 class PlaceNames:
     def __init__(self, nlp: Language, lexicon_: Lexicon | None = None) -> None:
         self.lexicon = lexicon_ or lexicon()
         self.keys: frozenset[str] = frozenset()  # the gazetteer's name keys, set by the pipeline's builder
+        self.own_names: frozenset[str] = frozenset()  # of them, notable places' own names (set likewise)
+        self.common_words = english_words(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         dates = {i for span in doc.spans.get("dates", []) for i in range(span.start, span.end)}
@@ -234,6 +246,10 @@ class PlaceNames:
         # "X (Y, Z)", "X town, Y": a name written right after a place is the place containing it
         contained = previous is not None and all(t.text in _CHAIN_SEPARATORS for t in doc[previous.end : start]) and start - previous.end <= 2
         if not (known or kind or contained or self._locative_before(doc, start) or self._placed_in_brackets(doc, end, dates)):
+            return None
+        if not kind and end - start == 1 and doc[start].lower_ in self.common_words and key not in self.own_names:
+            # "in the Market": a common word is a place by name alone only when a notable place
+            # has it for its own name ("Mosul"), not as an alternate spelling; else with a kind word
             return None
         if not key or (len(key) < 3 and not any(c.isdigit() for c in key)):
             return None
