@@ -979,6 +979,8 @@ def _settled(found: list[Candidate]) -> list[Candidate]:
     """Guesses best first, all marked ambiguous when the best does not lead the best one
     elsewhere (farther than SAME_PLACE_KM) by FUZZY_MARGIN."""
     found.sort(key=lambda c: -c.rank)
+    seen: set[tuple[int, int]] = set()  # a place matched under two spellings is listed once
+    found = [c for c in found if (id(c.layer), c.row) not in seen and not seen.add((id(c.layer), c.row))]
     if found:
         top = found[0]
         runner_up = next((c for c in found[1:] if _distance_km(top.point, c.point) > SAME_PLACE_KM), None)

@@ -167,7 +167,7 @@ class Layer:
         state = dict(self.__dict__)
         state["_fuzzy_keys"] = {}
         for pending in ("_pending_names", "_pending_ids", "_pending_keys"):
-            state.pop(pending)
+            state.pop(pending, None)
         return state
 
     def __setstate__(self, state: dict) -> None:

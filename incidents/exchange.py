@@ -284,7 +284,7 @@ def _run_import(args: argparse.Namespace) -> int:
         from incidents.gazetteer import refresh_store_layer
 
         layer = refresh_store_layer(store)
-        print(f"gazetteer: {len(layer):,} places from imported events coded at the place (layer 'store')")
+        print(f"gazetteer: {len(layer):,} places named by imported events (layer 'store')")
     return status
 
 

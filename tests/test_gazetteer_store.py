@@ -72,7 +72,7 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
 def test_an_imported_village_resolves_and_names_its_row(dirs: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
     assert geocoder_for().geocode("Umm Khazrafa") is None
     assert main(["import", str(write_acled(dirs["tmp"] / "acled.csv", ROWS)), "-q"]) == 0
-    assert "places from imported events" in capsys.readouterr().out
+    assert "places named by imported events" in capsys.readouterr().out
     found = geocoder_for().geocode("Umm Khazrafa")
     assert (found.latitude, found.longitude) == (34.2101, 45.1102)
     assert found.raw["source"] == "ACLED IRQ90002" and found.raw["source_id"] == "IRQ90002"
