@@ -459,8 +459,9 @@ class Extractor:
         for position, group in enumerate(event.places):
             first = group[0]
             resolved = self._resolve([first, *first.containers], context)
-            # among places as exact, one the report calls a village, town or district
-            ranked.append((_specificity(resolved, first), not first.span._.place_kind, position, group))
+            # among places as exact, one the report calls a village, town or district (not the land
+            # around one: "Izra town in Dara countryside")
+            ranked.append((_specificity(resolved, first), first.span._.place_kind in ("", "near"), position, group))
         ranked.sort(key=lambda item: item[:3])
         chosen = ranked[0][3]
         extra = [ref for *_, group in ranked[1:] for ref in (group[0], *group[0].containers)]
