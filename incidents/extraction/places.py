@@ -330,7 +330,7 @@ _KINDS_FOR = {
     # a town may be known only as the district named after it (Turkey's district municipalities)
     "settlement": ("city", "site", "admin2"),
     "district": ("admin2", "city"),
-    "part": ("part", "city", "site"),  # a neighbourhood with no town named around it
+    "part": ("part", "city", "site"),
     "site": ("site", "base", "airfield", "city"),
 }
 
@@ -503,11 +503,8 @@ class PlaceResolver:
         self, element: PlaceName, countries: tuple[str, ...], province: str, near: tuple[float, float] | None = None,
         in_town: bool = False, district: str = "",
     ) -> Any | None:
-        # a neighbourhood only when the report calls it one and names no town around it: ACLED
-        # codes a neighbourhood at its town ("Cayyolu neighbourhood of Cankaya": Cankaya)
-        kinds = _KINDS_FOR.get(element.kind) or _WHOLE_PLACES
-        if in_town and element.kind == "part":
-            return None
+        # a neighbourhood only when the report calls it one or names the town around it
+        kinds = _KINDS_FOR.get(element.kind) or (None if in_town else _WHOLE_PLACES)
         found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "", near, district)
         if found is None or not province or found.raw.get("admin1") or found.raw.get("kind") == "admin1":
             return found
