@@ -306,6 +306,7 @@ class OfflineGeocoder(Geocoder):
         self._role = {id(g.layer): g.role for g in self.gazetteer_layers}
         self._layer_order = {id(g.layer): i for i, g in enumerate(self.gazetteer_layers)}
         self._admin_names: _AdminNames | None = None  # built on the first look-up with a province
+        self._display_names: _AdminNames | None = None  # built on the first answer with a province
         self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
 
     def layer(self, name: str) -> Layer | None:
@@ -730,6 +731,16 @@ class OfflineGeocoder(Geocoder):
                 names = self._admin_names
         return names
 
+    def _province_names(self) -> _AdminNames:
+        """The provinces' own names only, for display: built on a first answer in a few ms."""
+        names = self._display_names
+        if names is None:
+            with self._lock:
+                if self._display_names is None:
+                    self._display_names = _AdminNames.of(self.layers, labels=False)
+                names = self._display_names
+        return names
+
     def _in_provinces(self, layer: Layer, row: int, provinces: frozenset[str]) -> bool | None:
         """Whether a place lies in one of the provinces: None when its province is unknown
         (it may still be ruled out by its country)."""
@@ -755,7 +766,7 @@ class OfflineGeocoder(Geocoder):
         name = layer.names[row]
         admin1 = admin1s.values[admin1s.codes[row]]
         if admin1:  # one name for a province, whichever gazetteer labelled the place
-            admin1 = self._admin_tables().display_name(country_code, admin1)
+            admin1 = self._province_names().display_name(country_code, admin1)
         latitude, longitude = layer.latitudes[row], layer.longitudes[row]
         address = _address(name, admin1, country_name)
         raw = {
@@ -1067,17 +1078,18 @@ class _AdminNames:
         self._labels: dict[tuple[str, str], frozenset[str]] = {}
 
     @classmethod
-    def of(cls, layers: Iterable[Layer]) -> _AdminNames:
+    def of(cls, layers: Iterable[Layer], *, labels: bool = True) -> _AdminNames:
+        """The names of the layers' provinces; with labels, also every label their places carry
+        (the names alone are quick to gather: enough to name a place's province for display)."""
         names = cls()
         layers = list(layers)
         for layer in layers:
             for key, provinces in layer.admin1_names.items():
                 names._add(names.provinces, key, provinces)
-            for row in range(len(layer)) if layer.admin1_names else ():
-                if layer.kinds[row] == _ADMIN1_KIND:
-                    province = admin1_id(layer.country_codes[row], layer.admin1s[row] or layer.names[row])
-                    names.display.setdefault(province, layer.admin1s[row] or layer.names[row])
-        for layer in layers:
+            for row in layer.admin1_rows:
+                province = admin1_id(layer.country_codes[row], layer.admin1s[row] or layer.names[row])
+                names.display.setdefault(province, layer.admin1s[row] or layer.names[row])
+        for layer in layers if labels else ():
             for country, label, district in layer.admin_labels:
                 provinces = names.ids_of(country, label)
                 names._add(names.provinces, admin_key(label), provinces)

@@ -49,7 +49,7 @@ FUZZY_MIN_POPULATION = 1000
 # A sound this short ("ts") is shared by too many names to tell one from another.
 SOUND_MIN_CONSONANTS = 3
 
-_INDEX_FORMAT = 8  # bump when the layout of a layer changes
+_INDEX_FORMAT = 9  # bump when the layout of a layer changes
 
 
 class Entry(NamedTuple):
@@ -155,6 +155,7 @@ class Layer:
         self.admin1_names: dict[str, set[str]] = {}
         # (country code, province, district) labels the places carry, each once
         self.admin_labels: list[tuple[str, str, str]] = []
+        self.admin1_rows = array("i")  # the rows of provinces
         self._fuzzy_keys: dict[str, tuple[str, ...]] = {}
         self._pending_names: list[str] | None = []
         self._pending_ids: list[str] = []
@@ -224,6 +225,8 @@ class Layer:
         assert self._pending_names is not None
         self.names = Strings(self._pending_names)
         self.source_ids = Strings(self._pending_ids)
+        admin1 = KINDS.index("admin1")
+        self.admin1_rows = array("i", (row for row, kind in enumerate(self.kinds) if kind == admin1))
         countries, admin1s, admin2s = self.country_codes, self.admin1s, self.admin2s
         self.admin_labels = sorted(
             (countries.values[c], admin1s.values[a1], admin2s.values[a2])
