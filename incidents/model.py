@@ -86,12 +86,12 @@ def initial_review_status(source_kind: str) -> str:
 # weight the review queue sorts by (most doubtful first) and the words it shows.
 DOUBT_SEPARATOR = ";"
 DOUBTS: dict[str, tuple[int, str]] = {
-    "place_unresolved": (4, "the place name is in no gazetteer: the incident has no point"),
-    "place_fallback": (3, "the place named is unknown: coded at a town, province or country around it"),
-    "reports_disagree": (3, "two reports of it disagree (actor or fatalities)"),
-    "date_as_reported": (2, "no date in the text: dated by the report's own date"),
-    "actor_attributed": (2, "the actor is the one the report says claimed, was blamed or suspected, not the sentence's agent"),
-    "actor_unnamed": (1, "no actor named: coded as unidentified"),
+    "place_unresolved": (4, "place found in no gazetteer"),
+    "place_fallback": (3, "place unknown: coded at a town, province or country around it"),
+    "reports_disagree": (3, "reports disagree on the actor or the fatalities"),
+    "date_as_reported": (2, "no date given: dated by the report's own date"),
+    "actor_attributed": (2, "actor from a claim, blame or suspicion, not the one who acted"),
+    "actor_unnamed": (1, "no actor named"),
 }
 
 

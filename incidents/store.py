@@ -1070,9 +1070,11 @@ class IncidentStore:
     def review_queue(self, *, after: QueueKey | None = None, limit: int = 1) -> list[Incident]:
         """The proposed incidents, most doubtful first (then newest), `limit` of them after the
         queue position `after` (queue_key of an incident), with their sources: read through the
-        (review_status, doubt, event_date, event_id) index, so each costs the same at any size."""
+        partial index of the proposed ones (migration 7), so each costs the same at any size."""
         c = incidents_table.c
-        stmt = sa.select(incidents_table).where(c.review_status == "proposed")
+        # The status as a literal, the index's own condition: a bound parameter would not show the
+        # planner that the partial index holds every row asked for.
+        stmt = sa.select(incidents_table).where(c.review_status == sa.literal_column("'proposed'"))
         if after is not None:
             stmt = stmt.where(sa.tuple_(c.doubt, c.event_date, c.event_id) < sa.tuple_(*after))
         stmt = stmt.order_by(c.doubt.desc(), c.event_date.desc(), c.event_id.desc()).limit(limit)
@@ -1271,7 +1273,7 @@ def _fill_blanks(
         name: getattr(report, name)
         for name in SCALAR_FIELDS
         if getattr(existing, name) in (None, "") and getattr(report, name) not in (None, "")
-        and name not in ("event_id", "timestamp") and name not in protected
+        and name not in ("event_id", "timestamp")
     }
     if not reviewed:
         if existing.attribution == "unknown" and existing.actor_group == UNIDENTIFIED_GROUP and (
@@ -1399,10 +1401,16 @@ class HistoryEntry:
     note: str = ""
 
 
+EDITOR_ENV = "INCIDENT_MAP_EDITOR"
+
+
 def default_editor() -> str:
-    """Who changes the store from the command line: the login name of this process's user."""
+    """Who changes the store from the command line: $INCIDENT_MAP_EDITOR, else the login name of
+    this process's user."""
     import getpass
 
+    if os.environ.get(EDITOR_ENV, "").strip():
+        return os.environ[EDITOR_ENV].strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in the environment and no passwd entry
