@@ -42,7 +42,7 @@ from incidents.articles import Article, match_dateline, split_dateline, split_ki
 from incidents.extraction.attribution import attribute
 from incidents.extraction.casualties import Casualties, count_casualties
 from incidents.extraction.dates import AS_REPORTED, ResolvedDate, find_date_phrases, resolve_date
-from incidents.extraction.doubts import reasons_for_doubt
+from incidents.extraction.reviewing import cue_words, reasons_for_doubt
 from incidents.extraction.lexicon import inflections, lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import BEFORE_NAME, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
@@ -562,6 +562,8 @@ class Extractor:
             source_kind="article",
             sources=[article.source(sentence.text)],
             doubts=reasons_for_doubt(place, when, stated_actor=stated, actor1=actor1, attribution=attribution),
+            cues=cue_words(sentence.text, event.trigger.text, place, when, actor1=actor1, stated_actor=stated,
+                           agent=event.agent.text if event.agent is not None else "", actors=sentence.actors),
         )
         incident.notes = _summary(incident, when)
         return incident

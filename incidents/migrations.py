@@ -215,6 +215,7 @@ def _v7_review(conn: sa.Connection) -> None:
         # reviewer corrected, which no later report or import overwrites.
         "doubts TEXT NOT NULL DEFAULT ''",
         "doubt INTEGER NOT NULL DEFAULT 0",
+        "cues JSON NOT NULL DEFAULT '{}'",  # the words the extractor read each part from
         "corrected TEXT NOT NULL DEFAULT ''",
     ):
         conn.execute(sa.text(f"ALTER TABLE incidents ADD COLUMN {column}"))

@@ -95,6 +95,9 @@ DOUBTS: dict[str, tuple[int, str]] = {
 }
 
 
+CUE_KINDS: tuple[str, ...] = ("trigger", "actor", "place", "date")
+
+
 def doubt_codes(doubts: str) -> list[str]:
     return [code for code in doubts.split(DOUBT_SEPARATOR) if code]
 
@@ -174,6 +177,9 @@ class Incident:
     reviewed_by: str = ""  # who last reviewed it: the signed-in editor, or the CLI user
     reviewed_at: int | None = None  # when, Unix seconds
     doubts: str = ""  # why the extractor doubts it: DOUBTS codes joined by DOUBT_SEPARATOR
+    # The words of the source sentence the extractor read it from, by CUE_KINDS ("trigger": "struck",
+    # "date": "on Thursday"...), for the reviewer to see them marked in the sentence.
+    cues: dict[str, str] = field(default_factory=dict)
 
     @property
     def resolved(self) -> bool:

@@ -60,7 +60,7 @@ _TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {
 REVIEW_FIELDS: tuple[str, ...] = ("review_status", "reviewed_by", "reviewed_at", "doubts")
 # The content: every other scalar field.
 SCALAR_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Incident) if f.name not in ("sources", "extra", *REVIEW_FIELDS)
+    f.name for f in fields(Incident) if f.name not in ("sources", "extra", "cues", *REVIEW_FIELDS)
 )
 
 
@@ -85,6 +85,7 @@ incidents_table = sa.Table(
     sa.Column("primary_source_id", sa.String(128)),
     sa.Column("source_count", sa.Integer),
     sa.Column("doubt", sa.Integer),  # doubt_score(doubts): the review queue's order
+    sa.Column("cues", sa.JSON),
     sa.Column("corrected", sa.Text),  # the fields a reviewer corrected, comma-separated (CORRECTABLE_FIELDS)
 )
 sources_table = sa.Table(
@@ -283,19 +284,20 @@ def _source_row(source: Source) -> dict[str, Any]:
 
 def _incident_from_row(row: sa.RowMapping) -> Incident:
     return Incident(
-        **{name: row[name] for name in (*SCALAR_FIELDS, *REVIEW_FIELDS)}, extra=dict(row["extra"] or {})
+        **{name: row[name] for name in (*SCALAR_FIELDS, *REVIEW_FIELDS)},
+        extra=dict(row["extra"] or {}), cues=dict(row["cues"] or {}),
     )
 
 
-# The columns a new incident's review fills (after its content), written only by an insert.
-REVIEW_COLUMNS: tuple[str, ...] = (*REVIEW_FIELDS, "doubt")
+# What a new incident's review starts from, after its content: written only by an insert.
+REVIEW_COLUMNS: tuple[str, ...] = (*REVIEW_FIELDS, "doubt", "cues")
 
 
 def _review_values(incident: Incident) -> list[Any]:
     """REVIEW_COLUMNS of a new incident: its status (initial_review_status unless it carries one,
-    as an exported file does), its reviewer and the extractor's doubts."""
+    as an exported file does), its reviewer, and the extractor's doubts and cues."""
     status = incident.review_status or initial_review_status(incident.source_kind)
-    return [status, incident.reviewed_by, incident.reviewed_at, incident.doubts, doubt_score(incident.doubts)]
+    return [status, incident.reviewed_by, incident.reviewed_at, incident.doubts, doubt_score(incident.doubts), incident.cues]
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

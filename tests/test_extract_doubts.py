@@ -1,5 +1,6 @@
-"""The extractor's reasons for doubt (incidents/extraction/doubts.py), as it writes them into the
-incidents it builds from new one-sentence reports, and the weight the review queue sorts by."""
+"""What the extractor tells reviewers (incidents/extraction/reviewing.py): its reasons for doubt and
+the words it read, as it writes them into the incidents it builds from new one-sentence reports,
+and the weight the review queue sorts by."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from incidents.articles import Article
 from incidents.extract import Extractor
 from incidents.extraction.dates import AS_REPORTED, ResolvedDate
-from incidents.extraction.doubts import reasons_for_doubt
+from incidents.extraction.reviewing import reasons_for_doubt
 from incidents.extraction.places import ResolvedPlace
 from incidents.model import DOUBTS, TimePrecision, doubt_codes, doubt_score, with_doubt
 
@@ -78,3 +79,16 @@ def test_the_queue_weighs_reasons_and_counts_each_once() -> None:
     assert doubt_score("place_unresolved") > doubt_score("date_as_reported") > doubt_score("actor_unnamed")
     assert with_doubt("date_as_reported", "reports_disagree") == "date_as_reported;reports_disagree"
     assert with_doubt("reports_disagree", "reports_disagree") == "reports_disagree"
+
+
+def test_the_words_each_part_was_read_from(extractor: Extractor) -> None:
+    (incident,) = extractor.extract(Article(title="Report", published=date(2020, 3, 14), text=(
+        "Kataib Hezbollah fired rockets at Balad Air Base on March 11, wounding two soldiers.")))
+    assert incident.cues == {"trigger": "fired", "actor": "Kataib Hezbollah", "place": "Balad Air Base", "date": "March 11"}
+    (blamed,) = extractor.extract(Article(title="Report", published=date(2020, 3, 14), text=(
+        "Rockets struck Camp Taji on March 11. US officials blamed Kataib Hezbollah for the attack.")))
+    assert blamed.actor1 == "Kataib Hezbollah" and "actor" not in blamed.cues  # named in another sentence
+    (undated,) = extractor.extract(Article(title="Report", published=date(2020, 3, 14),
+                                           text="Unidentified gunmen attacked a checkpoint in Tarmiyah, killing a soldier."))
+    assert "date" not in undated.cues and undated.cues["place"] == "Tarmiyah"
+    assert all(words in undated.source_sentence for words in undated.cues.values())

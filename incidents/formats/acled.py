@@ -100,6 +100,7 @@ OUR_COLUMNS: tuple[str, ...] = (
     "reviewed_by",
     "reviewed_at",
     "doubts",
+    "cues",
 )
 EXPORT_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + OUR_COLUMNS
 
@@ -141,7 +142,7 @@ _READ: tuple[str, ...] = (
     "location", "place_name", "latitude", "longitude", "geo_precision", "country", "iso", "admin1",
     "admin2", "admin3", "fatalities", "injuries", "casualties_reported", "munitions", "notes",
     "source_sentence", "source_kind", "sources", "source", "timestamp", "extra", "review_status", "reviewed_by",
-    "reviewed_at", "doubts",
+    "reviewed_at", "doubts", "cues",
 )  # fmt: skip
 
 
@@ -165,7 +166,7 @@ def row_parser(header: Sequence[str]) -> RowParser:
             location, place_name, latitude, longitude, geo_precision, country, numeric_iso, admin1,
             admin2, admin3, fatalities, injuries, casualties_reported, munitions, notes,
             source_sentence, kind, sources, publishers, timestamp, extra_json, review_status, reviewed_by,
-            reviewed_at, doubts,
+            reviewed_at, doubts, cues,
         ) = read_cells(cells)  # fmt: skip
         event_id = event_id.strip()
         if not event_id:
@@ -225,6 +226,7 @@ def row_parser(header: Sequence[str]) -> RowParser:
             reviewed_by=reviewed_by,
             reviewed_at=parse_int(reviewed_at, "reviewed_at"),
             doubts=doubts,
+            cues=_json_extra(cues, "cues"),
         )
 
     return parse
@@ -262,15 +264,15 @@ def _json_sources(text: str) -> list[Source]:
         raise RowError(f"sources is not a JSON list of sources ({error})") from None
 
 
-def _json_extra(text: str) -> dict[str, str]:
+def _json_extra(text: str, column: str = "extra") -> dict[str, str]:
     if not text:
         return {}
     try:
         values = json.loads(text)
     except ValueError as error:
-        raise RowError(f"extra is not JSON ({error})") from None
+        raise RowError(f"{column} is not JSON ({error})") from None
     if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
-        raise RowError("extra is not a JSON object of strings")
+        raise RowError(f"{column} is not a JSON object of strings")
     return values
 
 
@@ -327,5 +329,6 @@ def to_acled_row(incident: Incident) -> dict[str, str]:
         reviewed_by=incident.reviewed_by,
         reviewed_at=_number(incident.reviewed_at),
         doubts=incident.doubts,
+        cues=json.dumps(incident.cues, ensure_ascii=False) if incident.cues else "",
     )
     return row
