@@ -8,6 +8,7 @@ reads the whole store, so the server's memory grows with what is shown, not with
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from datetime import date
@@ -48,6 +49,15 @@ def open_store(url: str) -> IncidentStore:
 @st.cache_resource(show_spinner=False)
 def filter_options() -> options.OptionsCache:
     return options.OptionsCache()
+
+
+@st.cache_resource(show_spinner=False)
+def geocoder_warm_up() -> threading.Thread:
+    """The geocoder's index (0.8 s, 100 MB), loaded in the background once per server after an
+    editor has signed in: the review queue's first incident then shows without waiting for it."""
+    thread = threading.Thread(target=authoring.page_geocoder, name="geocoder-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 # Answers are cached per store version (raised by every write, by any process), so a visitor
@@ -297,6 +307,8 @@ with st.sidebar:
     else:
         st.caption(editing.why)
 
+if password is not None and st.session_state.get("editor") and st.session_state.get("map_drawn"):
+    geocoder_warm_up()  # after the map: the first view does not wait for it
 if not editing.can_edit:
     st.subheader("Add an article")
     st.info(editing.why)
@@ -307,18 +319,21 @@ editor = st.session_state.get("editor") or default_editor()
 
 # ---- the review queue --------------------------------------------------------------------------
 @st.fragment
-def review_queue() -> None:
-    """The queue alone reruns on a decision (no page reload): the decision is made in the button's
-    callback, then this run shows the next incident. The map and counts above follow on the page's
-    next run."""
+def review_section() -> None:
+    """The queue alone reruns when it is opened and on each decision (no page reload): a decision
+    is made in its button's callback, then this run shows the next incident. The map and counts
+    above follow on the page's next run."""
     waiting = queries.view_counts(store, IncidentFilter(statuses=("proposed",))).matching
+    st.subheader("Review")
+    # The geocoder (for the candidates) loads on first use: only once someone opens the queue.
+    if st.toggle(f"Review the queue ({waiting:,} proposed)", key="queue_open"):
+        review_queue(waiting)
+
+
+def review_queue(waiting: int) -> None:
+    """The most doubtful proposed incident (after those skipped), and the decisions on it."""
     after = st.session_state.get("queue_after")
     item = next(iter(store.review_queue(after=after, limit=1)), None)
-    notice = st.session_state.pop("queue_notice", None)
-    if notice:
-        (st.success if notice[0] else st.error)(notice[1])
-    st.caption(f"{waiting:,} proposed, most doubtful first. Keys: A confirm · X reject · S skip · "
-               "P place at the clicked point · E save the corrections.")
     if item is None:
         if after is not None:
             st.info("The end of the queue: the incidents you skipped are still proposed.")
@@ -336,6 +351,18 @@ def review_queue() -> None:
         st.session_state["queue_notice"] = (True, f"{item.event_id} skipped: still proposed.")
 
     st.html(review.item_html(item))
+    # The decisions first: they are on the screen before the map below is drawn.
+    note, confirm, reject, skipping = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    note.text_input("Note (kept in the history)", key=f"note_{item.event_id}")
+    confirm.button("Confirm", key="queue_confirm", type="primary", shortcut="A", on_click=decide, args=("confirm",),
+                   use_container_width=True)
+    reject.button("Reject", key="queue_reject", shortcut="X", on_click=decide, args=("reject",), use_container_width=True)
+    skipping.button("Skip", key="queue_skip", shortcut="S", on_click=skip, use_container_width=True)
+    notice = st.session_state.pop("queue_notice", None)
+    if notice:
+        (st.success if notice[0] else st.error)(notice[1])
+    st.caption(f"{waiting:,} proposed, most doubtful first. Keys: A confirm · X reject · S skip · "
+               "P place at the clicked point · E save the corrections.")
     geocoder = authoring.page_geocoder()
     offered = authoring.candidates(geocoder, item.location)[:review.MAX_CANDIDATES] if item.location else []
     map_key = f"review_map_{item.event_id}"
@@ -363,19 +390,9 @@ def review_queue() -> None:
             st.number_input("Fatalities", min_value=0, value=form.fatalities, step=1, key=keys["fatalities"])
             st.button("Save the corrections", key="queue_correct", shortcut="E", on_click=lambda: decide(
                 "correct", form.changes(**{name: st.session_state[key] for name, key in keys.items()})))
-    st.text_input("Note (kept in the history)", key=f"note_{item.event_id}")
-    confirm, reject, skipping = st.columns(3)
-    confirm.button("Confirm", key="queue_confirm", type="primary", shortcut="A", on_click=decide, args=("confirm",),
-                   use_container_width=True)
-    reject.button("Reject", key="queue_reject", shortcut="X", on_click=decide, args=("reject",), use_container_width=True)
-    skipping.button("Skip", key="queue_skip", shortcut="S", on_click=skip, use_container_width=True)
 
 
-waiting_review = counts_of(db_url, version, IncidentFilter(statuses=("proposed",))).matching
-st.subheader("Review")
-# The geocoder (for the candidates) loads on first use: only once someone opens the queue.
-if st.toggle(f"Review the queue ({waiting_review:,} proposed)", key="queue_open"):
-    review_queue()
+review_section()
 
 # ---- add an article ----------------------------------------------------------------------------
 st.subheader("Add an article")

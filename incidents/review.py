@@ -86,11 +86,12 @@ def _decide(command: str, action: str, changes: Callable[[argparse.Namespace, In
         try:
             values = changes(args, store) if changes else {}
             incident = store.review(args.id, action, changes=values, note=args.note)
+            changed = store.history(args.id)[-1].changes
         except ReviewError as error:
             return _error(command, str(error))
         finally:
             store.close()
-        fields = ", ".join(f"{name} {value_text(getattr(incident, name))}" for name in values) if values else ""
+        fields = ", ".join(f"{name} {value_text(new)}" for name, (_, new) in changed.items() if name != "review_status")
         print(f"{incident.event_id}: {incident.review_status} by {incident.reviewed_by}" + (f" ({fields})" if fields else ""))
         return 0
 
