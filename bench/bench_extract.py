@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-articles", type=int, default=100)
     args = parser.parse_args(argv)
 
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     articles, truth = render_articles(args.articles)
     words = sum(len(a.text.split()) for a in articles)

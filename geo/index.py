@@ -359,7 +359,7 @@ def input_signature(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
     digest = hashlib.sha256(f"format {_INDEX_FORMAT}".encode())
     for package in packages:
         digest.update(f"{package}={importlib.metadata.version(package)}\n".encode())
-    for module in ("normalize.py", "sources.py", "index.py"):
+    for module in ("normalize.py", "sources.py", "index.py", "wof.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     for path in files:
         stat = path.stat()

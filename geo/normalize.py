@@ -27,7 +27,8 @@ HINT_EMBASSY = "embassy"
 HINT_ADMIN1 = "admin1"
 HINT_CITY = "city"
 HINT_REGION = "region"
-HINTS: tuple[str, ...] = (HINT_BASE, HINT_AIRFIELD, HINT_EMBASSY, HINT_ADMIN1, HINT_CITY, HINT_REGION)
+HINT_DISTRICT = "district"
+HINTS: tuple[str, ...] = (HINT_BASE, HINT_AIRFIELD, HINT_EMBASSY, HINT_ADMIN1, HINT_CITY, HINT_REGION, HINT_DISTRICT)
 
 # Place kinds (location.raw["kind"]) each hint family is compatible with.
 HINT_KINDS: dict[str, frozenset[str]] = {
@@ -37,6 +38,7 @@ HINT_KINDS: dict[str, frozenset[str]] = {
     HINT_ADMIN1: frozenset({"admin1"}),
     HINT_CITY: frozenset({"city"}),
     HINT_REGION: frozenset({"region", "admin1"}),
+    HINT_DISTRICT: frozenset({"admin2"}),
 }
 
 # Kind words, as normalised token sequences, longest first so "air base" wins over "base".
@@ -78,6 +80,15 @@ _KIND_WORDS: dict[tuple[str, ...], str] = {
     ("village",): HINT_CITY,  # UCDP's "Al Bu Hayat village"
     ("hamlet",): HINT_CITY,
     ("region",): HINT_REGION,
+    ("district",): HINT_DISTRICT,
+    ("subdistrict",): HINT_DISTRICT,
+    ("sub", "district"): HINT_DISTRICT,
+    ("qada",): HINT_DISTRICT,
+    ("qadaa",): HINT_DISTRICT,
+    ("qadha",): HINT_DISTRICT,
+    ("nahiya",): HINT_DISTRICT,
+    ("nahiyah",): HINT_DISTRICT,
+    ("ilcesi",): HINT_DISTRICT,  # Turkish "X ilçesi"
 }
 _MAX_KIND_WORDS = max(len(words) for words in _KIND_WORDS)
 # "AB" (air base) only counts as a kind word at the end of a longer name: "Al Asad AB".

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 def build_parser() -> argparse.ArgumentParser:
     # Imported here so that `incident-map --help` stays quick and each module owns its commands.
     from dashboard import commands as dashboard_commands
-    from geo import cli as geo_commands
     from incidents import commands as incident_commands
     from incidents import exchange
+    from incidents import geo_commands
     from incidents import review as review_commands
 
     parser = argparse.ArgumentParser(

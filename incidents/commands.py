@@ -154,10 +154,10 @@ def extracted_articles(
 
 def default_extractor(store: str | None = None) -> Extractor:
     """The extractor over the process's geocoder, or over one that searches `store`'s places."""
-    from geo import OfflineGeocoder, default_geocoder
+    from incidents.geocoding import default_geocoder, geocoder_for
     from incidents.extract import Extractor
 
-    return Extractor(default_geocoder() if store is None else OfflineGeocoder(store=store))
+    return Extractor(default_geocoder() if store is None else geocoder_for(store))
 
 
 def _iso_date(value: str) -> date:
@@ -315,7 +315,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_resolve(args: argparse.Namespace) -> int:
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     country = iso = ""
     if args.country:

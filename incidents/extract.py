@@ -45,16 +45,14 @@ from incidents.extraction.dates import AS_REPORTED, ResolvedDate, find_date_phra
 from incidents.extraction.reviewing import cue_words, reasons_for_doubt
 from incidents.extraction.lexicon import inflections, lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
-from incidents.extraction.places import BEFORE_NAME, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
+from incidents.extraction.places import BEFORE_NAME, CITY_MIN_POPULATION, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
 from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
-# The gazetteer kinds whose names the place finder knows by name; cities only from this
-# population up, because small towns named like common words ("Security", "Hook") would
-# otherwise turn up everywhere. Smaller places are still found by their kind word ("X village")
-# or a locative preposition ("in X"), and resolved by the geocoder.
+# The gazetteer kinds whose names the place finder knows by name; cities only from
+# CITY_MIN_POPULATION up. Smaller places are still found by their kind word ("X village") or a
+# locative preposition ("in X"), and resolved by the geocoder.
 PLACE_KINDS: tuple[str, ...] = ("base", "airfield", "site", "admin1", "country", "region")
-CITY_MIN_POPULATION = 15_000
 _PLACE_KEYS_FORMAT = 2  # bump when the keys are chosen differently, to rebuild cached key sets
 
 # A caption's photo credit: "(AP)", "(Reuters)", "AFP/Getty Images", "Photo: ...".
@@ -168,7 +166,7 @@ class Extractor:
 
     def __init__(self, geocoder: Any | None = None) -> None:
         if geocoder is None:
-            from geo import default_geocoder
+            from incidents.geocoding import default_geocoder
 
             geocoder = default_geocoder()
         self.geocoder = geocoder
@@ -312,8 +310,10 @@ class Extractor:
                 code = location.raw.get("country_code", "")
                 says_where = locative or number <= len(datelines)
                 if kind == "admin1":
-                    if not says_where:
-                        continue  # "North", "Capital": a province named in passing is likely a word
+                    if not says_where or self.places.a_town_abroad(name, code):
+                        # "North", "Capital": a province named in passing is likely a word; "Tripoli"
+                        # (a district of Libya) is more likely the town of Lebanon
+                        continue
                     weight = 3.0
                 elif kind == "country":
                     weight = 2.0 if says_where else 0.25
@@ -571,7 +571,7 @@ class Extractor:
 
 # Specificity of a place (lower is more exact): a named village the gazetteer lacks is as exact as
 # the report gets; an unknown name without a kind word may be a person, less sure than a town.
-_KIND_SPECIFICITY = {"base": 0, "airfield": 0, "site": 0, "city": 1, "admin1": 3, "region": 3, "country": 4}
+_KIND_SPECIFICITY = {"base": 0, "airfield": 0, "site": 0, "part": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
 def _specificity(resolved: ResolvedPlace | None, ref: PlaceRef) -> float:
     if resolved is None:
         return 9

@@ -103,7 +103,8 @@ def build_store_layer(store: IncidentStore) -> Layer:
 def refresh_store_layer(store: IncidentStore | str, *, cache_dir: Path | None = None) -> Layer:
     """Build the store's places layer and put it in the index cache (replacing older ones);
     a geocoder of this process that searches the store sees it at once."""
-    from geo.geocoder import configured_cache_dir, default_geocoder, store_layer_path
+    from geo.geocoder import configured_cache_dir
+    from incidents.geocoding import reload_store_layer, store_layer_path
 
     own = isinstance(store, str)
     opened = IncidentStore(store) if isinstance(store, str) else store
@@ -123,10 +124,7 @@ def refresh_store_layer(store: IncidentStore | str, *, cache_dir: Path | None = 
     # which store the layer is of, so that layers of SQLite files since deleted are dropped
     (cache_dir / f"{prefix}.store").write_text(display_url(url), encoding="utf-8")
     _drop_layers_of_deleted_stores(cache_dir)
-    if default_geocoder.cache_info().currsize:
-        geocoder = default_geocoder()
-        if geocoder.store_url == url and geocoder.cache_dir.resolve() == cache_dir.resolve():
-            geocoder.reload_store_layer()
+    reload_store_layer(url, cache_dir, layer)
     return layer
 
 

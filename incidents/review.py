@@ -125,10 +125,10 @@ def _corrections(args: argparse.Namespace, store: IncidentStore) -> dict[str, An
 
 
 def _looked_up(place: str, incident: Incident, db: str | None) -> dict[str, Any]:
-    from geo import OfflineGeocoder, default_geocoder
+    from incidents.geocoding import default_geocoder, geocoder_for
     from incidents.store import ReviewError
 
-    geocoder = default_geocoder() if db is None else OfflineGeocoder(store=db)
+    geocoder = default_geocoder() if db is None else geocoder_for(db)
     found = geocoder.geocode(place, country_bias=incident.iso or None)
     if found is None:
         raise ReviewError(f"no place {place!r} in the gazetteer: give its --lat and --lon too")

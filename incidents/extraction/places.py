@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from geo.normalize import name_key
-from geo.sources import DATA_DIR
+from geo.sources import DATA_DIR, KINDS
 from incidents.extraction.lexicon import Lexicon, lexicon
 
 DEMONYMS_CSV = DATA_DIR / "demonyms.csv"
@@ -311,8 +311,10 @@ _NAMED_KINDS = frozenset({"settlement", "site", "part", "district", "area", "nea
 # The kinds of gazetteer place a kind word allows.
 _KINDS_FOR = {
     "province": ("admin1", "region"),
-    "settlement": ("city", "site"),
-    "part": ("city", "site"),
+    # a town may be known only as the district named after it (Turkey's district municipalities)
+    "settlement": ("city", "site", "admin2"),
+    "district": ("admin2", "city"),
+    "part": ("part", "city", "site"),
     "site": ("site", "base", "airfield", "city"),
 }
 
@@ -343,6 +345,16 @@ class PlaceResolver:
         """The gazetteer's name of a country ("RU" -> "Russia")."""
         name = getattr(self.geocoder, "country_name", None)
         return name(code) if name is not None and code else ""
+
+    def a_town_abroad(self, name: str, country: str) -> bool:
+        """Whether a name is also a town of CITY_MIN_POPULATION or more outside `country`."""
+        key = (name, country, "a town abroad")
+        if key not in self._cache:
+            towns = self.geocoder.geocode(name, exactly_one=False, kinds=("city",)) or []
+            self._cache[key] = any(
+                t.raw.get("country_code") != country and (t.raw.get("population") or 0) >= CITY_MIN_POPULATION for t in towns
+            )
+        return self._cache[key]
 
     def in_countries(
         self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None, admin1: str = "",
@@ -382,28 +394,40 @@ class PlaceResolver:
         if not chain:
             return None
         province = admin1
+        province_apart = False  # named elsewhere in the clause, not as containing the place
         for element in chain[1:]:
             if element.near:
                 continue  # "north of Baghdad": a neighbour, not the province the place is in
             if element.kind == "province" or not province:
                 found = self.in_countries(element.name, countries, kinds=("admin1",))
                 if found is not None:
-                    province = found.raw.get("name", "")
+                    province, province_apart = found.raw.get("name", ""), element.apart
                     countries = (found.raw.get("country_code", ""), *[c for c in countries if c != found.raw.get("country_code")])
                     break
         # "the village of Burin, south of Nablus": among the first name's namesakes, the one
         # near the other places the report names with it
         near = None
+        town = None  # a town written as containing the first name ("X in Ras Tanura")
         for element in chain[1:]:
             neighbour = self._element(element, countries, province)
             if neighbour is not None and neighbour.raw.get("kind") not in ("country", "admin1"):
                 near = (neighbour.latitude, neighbour.longitude)
+                if not (element.near or element.apart) and neighbour.raw.get("kind") == "city":
+                    town = near
                 break
         for position, element in enumerate(chain):
-            location = self._element(element, countries, province, near if position == 0 else None)
+            location = self._element(element, countries, province, near if position == 0 else None, town is not None)
+            if position == 0 and province_apart:
+                # "a bridge in Jerusalem in protest of demolitions in the West Bank": a province
+                # named apart does not move a town known by its own name into it
+                own = self._element(element, countries, "", near, town is not None)
+                if own is not None and (own.raw.get("population") or 0) >= CITY_MIN_POPULATION:
+                    location = own
             if location is None:
                 continue
             precision = int(location.raw.get("geo_precision") or 1)
+            if element.kind == "settlement" and location.raw.get("kind") == "admin2":
+                precision = 1  # "X town": the town the district is named after, at its seat
             # Precision 2: near the place or near what contains it ("near Al Sahel Camp (Mukalla)"), in the
             # district or area named after it, or a village of its own placed at the town around
             # it. A street, square or building of a town is coded at the town itself, as ACLED
@@ -447,8 +471,10 @@ class PlaceResolver:
 
     def _element(
         self, element: PlaceName, countries: tuple[str, ...], province: str, near: tuple[float, float] | None = None,
+        in_town: bool = False,
     ) -> Any | None:
-        kinds = _KINDS_FOR.get(element.kind)
+        # a neighbourhood only when the report calls it one or names the town around it
+        kinds = _KINDS_FOR.get(element.kind) or (None if in_town else _WHOLE_PLACES)
         found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "", near)
         if found is None or not province or found.raw.get("admin1") or found.raw.get("kind") == "admin1":
             return found
@@ -459,11 +485,16 @@ class PlaceResolver:
         return found
 
 
+# Towns from this population up are found by name alone, and are a reading of a name worth weighing
+# against its others; smaller ones are often named like common words ("Security", "Hook").
+CITY_MIN_POPULATION = 15_000
 # A city this large is found outside the article's countries (Jos, Hamm or Saïda, namesakes of
 # villages in the dev set's reports, are not).
 WORLD_CITY_POPULATION = 1_000_000
 # How far into brackets after a name a known place is looked for ("X (District, Province)").
 _MAX_BRACKETED = 12
+# Kinds of place a name stands for by itself (a neighbourhood is named with its town).
+_WHOLE_PLACES = tuple(k for k in KINDS if k != "part")
 # Farther than this from a province's capital, a place the gazetteer gives no province for is not in it.
 _PROVINCE_RADIUS_KM = 300.0
 # A place this close to a region written as containing it may lie in it (the West Bank is 130 km long).
