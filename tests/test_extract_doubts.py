@@ -18,7 +18,7 @@ from incidents.model import DOUBTS, TimePrecision, doubt_codes, doubt_score, wit
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     return Extractor(default_geocoder())
 
