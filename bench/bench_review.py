@@ -124,7 +124,7 @@ def page_measures(url: str, timeout_ms: float) -> dict[str, float]:
         page.get_by_role("button", name="Sign in").click()
         page.get_by_text("Signed in as an editor.").wait_for(timeout=timeout_ms)
         page.wait_for_timeout(3000)  # the person reads the page; not a measurement
-        toggle = page.get_by_text("Review the queue (")
+        toggle = page.get_by_text("Review the queue: proposed incidents")
         for label in ("first_cold", "first_warm"):
             start = time.perf_counter()
             toggle.click()

@@ -81,9 +81,10 @@ def picked_point(value: Mapping[str, Any] | None) -> PickedPoint | None:
 
 def review_map(incident: Incident, candidates: Sequence[Candidate]) -> folium.Map:
     """A small map around the incident: its point (red) and the geocoder's candidates for its place
-    (blue rings). The same for every run of one incident, so that st_folium keeps it mounted (the
-    point clicked is a layer of its own: picked_layer). Tooltips are escaped: names may come from
-    imported data."""
+    (blue rings, numbered as their buttons are). The same for every run of one incident, so that
+    st_folium keeps it mounted (the point clicked is a layer of its own: picked_layer). No name
+    reaches the map's script: folium pastes tooltips into JavaScript unescaped, and a gazetteer
+    name may come from imported data (or hold a backtick: "Al `Iraq")."""
     points = [(p.latitude, p.longitude) for p in candidates]
     if incident.resolved:
         points.insert(0, (incident.latitude, incident.longitude))  # type: ignore[arg-type]
@@ -93,10 +94,9 @@ def review_map(incident: Incident, candidates: Sequence[Candidate]) -> folium.Ma
     if incident.resolved:
         folium.CircleMarker(centre, radius=8, color="#ffffff", weight=2, fill=True, fill_color="#dc2626",
                             fill_opacity=1, tooltip="the incident's point now").add_to(m)
-    for candidate in candidates:
+    for number, candidate in enumerate(candidates, 1):
         folium.CircleMarker((candidate.latitude, candidate.longitude), radius=6, color=CANDIDATE_COLOUR, weight=2,
-                            fill=True, fill_color="#ffffff", fill_opacity=0.9,
-                            tooltip=html.escape(candidate.label)).add_to(m)
+                            fill=True, fill_color="#ffffff", fill_opacity=0.9, tooltip=f"candidate {number}").add_to(m)
     if len(points) > 1:
         south, west = min(p[0] for p in points), min(p[1] for p in points)
         north, east = max(p[0] for p in points), max(p[1] for p in points)

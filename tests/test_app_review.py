@@ -173,3 +173,14 @@ def test_the_form_changes_only_what_differs() -> None:
     assert form.changes(event_date=date(2019, 12, 2), event_type="Battles", actor1="Kataib Hezbollah", fatalities=3) == {
         "event_date": date(2019, 12, 2), "event_type": "Battles", "fatalities": 3}
     assert json.dumps(form.changes(fatalities=0), default=str) == '{"fatalities": 0}'
+
+
+def test_no_name_reaches_the_review_maps_script() -> None:
+    """folium pastes tooltips into JavaScript template literals: a gazetteer name with a backtick
+    ("Al `Iraq") broke the map, and one from imported data could run code in it."""
+    from dashboard.authoring import Candidate
+    from dashboard.review import review_map
+
+    hostile = Candidate("Al `Iraq ${alert(1)} (city)", 33.1, 44.2, 1, "Al `Iraq ${alert(1)}")
+    page_html = review_map(make(1, Source(title="t", source_id="S")), [hostile]).get_root().render()
+    assert "`Iraq" not in page_html and "alert(1)" not in page_html and "candidate 1" in page_html
