@@ -13,13 +13,14 @@ def build_parser() -> argparse.ArgumentParser:
     from incidents import commands as incident_commands
     from incidents import exchange
     from incidents import geo_commands
+    from incidents import review as review_commands
 
     parser = argparse.ArgumentParser(
         prog="incident-map",
         description="News reports to incidents on a map, offline.",
     )
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (geo_commands, incident_commands, exchange, dashboard_commands):
+    for module in (geo_commands, incident_commands, review_commands, exchange, dashboard_commands):
         module.register(subcommands)
     return parser
 

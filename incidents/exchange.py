@@ -232,7 +232,7 @@ def import_file(
     again completes it.
     """
     with IncidentReader(path, format=format) as reader:
-        result = store.upsert(reader.incidents(progress=progress), batch_size=batch_size)
+        result = store.upsert(reader.incidents(progress=progress), batch_size=batch_size, note=f"import {reader.path.name}")
     summary = reader.summary
     summary.inserted, summary.updated, summary.unchanged = result.inserted, result.updated, result.unchanged
     return summary

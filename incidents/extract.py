@@ -42,7 +42,8 @@ from incidents.actors import Actor, actor_group_for, actors
 from incidents.articles import Article, match_dateline, split_dateline, split_kicker
 from incidents.extraction.attribution import attribute
 from incidents.extraction.casualties import Casualties, count_casualties
-from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
+from incidents.extraction.dates import AS_REPORTED, ResolvedDate, find_date_phrases, resolve_date
+from incidents.extraction.reviewing import cue_words, reasons_for_doubt
 from incidents.extraction.lexicon import inflections, lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import BEFORE_NAME, CITY_MIN_POPULATION, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
@@ -394,7 +395,7 @@ class Extractor:
             if previous is not None and previous.event_date and not resolved:
                 when = ResolvedDate(previous.event_date, TimePrecision(previous.time_precision), "")
             elif specific and self._as_reported(event):
-                when = ResolvedDate(article.published, TimePrecision.DAY, "as reported")
+                when = ResolvedDate(article.published, TimePrecision.DAY, AS_REPORTED)
             else:
                 return []
         if not resolved:
@@ -506,7 +507,10 @@ class Extractor:
         )
         if location is None:
             return None
-        return ResolvedPlace(location.raw.get("name", ""), location, int(GeoPrecision.REGION), location.raw.get("country", ""), code, "")
+        return ResolvedPlace(
+            location.raw.get("name", ""), location, int(GeoPrecision.REGION), location.raw.get("country", ""), code, "",
+            fallback=True,
+        )
 
     def _toll(self, sentence: Sentence, event: EventMention, sentences: list[Sentence]) -> Casualties:
         """The event's casualties, completed by the next sentence of its paragraph when that one
@@ -579,6 +583,9 @@ class Extractor:
             source_sentence=sentence.text,
             source_kind="article",
             sources=[article.source(sentence.text)],
+            doubts=reasons_for_doubt(place, when, stated_actor=stated, actor1=actor1, attribution=attribution),
+            cues=cue_words(sentence.text, event.trigger.text, place, when, actor1=actor1, stated_actor=stated,
+                           agent=event.agent.text if event.agent is not None else "", actors=sentence.actors),
         )
         incident.notes = _summary(incident, when)
         return incident

@@ -69,6 +69,10 @@ class DatePhrase:
     kind: str
 
 
+# The phrase of a date taken from the report's own date, no date being written for the event.
+AS_REPORTED = "as reported"
+
+
 @dataclass(frozen=True)
 class ResolvedDate:
     day: date

@@ -312,7 +312,7 @@ class ResolvedPlace:
     country: str = ""
     iso: str = ""
     admin1: str = ""
-    fallback: bool = False  # a containing place, the named one being unknown
+    fallback: bool = False  # a containing place, the named one being unknown (or none named: the country)
     named: bool = False  # the report calls the first name a village, town, district or site
     # a street, square or other landmark named with no town around it ("blocked the Jumhuriya Bridge")
     lone_landmark: bool = False
