@@ -70,7 +70,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "sources",
         help="list the gazetteer's layers and their sizes",
         description="One line a layer, in the order they are searched: the user's own places, the store's "
-        "places (imported ACLED/UCDP events coded at the place), the base layer, imported GeoNames files.",
+        "places (named by imported ACLED/UCDP events), the base layer, the region's Who's On First places, "
+        "imported GeoNames and WOF files.",
     )
     sources.add_argument("--db", default=None, metavar="PATH_OR_URL", help=DB_HELP)
     sources.set_defaults(handler=run_gazetteer_sources)
