@@ -43,6 +43,33 @@ def test_a_common_noun_alias_is_marked_not_merged(nlp) -> None:  # type: ignore[
     assert name.text == "Unknown gunmen" and len(name) == 2 and name[-1]._.actor.name == "Unidentified Armed Group"
 
 
+# -- tag attributes (the model's attribute ruler as a look-up) ------------------------------------
+
+
+def test_tag_attributes_write_what_the_models_attribute_ruler_writes(nlp) -> None:  # type: ignore[no-untyped-def]
+    import spacy
+
+    from incidents.extraction.pipeline import MODEL
+
+    assert "attribute_ruler" not in nlp.pipe_names and "incident_tag_attributes" in nlp.pipe_names
+    reference = spacy.load(MODEL, exclude=["ner", "senter"])
+    text = (
+        "There were no casualties, but gunmen who'd been hiding in an orchard near Baqubah have killed "
+        "two farmers and we don't know why, said a police officer; it wasn't the first time they had done it. "
+        "Y'all gonna see nothin' here, he said.  Protesters had gathered at 5:00 pm (1400 GMT)."
+    )
+    ours = nlp(text)
+    theirs = reference(text)
+    assert [t.text for t in ours] == [t.text for t in theirs]
+
+    def layer(doc: Doc) -> list[tuple[str, str, str, str, str]]:
+        return [(t.text, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in doc]
+
+    assert layer(ours) == layer(theirs)
+    assert next(t for t in ours if t.lower_ == "had").pos_ == "AUX"  # a rule keyed on the form and the tag
+    assert next(t for t in ours if t.text == "nothin'").lemma_ == "nothing"  # one keyed on a pattern of the form
+
+
 # -- triggers ---------------------------------------------------------------------------------
 
 

