@@ -370,9 +370,12 @@ class Extractor:
         if event.plural and not specific and when is None:
             return []  # "rocket attacks on bases in Iraq": many incidents, none told
         if when is None:
+            # placed below its country: a town, site or named village, or a province or district
+            below_country = [r for r in resolved if r.named or r.location is not None and r.location.raw.get("kind") != "country"]
             if previous is not None and previous.event_date and not resolved:
                 when = ResolvedDate(previous.event_date, TimePrecision(previous.time_precision), "")
-            elif specific and self._as_reported(event):
+            elif below_country and self._as_reported(event) and not any(d.label_ == "earlier" for d in sentence.doc.spans["dates"]):
+                # not when its sentence marks it as earlier ("last year", "since 2014")
                 when = ResolvedDate(article.published, TimePrecision.DAY, "as reported")
             else:
                 return []
@@ -417,16 +420,15 @@ class Extractor:
         return published
 
     def _as_reported(self, event: EventMention) -> bool:
-        """An undated event takes the report's date unless told as background: in the perfect
-        ("militias have attacked bases"), as several events, or by a definite noun ("the attack on
-        Balad"), which names an event told elsewhere."""
-        if event.definite:
+        """An undated event takes the report's date, as news reports tell the day's events ("a car
+        bomb has exploded in X, killing five"), unless told as background: as several events, by a
+        definite noun ("the attack on Balad", which names an event told elsewhere), or in the
+        perfect of a habit, with no one and nothing singular or counted in it ("militias have
+        attacked bases")."""
+        if event.definite or event.plural:
             return False
-        for trigger in event.triggers:
-            root = trigger.root
-            if any(c.dep_ == "aux" and c.lemma_ == "have" for c in root.children):
-                return False
-        return not event.plural
+        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for trigger in event.triggers for c in trigger.root.children)
+        return not perfect or any(_singular_or_counted(party) for party in (event.agent, event.patient) if party is not None)
 
     def _event_places(self, event: EventMention, context: ArticleContext) -> list[ResolvedPlace]:
         """The event's places: the most specific group of coordinated places (one incident each),
@@ -572,6 +574,14 @@ def _specificity(resolved: ResolvedPlace | None, ref: PlaceRef) -> float:
         return 0 if resolved.named else 2
     rank = _KIND_SPECIFICITY.get(resolved.location.raw.get("kind", ""), 1)
     return rank + (0.5 if resolved.fallback else 0)
+
+
+def _singular_or_counted(noun: Token) -> bool:
+    """"a car bomb", "one of its anchors", "five people", "the lawmaker": a party told as one or
+    counted, not a bare plural ("militias", "bases") that tells a habit."""
+    if noun.tag_ not in ("NNS", "NNPS"):
+        return noun.pos_ in ("NOUN", "PROPN", "NUM") or noun.lower_ in ("he", "she", "him", "her")
+    return any(c.dep_ in ("det", "nummod", "quantmod", "poss") for c in noun.children) or of_object(noun) is not None and noun.lower_ in ("dozens", "hundreds", "scores")
 
 
 # -- actors ---------------------------------------------------------------------------------

@@ -54,6 +54,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("relative_month", re.compile(r"\b(?:last month|earlier this month|this month|late last month|early last month)\b", re.I)),
+    # a time before the report's that names no day, week or month: the event is not the day's news
+    ("earlier", _EARLIER := re.compile(
+        rf"\b(?:(?:last|(?:the )?previous|the past) year|earlier this year|in recent (?:weeks|months|years)"
+        rf"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many) (?:weeks?|months?|years?) ago"
+        rf"|since (?:{_YEAR}\b|(?:the )?(?:\d+|[a-z]+) (?:weeks|months|years))|(?:in|during) {_YEAR}\b(?![-/.]))",
+        re.I,
+    )),
 )
 _FUTURE_WORDS = re.compile(r"\b(?:next|coming|tomorrow|upcoming)\b", re.I)
 _HAS_YEAR = re.compile(rf"\b{_YEAR}\b")
@@ -113,6 +120,8 @@ def resolve_date(phrase: str, published: date) -> ResolvedDate | None:
     Never after publication unless the phrase states its year: an undated "December 10" in an
     article of 8 December 2019 is 10 December 2018.
     """
+    if _EARLIER.fullmatch(phrase.strip()):
+        return None  # "last year", "since 2014": earlier than the report, no day of its own
     text = re.sub(r"^(?:on|in|during)\s+", "", phrase.strip(), flags=re.I)
     if _ABOUT_PREFIX.match(text):
         exact = resolve_date(_ABOUT_PREFIX.sub("", text), published)
