@@ -255,6 +255,7 @@ class Extractor:
         context = self._context(article, sentences)
         incidents: list[Incident] = []
         last: dict[int, tuple[int, Incident]] = {}  # paragraph -> (sentence index, its last incident)
+        latest_at = -1  # the sentence that told the article's latest incident
         for sentence in sentences:
             if sentence.doc is None:
                 continue
@@ -266,9 +267,13 @@ class Extractor:
                     self._met(previous[1], sentence)
                 continue
             told = previous[1] if follows else None
+            # what "the attack" may refer back to: the latest incident, told a few sentences before
+            antecedent = incidents[-1] if incidents and sentence.index - latest_at <= REFERENCE_WINDOW else None
             here: dict[tuple[date, str], Incident] = {}
             for event in sentence.events:
                 # the incident told just before: in the sentence before, or earlier in this one
+                if antecedent is not None and event.definite and self._refer_back(article, sentence, event, sentences, context, antecedent):
+                    continue
                 made = self._incidents(article, sentence, event, sentences, context, told, incidents[-1] if incidents else None)
                 for incident in made:
                     # one sentence, one day, one place: one incident, told by its first clause
@@ -277,10 +282,40 @@ class Extractor:
                         _fill(same, incident)
                         continue
                     incidents.append(incident)
+                    latest_at = sentence.index
                     told = incident
             if told is not None:
                 last[sentence.paragraph] = (sentence.index, told)
-        return _merge_duplicates(incidents)
+        incidents = _merge_duplicates(incidents)
+        for incident in incidents:
+            incident.notes = _summary(incident, incident.notes)  # the date phrase, until now
+        return incidents
+
+    def _refer_back(
+        self, article: Article, sentence: Sentence, event: EventMention, sentences: list[Sentence], context: ArticleContext,
+        told: Incident,
+    ) -> bool:
+        """"The attack took place in Baquba", "the blast, on Sunday, also wounded 20": a definite
+        event noun told after an incident completes it, when nothing says it is another (another
+        day, another kind): its place when more exact than the one told, its day when that one
+        had none of its own, its toll. Whether it did."""
+        when = self._date_of(sentence, event, article.published)
+        as_reported = told.notes == _AS_REPORTED
+        if when is not None and when.day != told.event_date and not as_reported:
+            return False  # "the attack on Sunday" after a Friday's: another event
+        if not event.names_no_kind and not _same_kind(event, told):
+            return False
+        places = [p for p in self._event_places(event, context) if p.location is not None]
+        place = places[0] if len(places) == 1 else None
+        near = place is not None and any(ref.near for group in event.places for ref in group if ref.span._.place_name == place.text)
+        if place is not None and _more_exact(place, near, told):
+            _place(told, place)
+        if when is not None and as_reported:
+            told.event_date, told.time_precision, told.notes = when.day, int(when.precision), when.phrase
+        if not event.names_no_kind:
+            agent = _actor_name(event.agent, told.country, self.lexicon, self.places.country_name) if event.agent is not None else ""
+            _elaborate(told, event, self._toll(sentence, event, sentences), agent)
+        return True
 
     def _met(self, incident: Incident, sentence: Sentence) -> None:
         """"Police intervened and moved the protesters out": how force met the protest told just before."""
@@ -346,8 +381,10 @@ class Extractor:
     ) -> list[Incident]:
         """The incidents of one event; `previous`: the incident told just before in its paragraph,
         `latest`: the article's last one so far."""
-        if event.background and not event.own_date:
-            return []  # "the students who were arrested during earlier demonstrations"
+        if event.names_no_kind or event.background and not event.own_date:
+            # "an incident occurred in X" tells no kind of event; "the students who were arrested
+            # during earlier demonstrations" no event of its own
+            return []
         when = self._date_of(sentence, event, article.published)
         resolved = self._event_places(event, context)
         if previous is not None:
@@ -376,7 +413,7 @@ class Extractor:
                 when = ResolvedDate(previous.event_date, TimePrecision(previous.time_precision), "")
             elif below_country and self._as_reported(event) and not any(d.label_ == "earlier" for d in sentence.doc.spans["dates"]):
                 # not when its sentence marks it as earlier ("last year", "since 2014")
-                when = ResolvedDate(article.published, TimePrecision.DAY, "as reported")
+                when = ResolvedDate(article.published, TimePrecision.DAY, _AS_REPORTED)
             else:
                 return []
         if not resolved:
@@ -559,8 +596,8 @@ class Extractor:
             source_sentence=sentence.text,
             source_kind="article",
             sources=[article.source(sentence.text)],
+            notes=when.phrase,  # the summary's date phrase, until the article is read (_extract)
         )
-        incident.notes = _summary(incident, when)
         return incident
 
 
@@ -704,6 +741,42 @@ def _country_hints(doc: Doc | Span) -> Iterator[str]:
 
 # -- completing an incident -----------------------------------------------------------------
 
+# Sentences after an incident's within which "the attack" may refer back to it.
+REFERENCE_WINDOW = 3
+_AS_REPORTED = "as reported"
+
+
+def _same_kind(event: EventMention, incident: Incident) -> bool:
+    """Whether an event noun may name the incident: "the blast" a bombing, "the attack" any
+    violence; not "the protest" a shelling."""
+    if event.event_type == incident.event_type or not event.event_type:
+        return True
+    violent = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+    return event.event_type in violent and incident.event_type in violent
+
+
+def _more_exact(place: ResolvedPlace, near: bool, incident: Incident) -> bool:
+    """Whether a place told later says more exactly where an incident was than its own, in the
+    same country: a finer precision, a province after the country alone, or the place itself (or
+    its area) after a place it was near ("south of Baghdad ... in the Musayyib area")."""
+    if place.geo_precision is None or (incident.iso and place.iso and place.iso != incident.iso):
+        return False
+    if incident.geo_precision is None or place.geo_precision < incident.geo_precision:
+        return True
+    if place.geo_precision == incident.geo_precision == GeoPrecision.REGION:
+        return bool(place.admin1) and not incident.admin1
+    return place.geo_precision == incident.geo_precision == GeoPrecision.NEAR and not near
+
+
+def _place(incident: Incident, place: ResolvedPlace) -> None:
+    """The incident placed at a place told later ("The attack took place in Baquba")."""
+    location = place.location
+    incident.location, incident.place_name = place.text, place.name
+    incident.latitude = location.latitude if location is not None else None
+    incident.longitude = location.longitude if location is not None else None
+    incident.geo_precision, incident.country, incident.iso, incident.admin1 = place.geo_precision, place.country, place.iso, place.admin1
+
+
 
 def _complete(incident: Incident, toll: Casualties) -> None:
     if incident.fatalities is None and toll.fatalities is not None:
@@ -763,11 +836,11 @@ def _pieces(paragraph: str) -> list[str]:
     return pieces
 
 
-def _summary(incident: Incident, when: ResolvedDate) -> str:
-    """One line: what, where, when, who (as attributed), and the toll."""
+def _summary(incident: Incident, phrase: str) -> str:
+    """One line: what, where, when (`phrase`: as the report dates it), who (as attributed), and the toll."""
     what = incident.munitions or incident.sub_event_type or incident.event_type
     preposition = "in" if incident.geo_precision == GeoPrecision.REGION else "at"
-    parts = [f"{what[:1].upper()}{what[1:]} {preposition} {incident.location or 'an unknown place'} ({when.phrase})"]
+    parts = [f"{what[:1].upper()}{what[1:]} {preposition} {incident.location or 'an unknown place'} ({phrase})"]
     if incident.attribution != "unknown":
         by = f" by {incident.attributed_by}" if incident.attributed_by and incident.attribution != "claimed" else ""
         parts.append(f"{incident.actor1} {incident.attribution}{by}")

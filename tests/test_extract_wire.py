@@ -57,3 +57,58 @@ def test_an_undated_lead_placed_only_in_a_province_takes_the_reports_date(extrac
 )
 def test_an_undated_event_marked_as_earlier_or_as_a_habit_is_no_incident(extractor: Extractor, text: str) -> None:
     assert _extract(extractor, text) == []
+
+
+# -- a later sentence completing the event it refers back to --------------------------------------
+
+
+def test_the_attack_took_place_in_x_places_the_event_told_before(extractor: Extractor) -> None:
+    (bombing,) = _extract(
+        extractor,
+        "Eleven people were killed on Sunday when bombs hit a funeral procession. "
+        "The attack took place in Baquba in Diyala province.",
+    )
+    assert bombing.event_date == date(2015, 5, 31)
+    assert "Baqub" in bombing.place_name and bombing.geo_precision == GeoPrecision.PLACE
+    assert bombing.fatalities == 11
+
+
+def test_the_incident_places_an_event_told_in_the_country_only(extractor: Extractor) -> None:
+    (killing,) = _extract(
+        extractor,
+        "At least nine people were killed in Iraq on Friday when a bomb ripped through a crowded market, police said. "
+        "The incident occurred in Tikrit.",
+    )
+    assert "Tikr" in killing.place_name and killing.geo_precision == GeoPrecision.PLACE
+    assert killing.fatalities == 9
+
+
+def test_the_blast_in_an_area_places_an_event_told_near_a_city_and_adds_its_toll(extractor: Extractor) -> None:
+    (bombing,) = _extract(
+        extractor,
+        "A suicide bomber struck a funeral south of Baghdad on Monday, killing 12 mourners. "
+        "The blast, in the Mahmudiyah area, also wounded 20 people.",
+    )
+    assert bombing.location == "Mahmudiyah"
+    assert (bombing.fatalities, bombing.injuries) == (12, 20)
+
+
+def test_an_undated_lead_takes_the_day_and_place_the_next_sentence_gives(extractor: Extractor) -> None:
+    (bombing,) = _extract(
+        extractor,
+        "A roadside bomb has killed three soldiers in Anbar province, officials said. The blast took place on Sunday near Ramadi.",
+    )
+    assert bombing.event_date == date(2015, 5, 31)
+    assert "Ramadi" in bombing.place_name and bombing.geo_precision == GeoPrecision.NEAR
+
+
+def test_the_attack_on_another_day_is_another_event(extractor: Extractor) -> None:
+    found = _extract(
+        extractor,
+        "Gunmen killed a farmer in Kirkuk on Monday. The attack in Tikrit on Thursday killed two soldiers.",
+    )
+    assert sorted((i.event_date, i.place_name[:4]) for i in found) == [(date(2015, 5, 28), "Tikr"), (date(2015, 6, 1), "Kirk")]
+
+
+def test_an_incident_with_no_event_told_before_is_none(extractor: Extractor) -> None:
+    assert _extract(extractor, "An incident occurred in Tikrit on Sunday, police said.") == []

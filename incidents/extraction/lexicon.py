@@ -42,7 +42,10 @@ from geo.sources import DATA_DIR
 TRIGGERS_CSV = DATA_DIR / "triggers.csv"
 LEXICON_CSV = DATA_DIR / "lexicon.csv"
 
-FRAMES = ("attack", "remote", "strike", "clash", "protest", "riot", "arrest", "capture", "abduct", "destroy", "disrupt", "territory", "deploy")
+FRAMES = (
+    "attack", "remote", "strike", "clash", "protest", "riot", "arrest", "capture", "abduct", "destroy", "disrupt", "territory", "deploy",
+    "reference",
+)
 REQUIREMENTS = (
     "weapon", "casualties", "protest_agent", "person_patient", "place_patient", "intransitive", "armed_agent",
     "armed_patient", "found",

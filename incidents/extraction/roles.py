@@ -51,7 +51,7 @@ _ARMED_FRAMES = frozenset({"attack", "remote", "strike", "clash"})
 # How strongly a frame decides the type of an event of several triggers.
 _FRAME_RANK = {
     "remote": 0, "strike": 1, "protest": 2, "riot": 3, "territory": 4, "abduct": 5, "clash": 6, "capture": 7,
-    "arrest": 8, "attack": 9, "disrupt": 10, "destroy": 11, "deploy": 12,
+    "arrest": 8, "attack": 9, "disrupt": 10, "destroy": 11, "deploy": 12, "reference": 13,
 }
 # Links by which a trigger belongs to the event of the word it hangs from.
 _SAME_EVENT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "dobj", "nsubj", "nsubjpass", "pobj", "prep", "appos", "pcomp", "relcl", "compound", "agent"})
@@ -89,6 +89,12 @@ class EventMention:
     definite: bool = False  # "the attack": refers back to an event told before
     plural: bool = False  # "attacks": many events unless placed and dated
     scope: frozenset[int] = frozenset()  # token indices of the event's clause
+
+    @property
+    def names_no_kind(self) -> bool:
+        """Told only by words that name an event of no kind of their own ("the incident occurred
+        in X", "the violence"): it can complete an event told before, never tell one."""
+        return all(t._.trigger.frame == "reference" for t in self.triggers)
 
     @property
     def refers_back(self) -> bool:
@@ -331,7 +337,10 @@ class EventRoles:
             t.start for t in group
             if any(_in_subject_of(t.root, o.root) or (t.root.dep_ == "acl" and o.root.is_ancestor(t.root)) for o in group if o is not t)
         }
-        group = sorted(group, key=lambda t: (t.start in backing, t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
+        # A word that names no kind of event ("incident") never decides one.
+        group = sorted(group, key=lambda t: (
+            t.start in backing, t._.trigger.frame == "reference", t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start,
+        ))
         decisive = group[0]
         roots = [t.root for t in group]
         # who did it, rather than the weapon they used ("a drone launched by the Houthis hit X")
@@ -564,6 +573,8 @@ class EventRoles:
     ) -> tuple[str, str]:
         entry = decisive._.trigger
         frame = entry.frame
+        if frame == "reference":
+            return "", ""  # "the incident": an event told elsewhere, of its kind
         agent_party = self._party(agent) if agent is not None else ""
         patient_party = self._party(patient) if patient is not None else ""
         frames = {t._.trigger.frame for t in group}
