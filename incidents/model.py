@@ -99,7 +99,7 @@ class Incident:
     assoc_actor_2: str = ""
     actor_group: str = UNIDENTIFIED_GROUP
     attribution: str = "unknown"  # one of ATTRIBUTIONS
-    attributed_by: str = ""  # who attributes it: "US officials", "security sources"
+    attributed_by: str = ""  # who attributes it ("US officials", "security sources"), or who reports it when nobody does
     location: str = ""  # the place as the source writes it
     place_name: str = ""  # the resolved place, as the gazetteer names it
     latitude: float | None = None

@@ -112,3 +112,29 @@ def test_the_attack_on_another_day_is_another_event(extractor: Extractor) -> Non
 
 def test_an_incident_with_no_event_told_before_is_none(extractor: Extractor) -> None:
     assert _extract(extractor, "An incident occurred in Tikrit on Sunday, police said.") == []
+
+
+# -- reported speech: the speaker reports the event, is neither its actor nor its place ---------------
+
+
+def test_a_speaker_is_attribution_not_actor(extractor: Extractor) -> None:
+    (killing,) = _extract(extractor, "Iraqi security officials say a gunman in Salahuddin province has killed a village mukhtar.")
+    assert killing.actor1 == "Unidentified Armed Group (Iraq)"  # not the officials' forces
+    assert (killing.attribution, killing.attributed_by) == ("unknown", "Iraqi security officials")
+    assert killing.event_date == PUBLISHED and killing.geo_precision == GeoPrecision.REGION
+    (hanging,) = _extract(extractor, "According to a UN monitor, eight people were hanged by IS in Tal Afar on 12 March.")
+    assert hanging.actor1 == "Islamic State" and hanging.attributed_by == "a UN monitor"
+    assert (hanging.event_date, hanging.fatalities) == (date(2015, 3, 12), 8)
+
+
+def test_a_place_put_before_the_speaker_is_the_events_and_the_speakers_own_is_not(extractor: Extractor) -> None:
+    (killing,) = _extract(extractor, "In the northern city of Kirkuk, police say gunmen shot dead a schoolteacher.")
+    assert killing.location == "Kirkuk" and killing.event_date == PUBLISHED
+    (bombing,) = _extract(extractor, "A roadside bomb killed two soldiers on Sunday, police in Ramadi said.")
+    assert "Ramadi" not in bombing.location and bombing.geo_precision == GeoPrecision.REGION
+    assert bombing.attributed_by == "police in Ramadi"
+
+
+def test_a_victim_suspected_of_something_is_no_suspicion_about_who_did_it(extractor: Extractor) -> None:
+    (killing,) = _extract(extractor, "A man suspected of spying was shot dead in Mosul on Friday.")
+    assert (killing.actor1, killing.attribution) == ("Unidentified Armed Group (Iraq)", "unknown")

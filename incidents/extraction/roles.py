@@ -238,7 +238,23 @@ class EventRoles:
             excluded.update(t.i for t in other.subtree)
         for trigger in group:
             excluded.difference_update(range(trigger.start, trigger.end))
-        return frozenset(t.i for t in head.subtree if t.i not in excluded)
+        return frozenset(t.i for t in (*head.subtree, *self._fronted_place(head)) if t.i not in excluded)
+
+    def _fronted_place(self, head: Token) -> list[Token]:
+        """"In the northern city of Mosul, police say gunmen killed ...": a locative phrase put
+        before the speaker of a reported event tells where the event was (the parser hangs it on
+        the verb of saying)."""
+        speech = head.head
+        if head.dep_ not in ("ccomp", "parataxis") or not self.lexicon.has("speech", speech.lemma_.lower()):
+            return []
+        speaker = _subject(speech)
+        if speaker is None:
+            return []
+        return [
+            t for c in speech.children
+            if c.dep_ == "prep" and c.i < speaker.i and self.lexicon.has("locative", c.lower_) and not any(_is_date(t) for t in c.subtree)
+            for t in c.subtree
+        ]
 
     def _leads_elsewhere(self, token: Token) -> bool:
         """A connective heading a clause about another event: "after ...", "in retaliation for ..."."""
@@ -729,9 +745,12 @@ class EventRoles:
         outside = [s for s in located if s.start not in agents]
         located = outside or located
         if not located:
+            # not where the speaker is ("..., police in Ramadi said"): who reports it, not where it was
+            speakers = {s.i for token in doc if self.lexicon.has("speech", token.lemma_.lower()) for s in token.children if s.dep_ == "nsubj"}
             located = [
                 s for s in doc.spans.get("places", [])
-                if s.start not in elsewhere and not self._launch_site(_head_token(s), roots) and self._placed_by_words(s, roots)
+                if s.start not in elsewhere and not _said_where(_head_token(s), speakers)
+                and not self._launch_site(_head_token(s), roots) and self._placed_by_words(s, roots)
             ]
         # a container is told right after its place, wherever the parser hangs it ("in Besiktas
         # town, Istanbul to oppose ...": Istanbul as the subject of "oppose")
@@ -850,6 +869,12 @@ class EventRoles:
                 word = word.head  # "near the town of Tarmiyah": what the town is governed by
             return self.lexicon.value("locative", word.lower_) == "near" or self.lexicon.value("place_kind", word.lemma_.lower()) == "near"
         return False
+
+
+def _said_where(token: Token, speakers: set[int]) -> bool:
+    """"police in Ramadi": a place in a prepositional phrase of a speaker (`speakers`: the
+    subjects of verbs of saying)."""
+    return token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.i in speakers
 
 
 def _perfect(token: Token) -> bool:
