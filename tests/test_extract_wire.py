@@ -138,3 +138,11 @@ def test_a_place_put_before_the_speaker_is_the_events_and_the_speakers_own_is_no
 def test_a_victim_suspected_of_something_is_no_suspicion_about_who_did_it(extractor: Extractor) -> None:
     (killing,) = _extract(extractor, "A man suspected of spying was shot dead in Mosul on Friday.")
     assert (killing.actor1, killing.attribution) == ("Unidentified Armed Group (Iraq)", "unknown")
+
+
+def test_a_toll_told_before_its_cause_is_placed_where_the_cause_was(extractor: Extractor) -> None:
+    (killing,) = _extract(
+        extractor, "Nine civilians were killed on Sunday after militants shelled a market in the town of Tuz Khurmatu, officials said."
+    )
+    assert "Tuz" in killing.location and killing.geo_precision == GeoPrecision.PLACE
+    assert killing.fatalities == 9

@@ -125,14 +125,12 @@ class EventRoles:
         elsewhere |= {t.i for span in doc.spans.get("triggers", []) if span.root.i in denied for t in span.root.subtree}
         # clauses about other events that hold a trigger of their own ("days after a strike in X")
         trigger_roots = {span.root.i for span in doc.spans.get("triggers", [])}
-        triggered = {
-            t.i for token in doc if self._leads_elsewhere(token) and any(d.i in trigger_roots for d in token.subtree)
-            for t in token.subtree
-        }
+        causes = [token for token in doc if self._leads_elsewhere(token) and any(d.i in trigger_roots for d in token.subtree)]
+        triggered = {t.i for token in causes for t in token.subtree}
         events: list[EventMention] = []
         for group, scope in zip(groups, scopes, strict=True):
             others = set().union(*(other for other in scopes if other is not scope))
-            event = self._event(doc, group, scope, others | triggered)
+            event = self._event(doc, group, scope, others | triggered, causes)
             if event.agent is not None and self._counts_events(event.agent, trigger_roots):
                 continue  # "hit by a string of rocket attacks": many events, none told
             if event.plural and _perfect(self._top(group).root):
@@ -343,7 +341,7 @@ class EventRoles:
 
     # -- one event ---------------------------------------------------------------------------
 
-    def _event(self, doc: Doc, group: list[Span], scope: frozenset[int], elsewhere: set[int]) -> EventMention:
+    def _event(self, doc: Doc, group: list[Span], scope: frozenset[int], elsewhere: set[int], causes: list[Token]) -> EventMention:
         # A trigger that modifies another names its kind ("arson attack"); else the frame ranks.
         # A trigger told inside another's subject ("forces supported by air raids clashed") backs
         # that event and does not decide it.
@@ -385,7 +383,7 @@ class EventRoles:
             sub_event_type=sub_event_type,
             agent=agent,
             patient=patient,
-            places=self._places(doc, scope, roots, elsewhere),
+            places=self._places(doc, scope, roots, elsewhere, causes),
             dates=[d for d in doc.spans.get("dates", []) if d.root.i in scope],
             weapon=weapon[0] if weapon is not None else None,
             munitions=self._munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
@@ -727,11 +725,15 @@ class EventRoles:
 
     # -- places ------------------------------------------------------------------------------
 
-    def _places(self, doc: Doc, scope: frozenset[int], roots: list[Token], elsewhere: set[int]) -> list[list[PlaceRef]]:
+    def _places(
+        self, doc: Doc, scope: frozenset[int], roots: list[Token], elsewhere: set[int], causes: list[Token] = (),
+    ) -> list[list[PlaceRef]]:
         """Where the event happened: groups of coordinated places ("in A, B and C": one event
         each), each place with the places written as containing it. When the parse puts no place
         in the event's clause (it misparses long notes), a place the words put there: after a
-        locative word or the trigger itself, outside other events' clauses."""
+        locative word or the trigger itself, outside other events' clauses; else where the event
+        that caused it was, told in a clause of its own without a day of its own ("eight were
+        killed after militants shelled the city of X")."""
         spans = [s for s in doc.spans.get("places", []) if s.root.i in scope or s.start in scope]
         # "approached Ain al-Asad air base in Anbar": a place that contains another of the clause
         # tells where that one is; the one it contains is the event's
@@ -752,6 +754,14 @@ class EventRoles:
                 if s.start not in elsewhere and not _said_where(_head_token(s), speakers)
                 and not self._launch_site(_head_token(s), roots) and self._placed_by_words(s, roots)
             ]
+        for cause in causes if not located else ():
+            clause = {t.i for t in cause.subtree}
+            if cause.head.i not in scope or any(_is_date(doc[i]) for i in clause):
+                continue
+            cause_roots = [s.root for s in doc.spans.get("triggers", []) if s.root.i in clause]
+            located = [s for s in doc.spans.get("places", []) if s.start in clause and self._locative(s, cause_roots)]
+            if located:
+                break
         # a container is told right after its place, wherever the parser hangs it ("in Besiktas
         # town, Istanbul to oppose ...": Istanbul as the subject of "oppose")
         spans = [s for s in doc.spans.get("places", []) if s in spans or s.start not in elsewhere]
