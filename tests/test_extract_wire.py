@@ -146,3 +146,10 @@ def test_a_toll_told_before_its_cause_is_placed_where_the_cause_was(extractor: E
     )
     assert "Tuz" in killing.location and killing.geo_precision == GeoPrecision.PLACE
     assert killing.fatalities == 9
+
+
+def test_the_target_of_a_bombardment_and_a_raid_by_a_plane_is_the_place(extractor: Extractor) -> None:
+    (shelling,) = _extract(extractor, "Six people were killed on Sunday in the army's aerial bombardment of Tikrit city, north of Baghdad.")
+    assert "Tikr" in shelling.place_name
+    (raid,) = _extract(extractor, "Twenty people were killed on Sunday in a raid by an unknown plane on Hit district in Anbar province, west of Baghdad.")
+    assert raid.location.startswith("Hit")

@@ -741,8 +741,10 @@ class EventRoles:
         located = list(dict.fromkeys(located))
         # "teachers organized by the syndicates in Iran protested in X": a place inside who did it
         # says where the event was only when nothing else does
+        # (not inside a weapon: "a raid by an unknown plane on X district" is a raid on X)
         agents = {
-            t.i for root in roots if (a := self._agent(root)) is not None and a.i not in {r.i for r in roots} for t in a.subtree
+            t.i for root in roots if (a := self._agent(root)) is not None and a.i not in {r.i for r in roots} and self._weapon_word(a) is None
+            for t in a.subtree
         }
         outside = [s for s in located if s.start not in agents]
         located = outside or located
@@ -831,6 +833,8 @@ class EventRoles:
                 part = prep.head  # "north of X", "the village of X", "the entrance of X"
                 if self.lexicon.has("locative", part.lower_) or self.lexicon.value("place_kind", part.lemma_.lower()) is not None:
                     return True
+                if part in roots and part.pos_ == "NOUN":
+                    return True  # "the shelling of X", "the aerial bombardment of X city": the event noun's target
                 head = part
             elif head.dep_ in ("dobj", "nsubjpass") and head.head in roots:
                 return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
