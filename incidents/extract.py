@@ -386,6 +386,8 @@ class Extractor:
             # during earlier demonstrations" no event of its own
             return []
         when = self._date_of(sentence, event, article.published)
+        if event.series and (when is None or when.precision != TimePrecision.DAY):
+            return []  # "hit by a string of rocket attacks": many events, none told
         resolved = self._event_places(event, context)
         if previous is not None:
             # a landmark the gazetteer does not know, named with no town ("the demonstrators

@@ -127,7 +127,6 @@ def test_triggers_and_their_event_type(nlp, sentence: str, event_type: str, sub_
         # aggregates
         "The attacks, targeting either bases or the US Embassy in Baghdad, have averaged more than one per week.",
         "Hook accused Tehran of mass murder during the latest wave of protests that started November 15.",
-        "Camp Taji has been hit by a string of rocket attacks.",
         # negation and denial
         "No rockets hit the base, the ministry said.",
         "No one was killed in the village.",
@@ -139,6 +138,14 @@ def test_triggers_and_their_event_type(nlp, sentence: str, event_type: str, sub_
 )
 def test_not_events(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
     assert _events(nlp, sentence) == [], sentence
+
+
+def test_a_series_of_attacks_is_one_event_told_as_many(nlp) -> None:  # type: ignore[no-untyped-def]
+    # the extractor makes an incident of it only on one day (test_extract_wire.py)
+    (hit,) = _events(nlp, "Camp Taji has been hit by a string of rocket attacks.")
+    assert hit.series
+    (bombings,) = _events(nlp, "A series of bombings killed 30 people in Baghdad on Sunday.")
+    assert bombings.series and bombings.event_type == "Explosions/Remote violence"
 
 
 def test_one_of_a_series_is_still_an_event(nlp) -> None:  # type: ignore[no-untyped-def]

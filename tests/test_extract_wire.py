@@ -153,3 +153,18 @@ def test_the_target_of_a_bombardment_and_a_raid_by_a_plane_is_the_place(extracto
     assert "Tikr" in shelling.place_name
     (raid,) = _extract(extractor, "Twenty people were killed on Sunday in a raid by an unknown plane on Hit district in Anbar province, west of Baghdad.")
     assert raid.location.startswith("Hit")
+
+
+# -- many events told as one toll --------------------------------------------------------------------
+
+
+def test_a_series_of_bombings_in_a_city_on_one_day_is_one_incident_there(extractor: Extractor) -> None:
+    (bombings,) = _extract(extractor, "A series of bombings targeting markets in Basra killed 17 people on Sunday, police said.")
+    assert bombings.event_date == date(2015, 5, 31) and "Basra" in bombings.place_name
+    assert bombings.event_type == "Explosions/Remote violence" and bombings.fatalities == 17
+
+
+def test_a_series_over_a_country_is_listed_off_the_map_and_one_with_no_day_is_none(extractor: Extractor) -> None:
+    (across,) = _extract(extractor, "A wave of bombings across Iraq killed 40 people on Sunday.")
+    assert across.geo_precision == GeoPrecision.REGION and across.location == "Iraq" and not across.admin1
+    assert _extract(extractor, "Camp Speicher has been hit by a string of rocket attacks.") == []

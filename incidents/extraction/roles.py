@@ -88,6 +88,7 @@ class EventMention:
     casualties: Casualties = Casualties()
     definite: bool = False  # "the attack": refers back to an event told before
     plural: bool = False  # "attacks": many events unless placed and dated
+    series: bool = False  # "a series of bombings killed 21": many events told as one toll
     scope: frozenset[int] = frozenset()  # token indices of the event's clause
 
     @property
@@ -131,8 +132,14 @@ class EventRoles:
         for group, scope in zip(groups, scopes, strict=True):
             others = set().union(*(other for other in scopes if other is not scope))
             event = self._event(doc, group, scope, others | triggered, causes)
+            # "a series of bombings killed 21", "hit by a string of rocket attacks": many events,
+            # of the kind the counted nouns say
             if event.agent is not None and self._counts_events(event.agent, trigger_roots):
-                continue  # "hit by a string of rocket attacks": many events, none told
+                counted = [t for t in doc.spans.get("triggers", []) if t.root.dep_ == "pobj" and t.root.head.head == event.agent]
+                if counted:
+                    weapon = self._weapon(counted, scope)
+                    event.event_type, event.sub_event_type = self._type(counted, counted[0], None, event.patient, weapon, doc, scope)
+                event.series = True
             if event.plural and _perfect(self._top(group).root):
                 continue  # "protests that began on Oct. 1 have left 400 dead": a tally of many
             event.own_date = bool(event.dates)
