@@ -28,7 +28,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_
 from incidents.extraction.lexicon import inflections, lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import BEFORE_NAME, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
-from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
+from incidents.extraction.roles import CIVILIANS, PROTESTS, REMOTE, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
 from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
 
 # The gazetteer kinds whose names the place finder knows by name; cities only from this
@@ -889,14 +889,70 @@ def _tolls_differ(first: Incident, second: Incident) -> bool:
 
 def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
     """One incident per (day, place, event type) in an article: later mentions fill gaps; a
-    month or week report of an incident the article also dates exactly is dropped."""
+    month or week report of an incident the article also dates exactly is dropped, and so is a
+    region's or country's report of one the article places in a town (its day kept)."""
     incidents = [i for i in incidents if not any(_covers(i, other) for other in incidents if other is not i)]
+    incidents = _placed_once(incidents)
     merged: dict[tuple[date, str, str], Incident] = {}
     for incident in incidents:
         first = merged.setdefault((incident.event_date, _place_key(incident), incident.event_type), incident)
         if first is not incident:
             _fill(first, incident)
     return list(merged.values())
+
+
+def _placed_once(incidents: list[Incident]) -> list[Incident]:
+    """"Ten were killed in Iraq on Sunday ... A car bomb exploded in Samarra": an incident told in
+    a country or province only is the same as one of its kind the article places in a town there
+    on the same day, or on the report's day for want of its own (a lead and the sentence that
+    places it); it is folded into the nearest such one."""
+    kept = list(incidents)
+    for coarse in incidents:
+        if coarse.geo_precision != GeoPrecision.REGION:
+            continue
+        candidates = [fine for fine in kept if fine is not coarse and _vaguer(coarse, fine)]
+        if not candidates:
+            continue
+        position = incidents.index(coarse)
+        fine = min(candidates, key=lambda f: abs(incidents.index(f) - position))
+        if fine.notes == _AS_REPORTED:
+            fine.event_date, fine.time_precision, fine.notes = coarse.event_date, coarse.time_precision, coarse.notes
+        if fine.actor1.startswith("Unidentified") and not coarse.actor1.startswith("Unidentified"):
+            fine.actor1, fine.actor_group = coarse.actor1, coarse.actor_group
+        _fill(fine, coarse)
+        kept.remove(coarse)
+    return kept
+
+
+# A province coded at its capital (ACLED geo_precision 3) holds a town within about this distance.
+_PROVINCE_KM = 150.0
+
+
+def _vaguer(coarse: Incident, fine: Incident) -> bool:
+    """Whether `coarse` (told in a country or province) may be `fine` (placed in a town there)."""
+    if fine.geo_precision not in (GeoPrecision.PLACE, GeoPrecision.NEAR) or not coarse.iso or coarse.iso != fine.iso:
+        return False
+    # the same kind, or one told only by its toll ("ten people were killed"): violence against
+    # civilians until the other telling says how
+    types = {coarse.event_type, fine.event_type}
+    if len(types) > 1 and not (CIVILIANS in types and types <= {"Battles", REMOTE, CIVILIANS}):
+        return False
+    if _tolls_differ(coarse, fine):
+        return False
+    same_day = coarse.event_date == fine.event_date or (
+        _AS_REPORTED in (coarse.notes, fine.notes) and min(coarse.event_date, fine.event_date) >= max(coarse.event_date, fine.event_date) - _AS_REPORTED_LAG
+    )
+    if not same_day:
+        return False
+    if coarse.admin1 and coarse.admin1 != fine.admin1:
+        if None in (coarse.latitude, fine.latitude):
+            return False
+        return distance((coarse.latitude, coarse.longitude), (fine.latitude, fine.longitude)).km <= _PROVINCE_KM
+    return True
+
+
+# An event told undated is dated by its report, which tells it this many days after at most.
+_AS_REPORTED_LAG = timedelta(days=2)
 
 
 def _place_key(incident: Incident) -> str:

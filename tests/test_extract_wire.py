@@ -168,3 +168,17 @@ def test_a_series_over_a_country_is_listed_off_the_map_and_one_with_no_day_is_no
     (across,) = _extract(extractor, "A wave of bombings across Iraq killed 40 people on Sunday.")
     assert across.geo_precision == GeoPrecision.REGION and across.location == "Iraq" and not across.admin1
     assert _extract(extractor, "Camp Speicher has been hit by a string of rocket attacks.") == []
+
+
+# -- one event told twice: in its country, then in its town ----------------------------------------
+
+
+def test_a_lead_told_in_the_country_and_a_later_sentence_in_a_town_are_one_incident(extractor: Extractor) -> None:
+    (killing,) = _extract(
+        extractor,
+        "Gunmen killed a judge in Iraq on Sunday, officials said. He was shot dead as he left his home in Mosul.",
+    )
+    assert killing.event_date == date(2015, 5, 31) and killing.location == "Mosul"
+    # another kind of event in the same country is another incident
+    found = _extract(extractor, "Jets struck militant positions in Iraq on Sunday. Protesters gathered in Basra on Sunday.")
+    assert len(found) == 2
