@@ -182,3 +182,10 @@ def test_a_lead_told_in_the_country_and_a_later_sentence_in_a_town_are_one_incid
     # another kind of event in the same country is another incident
     found = _extract(extractor, "Jets struck militant positions in Iraq on Sunday. Protesters gathered in Basra on Sunday.")
     assert len(found) == 2
+
+
+def test_men_found_dead_and_bodies_found_undated_are_killings_on_the_reports_day(extractor: Extractor) -> None:
+    (found,) = _extract(extractor, "In Kirkuk province, seven farmers were found dead, their hands tied.")
+    assert (found.event_type, found.fatalities, found.event_date) == ("Violence against civilians", 7, PUBLISHED)
+    (bodies,) = _extract(extractor, "Police found the bodies of 12 men dumped near the town of Tarmiyah.")
+    assert bodies.event_date == PUBLISHED and bodies.geo_precision == GeoPrecision.NEAR  # bodies count the dead of one finding

@@ -396,7 +396,8 @@ class EventRoles:
             munitions=self._munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
             casualties=count_casualties(tokens, self.lexicon),
             definite=self._definite(group, nouns),
-            plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) for t in group),
+            # "the bodies of 18 men were found": bodies count the dead of one finding, not events
+            plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) and t._.trigger.requires != "found" for t in group),
             scope=scope,
         )
 
