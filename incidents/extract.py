@@ -300,7 +300,7 @@ class Extractor:
         day, another kind): its place when more exact than the one told, its day when that one
         had none of its own, its toll. Whether it did."""
         when = self._date_of(sentence, event, article.published)
-        as_reported = told.notes == _AS_REPORTED
+        as_reported = _reported(told.notes)
         if when is not None and when.day != told.event_date and not as_reported:
             return False  # "the attack on Sunday" after a Friday's: another event
         if not event.names_no_kind and not _same_kind(event, told):
@@ -432,18 +432,24 @@ class Extractor:
     def _date_of(self, sentence: Sentence, event: EventMention, published: date) -> ResolvedDate | None:
         """The most precise date phrase of the event (roles.py: its clause's, else its sentence's
         outside other events' clauses); among equals, one stating its year, then the nearest to
-        the trigger."""
+        the trigger. A day its speaker spoke on ("clashes have killed 13, officials said on
+        Tuesday") dates it as reported that day: by then, not on it."""
         trigger_start = event.trigger.start_char
         places = [(p.start, p.end) for p in sentence.doc.spans["places"]]
         resolved = [
-            (int(r.precision), not _HAS_YEAR.search(d.text), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r)
+            (int(r.precision), not _HAS_YEAR.search(d.text), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r, d)
             for d in event.dates
             # not a date inside a name: "the February 14 Youth Coalition", "Al Hudaydah - 7 July"
             if d.root.dep_ not in ("compound", "nmod", "amod", "poss")
             and not any(start < d.end and d.start < end for start, end in places)
             and (r := resolve_date(d.text, self._anchor(sentence, d, published)))
         ]
-        return min(resolved, key=lambda item: item[:3])[3] if resolved else None
+        if not resolved:
+            return None
+        *_, when, phrase = min(resolved, key=lambda item: item[:3])
+        if _spoken(phrase):
+            return ResolvedDate(when.day, when.precision, f"{_AS_REPORTED} {phrase.text}")
+        return when
 
     def _anchor(self, sentence: Sentence, phrase: Span, published: date) -> date:
         """The day a relative phrase counts from: the day the sentence's speaker spoke ("struck
@@ -451,8 +457,7 @@ class Extractor:
         if phrase.label_ != "relative_day":
             return published
         for spoken in sentence.doc.spans["dates"]:
-            verb = spoken.root.head.head if spoken.root.head.dep_ == "prep" else spoken.root.head
-            if spoken.label_ != "relative_day" and lexicon().has("speech", verb.lemma_.lower()):
+            if spoken.label_ != "relative_day" and _spoken(spoken):
                 said = resolve_date(spoken.text, published)
                 if said is not None and said.precision == TimePrecision.DAY:
                     return said.day
@@ -741,11 +746,22 @@ def _country_hints(doc: Doc | Span) -> Iterator[str]:
                 break
 
 
+def _spoken(phrase: Span) -> bool:
+    """Whether a date phrase tells when someone spoke ("officials said on Tuesday")."""
+    verb = phrase.root.head.head if phrase.root.head.dep_ == "prep" else phrase.root.head
+    return lexicon().has("speech", verb.lemma_.lower())
+
+
 # -- completing an incident -----------------------------------------------------------------
 
 # Sentences after an incident's within which "the attack" may refer back to it.
 REFERENCE_WINDOW = 3
 _AS_REPORTED = "as reported"
+
+
+def _reported(phrase: str) -> bool:
+    """Whether an incident is dated by its report (or the day its speaker spoke), not a day of its own."""
+    return phrase.startswith(_AS_REPORTED)
 
 
 def _same_kind(event: EventMention, incident: Incident) -> bool:
@@ -915,7 +931,7 @@ def _placed_once(incidents: list[Incident]) -> list[Incident]:
             continue
         position = incidents.index(coarse)
         fine = min(candidates, key=lambda f: abs(incidents.index(f) - position))
-        if fine.notes == _AS_REPORTED:
+        if _reported(fine.notes) and not _reported(coarse.notes):
             fine.event_date, fine.time_precision, fine.notes = coarse.event_date, coarse.time_precision, coarse.notes
         if fine.actor1.startswith("Unidentified") and not coarse.actor1.startswith("Unidentified"):
             fine.actor1, fine.actor_group = coarse.actor1, coarse.actor_group
@@ -940,7 +956,7 @@ def _vaguer(coarse: Incident, fine: Incident) -> bool:
     if _tolls_differ(coarse, fine):
         return False
     same_day = coarse.event_date == fine.event_date or (
-        _AS_REPORTED in (coarse.notes, fine.notes) and min(coarse.event_date, fine.event_date) >= max(coarse.event_date, fine.event_date) - _AS_REPORTED_LAG
+        (_reported(coarse.notes) or _reported(fine.notes)) and min(coarse.event_date, fine.event_date) >= max(coarse.event_date, fine.event_date) - _AS_REPORTED_LAG
     )
     if not same_day:
         return False

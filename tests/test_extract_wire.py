@@ -189,3 +189,13 @@ def test_men_found_dead_and_bodies_found_undated_are_killings_on_the_reports_day
     assert (found.event_type, found.fatalities, found.event_date) == ("Violence against civilians", 7, PUBLISHED)
     (bodies,) = _extract(extractor, "Police found the bodies of 12 men dumped near the town of Tarmiyah.")
     assert bodies.event_date == PUBLISHED and bodies.geo_precision == GeoPrecision.NEAR  # bodies count the dead of one finding
+
+
+def test_the_day_a_speaker_spoke_dates_the_event_as_reported_until_a_later_sentence_dates_it(extractor: Extractor) -> None:
+    (clash,) = _extract(
+        extractor,
+        "Fighting between rebels and tribesmen has killed 13 people in Yemen, tribal sources said on Tuesday. "
+        "The clashes erupted on Monday in the town of Amran.",
+        title="Yemen: news in brief",
+    )
+    assert clash.event_date == date(2015, 6, 1) and "Amr" in clash.place_name and clash.fatalities == 13
