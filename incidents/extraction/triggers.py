@@ -12,6 +12,7 @@ conditional. Layer written: `doc.spans["triggers"]` (label: the event type).
 
 from __future__ import annotations
 
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -35,19 +36,20 @@ class EventTriggers:
     def __init__(self, nlp: Language, lexicon_: Lexicon | None = None) -> None:
         self.lexicon = lexicon_ or lexicon()
         self.entries: list[TriggerEntry] = list(self.lexicon.triggers)
-        # entries by their first lemma: a token looks up the few that may start on it
-        self.by_first: dict[str, list[TriggerEntry]] = {}
+        # entries by their first lemma's string id: a token looks up the few that may start on it
+        self.by_first: dict[int, list[tuple[TriggerEntry, tuple[int, ...]]]] = {}
         for entry in self.entries:
-            self.by_first.setdefault(entry.lemmas[0], []).append(entry)
+            ids = tuple(nlp.vocab.strings.add(lemma) for lemma in entry.lemmas)
+            self.by_first.setdefault(ids[0], []).append((entry, ids))
 
     def matches(self, doc: Doc) -> list[tuple[TriggerEntry, int, int]]:
         """(entry, start, end) of every lexicon entry whose lemmas the tokens spell, in lexicon order at each token."""
-        lemmas = [token.lemma_ for token in doc]
+        lemmas = doc.to_array([LEMMA]).tolist() if len(doc) else []
         found = []
         for start, lemma in enumerate(lemmas):
-            for entry in self.by_first.get(lemma, ()):
-                end = start + len(entry.lemmas)
-                if tuple(lemmas[start:end]) == entry.lemmas:
+            for entry, ids in self.by_first.get(lemma, ()):
+                end = start + len(ids)
+                if tuple(lemmas[start:end]) == ids:
                     found.append((entry, start, end))
         return found
 
