@@ -249,11 +249,21 @@ class Extractor:
             for sentence, doc in zip(todo, nlp.pipe((s.text for s in todo), batch_size=_BATCH), strict=True):
                 sentence.doc = doc
             todo = [
-                s for sentences in read for previous, s in zip(sentences, sentences[1:])
-                if s.doc is None and s.trigger_word and previous.doc is not None and previous.paragraph == s.paragraph
-                and (previous.events or not previous.placed)
+                s for sentences in read for n, s in enumerate(sentences)
+                if s.doc is None and s.trigger_word and n and self._follows_up(sentences[max(0, n - REFERENCE_WINDOW) : n], s)
             ]
         return [self._extract(article, sentences) for article, sentences in zip(articles, read, strict=True)]
+
+    @staticmethod
+    def _follows_up(before: list[Sentence], sentence: Sentence) -> bool:
+        """Whether a sentence may add to an incident told before it, and so be parsed: the one
+        before it was parsed and told an event or had no date or place to tell one; or one of its
+        paragraph's sentences just before told an event it may refer back to ("Police dispersed
+        the protest")."""
+        previous = before[-1]
+        if previous.doc is not None and previous.paragraph == sentence.paragraph and (previous.events or not previous.placed):
+            return True
+        return any(s.doc is not None and s.events and s.paragraph == sentence.paragraph for s in before)
 
     def _extract(self, article: Article, sentences: list[Sentence]) -> list[Incident]:
         context = self._context(article, sentences)

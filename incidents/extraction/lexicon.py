@@ -144,7 +144,10 @@ def lexicon() -> Lexicon:
 
 
 # Words of trigger patterns too common to flag a sentence by themselves ("set fire": "fire" does).
-_WEAK_WORDS = frozenset({"go", "off", "on", "up", "down", "out", "of", "over", "take", "set", "-", "in", "step", "gain", "regain", "open", "throw", "hurl", "exchange", "sit", "dead"})
+_WEAK_WORDS = frozenset({
+    "go", "off", "on", "up", "down", "out", "of", "over", "take", "set", "-", "in", "step", "gain", "regain", "open", "throw", "hurl",
+    "exchange", "sit", "dead", "the", "to", "into", "find",
+})
 
 
 def inflections(lemma: str, irregular: dict[str, list[str]]) -> set[str]:
