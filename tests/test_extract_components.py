@@ -359,3 +359,13 @@ def test_a_name_before_brackets_that_name_a_known_place_is_a_place() -> None:
     assert "Al Atfayn" in [span._.place_name for span in doc.spans["places"]]
     doc = nlp("On 6 January 2022, two air raids targeted Hamza Brigade positions (unconfirmed).")
     assert "Hamza Brigade" not in [span._.place_name for span in doc.spans["places"]]
+
+
+def test_adjectives_before_a_noun_name_the_party(nlp) -> None:  # type: ignore[no-untyped-def]
+    from incidents.extraction.roles import phrase_value
+
+    doc = nlp("Armed men and two unknown tribal militias clashed near Shatra.")
+    men = next(t for t in doc if t.lower_ == "men")
+    militias = next(t for t in doc if t.lower_ == "militias")
+    assert phrase_value(men, "armed", lexicon()) == "nonstate"  # not the civilian "men"
+    assert phrase_value(militias, "armed", lexicon()) == "tribal"

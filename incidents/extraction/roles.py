@@ -1017,9 +1017,9 @@ def _qualifies_other(token: Token) -> bool:
 
 
 def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None:
-    """The class's value for a noun with the compounds before it ("security forces", "police
-    officers"), the longest term first."""
-    before = [c.lemma_.lower() for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    """The class's value for a noun with the compounds and adjectives before it ("security
+    forces", "police officers", "armed men", "tribal militias"), the longest term first."""
+    before = [c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i]
     # the lemma, else the form: a capitalised first word may be tagged a name ("Settlers")
     for last in dict.fromkeys((token.lemma_.lower(), token.lower_, token.lower_.removesuffix("s"))):
         found = lexicon_.longest(word_class, [*before, last], len(before))
