@@ -199,3 +199,8 @@ def test_the_day_a_speaker_spoke_dates_the_event_as_reported_until_a_later_sente
         title="Yemen: news in brief",
     )
     assert clash.event_date == date(2015, 6, 1) and "Amr" in clash.place_name and clash.fatalities == 13
+
+
+def test_rural_before_a_town_is_near_it(extractor: Extractor) -> None:
+    (shelling,) = _extract(extractor, "Artillery shelled farms in rural Tal Afar on Sunday, killing a shepherd.")
+    assert shelling.geo_precision == GeoPrecision.NEAR and "Tall" in shelling.place_name

@@ -877,6 +877,12 @@ class EventRoles:
     def _near(self, span: Span) -> bool:
         if span._.place_kind == "near":
             return True
+        doc = span.doc
+        before = span.start - 1
+        while before >= 0 and doc[before].lower_ == "the":
+            before -= 1
+        if before >= 0 and self.lexicon.value("place_kind", doc[before].lower_) == "near" and doc[before].pos_ == "ADJ":
+            return True  # "in rural Qahtaniyah": around the town
         head = _head_token(span)
         while head.dep_ == "conj" and head.head.i != head.i:
             head = head.head  # "between Ein Thakar and Tassil": the list shares its first member's word
