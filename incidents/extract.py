@@ -983,8 +983,9 @@ def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
 def _placed_once(incidents: list[Incident]) -> list[Incident]:
     """"Ten were killed in Iraq on Sunday ... A car bomb exploded in Samarra": an incident told in
     a country or province only is the same as one of its kind the article places in a town there
-    on the same day, or on the report's day for want of its own (a lead and the sentence that
-    places it); it is folded into the nearest such one."""
+    (or in a province, when it names only the country) on the same day, or on the report's day
+    for want of its own (a lead and the sentence that places it); it is folded into the nearest
+    such one."""
     kept = list(incidents)
     for coarse in incidents:
         if coarse.geo_precision != GeoPrecision.REGION:
@@ -1008,8 +1009,10 @@ _PROVINCE_KM = 150.0
 
 
 def _vaguer(coarse: Incident, fine: Incident) -> bool:
-    """Whether `coarse` (told in a country or province) may be `fine` (placed in a town there)."""
-    if fine.geo_precision not in (GeoPrecision.PLACE, GeoPrecision.NEAR) or not coarse.iso or coarse.iso != fine.iso:
+    """Whether `coarse` (told in a country or province) may be `fine` (placed in a town there, or
+    in a province when `coarse` names only the country)."""
+    in_province = fine.geo_precision == GeoPrecision.REGION and bool(fine.admin1) and not coarse.admin1
+    if fine.geo_precision not in (GeoPrecision.PLACE, GeoPrecision.NEAR) and not in_province or not coarse.iso or coarse.iso != fine.iso:
         return False
     # the same kind, or one told only by its toll ("ten people were killed"): violence against
     # civilians until the other telling says how
