@@ -245,9 +245,22 @@ class Extractor:
         read = [self.sentences(article) for article in articles]
         nlp = pipeline(self.place_keys)
         todo = [s for sentences in read for s in sentences if s.placed]
+        # The follow-ups a round of parses may call for are parsed with it, in one batch (a
+        # call of the pipeline costs more than a few more sentences), and kept only when called for.
+        ahead = [
+            s for sentences in read for n, s in enumerate(sentences)
+            if not s.placed and s.trigger_word
+            and any(p.placed and p.paragraph == s.paragraph for p in sentences[max(0, n - REFERENCE_WINDOW) : n])
+        ]
+        parsed: dict[int, Doc] = {}
         while todo:
-            for sentence, doc in zip(todo, nlp.pipe((s.text for s in todo), batch_size=_BATCH), strict=True):
-                sentence.doc = doc
+            missing = [s for s in todo if id(s) not in parsed]
+            if missing:
+                batch = [*missing, *(s for s in ahead if id(s) not in parsed)]
+                for sentence, doc in zip(batch, nlp.pipe((s.text for s in batch), batch_size=_BATCH), strict=True):
+                    parsed[id(sentence)] = doc
+            for sentence in todo:
+                sentence.doc = parsed[id(sentence)]
             todo = [
                 s for sentences in read for n, s in enumerate(sentences)
                 if s.doc is None and s.trigger_word and n and self._follows_up(sentences[max(0, n - REFERENCE_WINDOW) : n], s)
