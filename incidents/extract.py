@@ -413,8 +413,10 @@ class Extractor:
             # during earlier demonstrations" no event of its own
             return []
         when = self._date_of(sentence, event, article.published)
-        if event.series and (when is None or when.precision != TimePrecision.DAY):
-            return []  # "hit by a string of rocket attacks": many events, none told
+        if event.series and (when.precision != TimePrecision.DAY if when is not None else event.casualties.fatalities is None and event.casualties.injuries is None):
+            # "hit by a string of rocket attacks": many events, none told; a series on one day, or
+            # a lead's undated toll of one ("a series of attacks has killed eight"), is the day's
+            return []
         resolved = self._event_places(event, context)
         if previous is not None:
             # a landmark the gazetteer does not know, named with no town ("the demonstrators

@@ -204,3 +204,17 @@ def test_the_day_a_speaker_spoke_dates_the_event_as_reported_until_a_later_sente
 def test_rural_before_a_town_is_near_it(extractor: Extractor) -> None:
     (shelling,) = _extract(extractor, "Artillery shelled farms in rural Tal Afar on Sunday, killing a shepherd.")
     assert shelling.geo_precision == GeoPrecision.NEAR and "Tall" in shelling.place_name
+
+
+def test_a_toll_told_before_its_dated_cause_takes_the_causes_day_and_place(extractor: Extractor) -> None:
+    (strike,) = _extract(
+        extractor,
+        "Coalition airstrikes killed at least 30 civilians after shelling a market in the town of Zabid on Friday evening.",
+        title="Yemen: news in brief",
+    )
+    assert strike.event_date == date(2015, 5, 29) and "Zab" in strike.place_name and strike.fatalities == 30
+
+
+def test_an_undated_lead_with_the_toll_of_a_series_takes_the_reports_day(extractor: Extractor) -> None:
+    (attacks,) = _extract(extractor, "Officials say a series of attacks around Kirkuk has killed nine people and wounded 20.")
+    assert attacks.event_date == PUBLISHED and attacks.fatalities == 9 and "Kirkuk" in attacks.place_name

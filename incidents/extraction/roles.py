@@ -384,6 +384,10 @@ class EventRoles:
         event_type, sub_event_type = self._type(group, decisive, agent, patient, weapon, doc, scope)
         triggers = {i for t in group for i in range(t.start, t.end)}
         nouns = [t for t in group if t.root.pos_ in ("NOUN", "PROPN")]
+        dates = [d for d in doc.spans.get("dates", []) if d.root.i in scope]
+        places, cause = self._places(doc, scope, roots, elsewhere, causes, dated=bool(dates))
+        if not dates and cause:
+            dates = [d for d in doc.spans.get("dates", []) if d.root.i in cause]  # "killed ... after shelling X on Friday"
         tokens = [doc[i] for i in sorted(scope)]
         return EventMention(
             trigger=decisive,
@@ -392,8 +396,8 @@ class EventRoles:
             sub_event_type=sub_event_type,
             agent=agent,
             patient=patient,
-            places=self._places(doc, scope, roots, elsewhere, causes),
-            dates=[d for d in doc.spans.get("dates", []) if d.root.i in scope],
+            places=places,
+            dates=dates,
             weapon=weapon[0] if weapon is not None else None,
             munitions=self._munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
             casualties=count_casualties(tokens, self.lexicon),
@@ -736,14 +740,15 @@ class EventRoles:
     # -- places ------------------------------------------------------------------------------
 
     def _places(
-        self, doc: Doc, scope: frozenset[int], roots: list[Token], elsewhere: set[int], causes: list[Token] = (),
-    ) -> list[list[PlaceRef]]:
+        self, doc: Doc, scope: frozenset[int], roots: list[Token], elsewhere: set[int], causes: list[Token] = (), dated: bool = True,
+    ) -> tuple[list[list[PlaceRef]], frozenset[int]]:
         """Where the event happened: groups of coordinated places ("in A, B and C": one event
         each), each place with the places written as containing it. When the parse puts no place
         in the event's clause (it misparses long notes), a place the words put there: after a
         locative word or the trigger itself, outside other events' clauses; else where the event
-        that caused it was, told in a clause of its own without a day of its own ("eight were
-        killed after militants shelled the city of X")."""
+        that caused it was, told in a clause of its own ("eight were killed after militants shelled
+        the city of X"), without a day of its own unless the event has none (then the cause's day is
+        the event's: the clause is returned with the groups to date it by)."""
         spans = [s for s in doc.spans.get("places", []) if s.root.i in scope or s.start in scope]
         # "approached Ain al-Asad air base in Anbar": a place that contains another of the clause
         # tells where that one is; the one it contains is the event's
@@ -766,13 +771,15 @@ class EventRoles:
                 if s.start not in elsewhere and not _said_where(_head_token(s), speakers)
                 and not self._launch_site(_head_token(s), roots) and self._placed_by_words(s, roots)
             ]
+        cause_clause: frozenset[int] = frozenset()
         for cause in causes if not located else ():
-            clause = {t.i for t in cause.subtree}
-            if cause.head.i not in scope or any(_is_date(doc[i]) for i in clause):
+            clause = frozenset(t.i for t in cause.subtree)
+            if cause.head.i not in scope or dated and any(_is_date(doc[i]) for i in clause):
                 continue
             cause_roots = [s.root for s in doc.spans.get("triggers", []) if s.root.i in clause]
             located = [s for s in doc.spans.get("places", []) if s.start in clause and self._locative(s, cause_roots)]
             if located:
+                cause_clause = clause
                 break
         # a container is told right after its place, wherever the parser hangs it ("in Besiktas
         # town, Istanbul to oppose ...": Istanbul as the subject of "oppose")
@@ -798,7 +805,7 @@ class EventRoles:
                 containers = [PlaceRef(c, self._near(c)) for c in (own or shared)]
                 group.append(PlaceRef(member, self._near(member), containers))
             groups.append(group)
-        return groups
+        return groups, cause_clause
 
     def _launch_site(self, token: Token, roots: list[Token]) -> bool:
         """"launched from an area south of Erbil", "fired from Syria": where the weapon was
