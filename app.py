@@ -8,6 +8,7 @@ reads the whole store, so the server's memory grows with what is shown, not with
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from datetime import date
@@ -16,17 +17,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import access, assets, authoring, basemap, commands, filters, layers, options, timeline, viewport
+from dashboard import access, assets, authoring, basemap, commands, filters, layers, options, review, timeline, viewport
 from dashboard.export import export_text
 from dashboard.style import PLACE_LABELS
 from incidents import queries
 from incidents.articles import ArticleError
-from incidents.model import PLACE_CLASSES, IncidentFilter
-from incidents.store import IncidentStore, Summary, default_db_url
+from incidents.model import (
+    ATTRIBUTION_LABELS, ATTRIBUTIONS, EVENT_TYPES, PLACE_CLASSES, REVIEW_STATUSES, SHOWN_STATUSES, IncidentFilter,
+)
+from incidents.review import history_lines
+from incidents.store import IncidentStore, Summary, default_db_url, default_editor, queue_key
 
 st.set_page_config(page_title="incident-map", layout="wide")
 # Rows sent to the browser per table: beyond this the table would outweigh the map's payload.
 TABLE_ROWS = 2_000
+HISTORY_ROWS = 200  # the latest changes shown
 LISTED_PLACES = ("country", "unresolved")  # the classes the map does not draw
 
 
@@ -44,6 +49,15 @@ def open_store(url: str) -> IncidentStore:
 @st.cache_resource(show_spinner=False)
 def filter_options() -> options.OptionsCache:
     return options.OptionsCache()
+
+
+@st.cache_resource(show_spinner=False)
+def geocoder_warm_up() -> threading.Thread:
+    """The geocoder's index (0.8 s, 100 MB), loaded in the background once per server after an
+    editor has signed in: the review queue's first incident then shows without waiting for it."""
+    thread = threading.Thread(target=authoring.page_geocoder, name="geocoder-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 # Answers are cached per store version (raised by every write, by any process), so a visitor
@@ -135,17 +149,28 @@ with st.sidebar:
         "Place precision", [PLACE_LABELS[p] for p in PLACE_CLASSES], key="precision", bind="query-params"
     )
     source_kinds = st.multiselect("Source", facets.source_kinds, key="source", bind="query-params")
+    statuses = st.multiselect(
+        "Review status", REVIEW_STATUSES, default=list(SHOWN_STATUSES), key="status", bind="query-params",
+        help="Proposed: extracted, not yet reviewed. Rejected ones are kept off the map unless asked for here.",
+    )
+    attributions = st.multiselect(
+        "Actor known as", ATTRIBUTIONS, format_func=ATTRIBUTION_LABELS.__getitem__, key="known", bind="query-params",
+        help="How the report knows the actor: it claimed the act, was accused or suspected by someone, or is stated.",
+    )
     text = st.text_input("Search text", key="q", bind="query-params", placeholder="place, actor, sentence…")
 
 date_from, date_to = filters.date_range(picked, first_day, last_day)
 flt = IncidentFilter(
     date_from=date_from, date_to=date_to, actor_groups=tuple(groups), actors=tuple(actors),
     event_types=tuple(event_types), places=filters.places_for(precisions), source_kinds=tuple(source_kinds),
-    text=text.strip(),
+    text=text.strip(), statuses=tuple(statuses), attributions=tuple(attributions),
 )
 counts = counts_of(db_url, version, flt)
+hidden = filters.hidden_statuses_text(
+    {s: counts_of(db_url, version, IncidentFilter(statuses=(s,))).matching for s in REVIEW_STATUSES if statuses and s not in statuses}
+)
 st.markdown(f"**{filters.showing_text(counts.matching, summary.count)}** · {counts.mapped:,} on the map, "
-            f"{counts.listed:,} listed below (country only or unresolved)")
+            f"{counts.listed:,} listed below (country only or unresolved){hidden}")
 
 # ---- map: the base map is identical on every rerun; only the incident layer changes -------------
 # The chart and the tables follow the map (below): once the browser has drawn it, or from the
@@ -217,13 +242,20 @@ else:
         st.caption(f"The newest {TABLE_ROWS:,} of {counts.matching:,} rows; the exports below hold them all.")
     st.dataframe(
         table[["event_date", "location", "actor_group", "actor1", "event_type", "fatalities", "precision",
-               "source_kind", "source_title", "source_url", "event_id"]],
+               "review_status", "source_kind", "source_title", "source_url", "event_id"]],
         key="table", on_select="rerun", selection_mode="single-row", hide_index=True,
         column_config={
             "event_date": st.column_config.DateColumn("date"),
             "source_url": st.column_config.LinkColumn("link"),
+            "review_status": st.column_config.TextColumn("status"),
         },
     )
+    if selected and selected.selection.rows and selected.selection.rows[0] < len(rows):
+        chosen = str(rows[selected.selection.rows[0]]["event_id"])
+        changes = store.history(chosen)
+        st.caption(f"History of {chosen}: " + ("no change since it was stored." if not changes else f"{len(changes)} change(s)"))
+        if changes:
+            st.code("\n".join(history_lines(changes)), language=None)
     left, right = st.columns(2)
     left.download_button(
         "Export CSV (ACLED columns)", key="export_csv", mime="text/csv", file_name="incidents.csv",
@@ -243,6 +275,12 @@ else:
             not_drawn = pd.DataFrame(rows_of(db_url, version, replace(flt, places=listed)), columns=list(queries.TABLE_COLUMNS))
             st.dataframe(not_drawn[["event_date", "location", "country", "actor_group", "event_type", "source_title"]],
                          hide_index=True, key="not_drawn")
+    # Who changed what: the store's latest changes, read only while open.
+    decisions = st.expander("Latest changes: reviews, corrections, merged reports", key="history_open", on_change="rerun")
+    with decisions:
+        if decisions.open:
+            latest = store.history(limit=HISTORY_ROWS)
+            st.dataframe(pd.DataFrame(review.history_table(latest)), hide_index=True, key="history_table")
 
 # ---- editing: signed-in editors only on a shared page ---------------------------------------------
 with st.sidebar:
@@ -255,20 +293,111 @@ with st.sidebar:
     elif password is not None:
         st.caption(editing.why)
         with st.form("sign_in"):
+            name = st.text_input("Your name", key="editor_name", help="Kept in the history of every change you make.")
             given = st.text_input("Editors' password", type="password", key="password")
             if st.form_submit_button("Sign in"):
-                if access.password_matches(given, password):
-                    st.session_state["editor"] = True
+                if access.password_matches(given, password) and name.strip():
+                    st.session_state["editor"] = name.strip()
                     st.rerun()
-                time.sleep(1)  # a wrong guess costs a second: guessing stays slow
-                st.error("Wrong password.")
+                if not name.strip():
+                    st.error("Give your name: it goes into the history of what you change.")
+                else:
+                    time.sleep(1)  # a wrong guess costs a second: guessing stays slow
+                    st.error("Wrong password.")
     else:
         st.caption(editing.why)
 
+if password is not None and st.session_state.get("editor") and st.session_state.get("map_drawn"):
+    geocoder_warm_up()  # after the map: the first view does not wait for it
 if not editing.can_edit:
     st.subheader("Add an article")
     st.info(editing.why)
     st.stop()
+# Who the page's changes are by: the signed-in editor, or on a page served to this machine alone its user.
+editor = st.session_state.get("editor") or default_editor()
+
+
+# ---- the review queue --------------------------------------------------------------------------
+@st.fragment
+def review_section() -> None:
+    """The queue alone reruns when it is opened and on each decision (no page reload): a decision
+    is made in its button's callback, then this run shows the next incident. The map and counts
+    above follow on the page's next run."""
+    if st.toggle("Review the queue: proposed incidents, most doubtful first", key="queue_open"):
+        review_queue()
+
+
+def show_notice() -> None:
+    """What the last decision did (set by its callback), once."""
+    if notice := st.session_state.pop("queue_notice", None):
+        (st.success if notice[0] else st.error)(notice[1])
+
+
+def review_queue() -> None:
+    """The most doubtful proposed incident (after those skipped), and the decisions on it."""
+    after = st.session_state.get("queue_after")
+    item = next(iter(store.review_queue(after=after, limit=1)), None)
+    if item is None:
+        show_notice()
+        if after is not None:
+            st.info("The end of the queue: the incidents you skipped are still proposed.")
+            st.button("Back to the first one skipped", key="queue_restart", on_click=st.session_state.pop, args=("queue_after",))
+        else:
+            st.success("Nothing left to review.")
+        return
+
+    def decide(action: str, changes: dict[str, object] | None = None) -> None:
+        st.session_state["queue_notice"] = review.decide(
+            store, item, action, editor=editor, changes=changes, note=st.session_state.get(f"note_{item.event_id}", ""))
+
+    def skip() -> None:
+        st.session_state["queue_after"] = queue_key(item)
+        st.session_state["queue_notice"] = (True, f"{item.event_id} skipped: still proposed.")
+
+    st.html(review.item_html(item))
+    # The decisions first: they are on the screen before the map below is drawn.
+    note, confirm, reject, skipping = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    note.text_input("Note (kept in the history)", key=f"note_{item.event_id}")
+    confirm.button("Confirm", key="queue_confirm", type="primary", shortcut="A", on_click=decide, args=("confirm",),
+                   use_container_width=True)
+    reject.button("Reject", key="queue_reject", shortcut="X", on_click=decide, args=("reject",), use_container_width=True)
+    skipping.button("Skip", key="queue_skip", shortcut="S", on_click=skip, use_container_width=True)
+    show_notice()
+    # Counted after the incident is on the screen: the count sums the daily aggregates (0.1 s at a million).
+    waiting = queries.view_counts(store, IncidentFilter(statuses=("proposed",))).matching
+    st.caption(f"{waiting:,} proposed, most doubtful first. Keys: A confirm · X reject · S skip · "
+               "P place at the clicked point · E save the corrections.")
+    geocoder = authoring.page_geocoder()
+    offered = authoring.candidates(geocoder, item.location)[:review.MAX_CANDIDATES] if item.location else []
+    map_key = f"review_map_{item.event_id}"
+    picked = review.picked_point(st.session_state.get(map_key))
+    left, right = st.columns([3, 2])
+    with left:
+        st_folium(review.review_map(item, offered), key=map_key, feature_group_to_add=review.picked_layer(picked),
+                  returned_objects=["last_clicked"], height=340, use_container_width=True)
+    with right:
+        st.markdown("**Place it**")
+        for n, candidate in enumerate(offered):
+            st.button(f"{n + 1}. At {candidate.label}", key=f"candidate_{n}", on_click=decide,
+                      args=("correct", review.candidate_changes(candidate)))
+        if picked is None:
+            st.caption("…or click the map to set the point.")
+        else:
+            st.button(f"At the point clicked ({picked.latitude:.4f}, {picked.longitude:.4f})", key="queue_point",
+                      shortcut="P", on_click=decide, args=("correct", review.point_changes(picked)))
+        with st.expander("Correct the date, type, actor or fatalities"):
+            form = review.CorrectionForm.of(item)
+            keys = {name: f"fix_{name}_{item.event_id}" for name in ("event_date", "event_type", "actor1", "fatalities")}
+            st.date_input("Date", form.event_date, key=keys["event_date"])
+            st.selectbox("Event type", list(EVENT_TYPES), index=form.event_type_index, key=keys["event_type"])
+            st.text_input("Actor 1", form.actor1, key=keys["actor1"])
+            st.number_input("Fatalities", min_value=0, value=form.fatalities, step=1, key=keys["fatalities"])
+            st.button("Save the corrections", key="queue_correct", shortcut="E", on_click=lambda: decide(
+                "correct", form.changes(**{name: st.session_state[key] for name, key in keys.items()})))
+
+
+st.subheader("Review")
+review_section()
 
 # ---- add an article ----------------------------------------------------------------------------
 st.subheader("Add an article")
@@ -291,7 +420,7 @@ if draft:
     edited = st.data_editor(authoring.editor_frame(found), key="draft_editor", hide_index=True,
                             disabled=["event_id"], num_rows="fixed")
     if st.button("Save to the store", key="save_draft"):
-        result = authoring.save_article(store, article, authoring.apply_edits(found, edited))
+        result = authoring.save_article(store, article, authoring.apply_edits(found, edited), editor=editor)
         del st.session_state["draft"]
         filter_options().forget()  # a new actor name or event type shows at once
         st.session_state["notice"] = (f"Saved: {result.added} added, {result.merged} merged, "
@@ -317,7 +446,7 @@ if unresolved_count and st.toggle(f"Place unresolved incidents ({unresolved_coun
         updated = authoring.resolve(
             store, geocoder, location,
             chosen.latitude if chosen else lat, chosen.longitude if chosen else lng,
-            geo_precision=chosen.geo_precision if chosen else 1,
+            geo_precision=chosen.geo_precision if chosen else 1, editor=editor,
         )
         st.session_state["notice"] = f"{updated} incident{'s' if updated != 1 else ''} placed at {location}; the name is remembered for later articles."
         st.rerun()

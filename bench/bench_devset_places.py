@@ -1,19 +1,23 @@
-"""Place names of a real data set, placed by the geocoder before and after it learns from the
-user's own imports: the dev set acled-2022-me (ACLED's Middle East sample, January-June 2022).
+"""Place names of a real data set, placed by the geocoder layer by layer: the dev set acled-2022-me
+(ACLED's Middle East sample, January-June 2022, read at run time and never copied).
 
     .venv/bin/python bench/bench_devset_places.py [--devset PATH] [--misses]
+    .venv/bin/python bench/bench_devset_places.py --learn-before 2022-04-01
 
-The dev set is read at run time and never copied (it skips when the folder is absent). Its
-January-March events are written to a temporary ACLED CSV and imported into a temporary store
-with `import_file`, and the store's places layer is built as `incident-map import` builds it.
-Then every distinct April-June place name (location and country) is looked up, and its answer
-compared with ACLED's own point for it:
-- "no store layer": the gazetteers that ship, as before this import;
-- "store layer": the same plus the places of the January-March events;
-each with the name alone, with the country as a bias (what the extractor passes), and with the
-country and ACLED's province (admin1=), the context an article's "X, Diyala governorate" gives.
-Shares are of all the names: within 25 km of ACLED's point, more than 160 km off (a wrong
-point), no answer. --misses prints each answer more than 160 km off (to the terminal only).
+Each distinct gold place (ACLED's location name, country, province and the tolerance of its
+geo_precision: 10 / 25 / 150 km) is looked up by its name, with the gold country as a hard limit
+(`country=`), then with the country and ACLED's province (`admin1=`), and the answer compared with
+ACLED's own point: within tolerance, more than 160 km off (a wrong point), or no answer. The rows
+add the gazetteers one at a time:
+- "base": curated places, provinces, countries, airfields, GeoNames cities500 (the gazetteers
+  before the Who's On First layer);
+- "base + WOF": the region's villages, districts and provinces (data/wof/);
+and, with --learn-before DATE, "base + WOF + store": the gold events before DATE imported as a
+user's ACLED export (a temporary store, its places layer built as `incident-map import` builds
+it), scored on the names of the events from DATE on.
+"by layer" tells which layer gave the answers within tolerance. --misses prints, for the read
+part of the dev set only (articles not numbered ...0 or ...5), each answer more than 160 km off
+and each name with no answer, to the terminal.
 """
 
 from __future__ import annotations
@@ -25,23 +29,22 @@ import math
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo import OfflineGeocoder  # noqa: E402
-from geo.geocoder import configured_cache_dir, default_geocoder  # noqa: E402
-from incidents.exchange import import_file  # noqa: E402
+from geo.geocoder import GazetteerLayer, link_shipped_layers  # noqa: E402
 from incidents.formats.fields import country_code, numeric_country_code  # noqa: E402
-from incidents.gazetteer import refresh_store_layer  # noqa: E402
-from incidents.store import IncidentStore  # noqa: E402
+from incidents.geocoding import default_geocoder, geocoder_for  # noqa: E402
 
 DEFAULT_DEVSET = ROOT.parent / "shared" / "devsets" / "acled-2022-me"
-SPLIT = "2022-04-01"  # events before this are imported; place names from it on are looked up
-WITHIN_KM = 25.0
 FAR_KM = 160.0
+CONTEXTS = ("country", "country + province")
 _COLUMNS = (
     "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
     "actor2", "assoc_actor_2", "iso", "country", "admin1", "admin2", "location", "latitude", "longitude",
@@ -52,11 +55,11 @@ _COLUMNS = (
 @dataclass(frozen=True)
 class Name:
     location: str
-    country: str
     iso: str
     admin1: str
     point: tuple[float, float]
-    seen: bool  # the same name and country among the imported events coded at the place
+    tolerance_km: float
+    read: bool  # named by an article of the read part
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -74,25 +77,30 @@ def iso_of(country: str, geocoder: OfflineGeocoder) -> str:
     return code
 
 
-def read_devset(folder: Path, geocoder: OfflineGeocoder) -> tuple[list[dict], list[Name]]:
-    incidents = []
+def gold_incidents(folder: Path) -> list[tuple[str, dict]]:
+    """(article file, incident) of every gold incident."""
+    rows = []
     with (folder / "gold.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
-            incidents.extend(json.loads(line)["incidents"])
-    imported = [i for i in incidents if i["event_date"] < SPLIT]
-    known = {(i["location"], i["country"]) for i in imported if i["geo_precision"] == 1}
-    names: dict[tuple[str, str], Name] = {}
-    for i in incidents:
-        if i["event_date"] >= SPLIT and (i["location"], i["country"]) not in names:
-            names[i["location"], i["country"]] = Name(
-                location=i["location"],
-                country=i["country"],
-                iso=iso_of(i["country"], geocoder),
-                admin1=i["admin1"] or "",
-                point=(i["latitude"], i["longitude"]),
-                seen=(i["location"], i["country"]) in known,
-            )
-    return imported, list(names.values())
+            record = json.loads(line)
+            rows.extend((record["file"], incident) for incident in record["incidents"])
+    return rows
+
+
+def distinct_names(rows: list[tuple[str, dict]], geocoder: OfflineGeocoder) -> list[Name]:
+    from eval_extraction import held_out
+
+    names: dict[tuple, Name] = {}
+    for file, i in rows:
+        key = (i["location"], i["country"], i["admin1"] or "", i["latitude"], i["longitude"])
+        read = not held_out(file)
+        if key in names:
+            read = read or names[key].read
+        names[key] = Name(
+            i["location"], iso_of(i["country"], geocoder), i["admin1"] or "", (i["latitude"], i["longitude"]),
+            float(i["tolerance_km"]), read,
+        )  # fmt: skip
+    return list(names.values())
 
 
 def write_acled_csv(path: Path, incidents: list[dict], geocoder: OfflineGeocoder) -> None:
@@ -105,84 +113,102 @@ def write_acled_csv(path: Path, incidents: list[dict], geocoder: OfflineGeocoder
 
 
 def scratch_cache(scratch_dir: Path) -> Path:
-    """An index cache folder in `scratch_dir` sharing the built base layers (so a temporary store
-    layer is built there, never beside the user's)."""
+    """An index cache folder in `scratch_dir` sharing the built gazetteer layers (so a temporary
+    store layer is built there, never beside the user's)."""
     cache = scratch_dir / "cache"
-    cache.mkdir()
-    for layer in configured_cache_dir().glob("base-*.pickle"):
-        (cache / layer.name).symlink_to(layer)
+    link_shipped_layers(cache)
     return cache
 
 
-def score(geocoder: OfflineGeocoder, names: list[Name], context: str, misses: bool) -> dict[str, float]:
-    within = far = unresolved = ambiguous = 0
+def score(geocoder: OfflineGeocoder, names: list[Name], context: str, misses: bool, label: str) -> dict:
+    within = far = unresolved = 0
+    by_layer: Counter[str] = Counter()
     for name in names:
-        arguments: dict = {}
-        if context != "name alone":
-            arguments["country_bias"] = name.iso or None
+        arguments: dict = {"country": name.iso or None}
         if context == "country + province":
             arguments["admin1"] = name.admin1 or None
-        found = geocoder.geocode(name.location, exactly_one=False, **arguments)
-        if not found or found[0].raw.get("ambiguous"):
+        found = geocoder.geocode(name.location, **arguments)
+        if found is None:
             unresolved += 1
-            ambiguous += bool(found)
+            if misses and name.read:
+                print(f"  {label}, {context}: no answer: {name.location} ({name.iso}, {name.admin1})", file=sys.stderr)
             continue
-        distance = km((found[0].latitude, found[0].longitude), name.point)
-        within += distance <= WITHIN_KM
-        far += distance > FAR_KM
-        if misses and distance > FAR_KM:
-            raw = found[0].raw
-            print(f"  {context}: {name.location} ({name.country}) -> {raw['name']} ({raw['country_code']}, "
-                  f"{raw['source']}, score {raw['score']}) {distance:.0f} km", file=sys.stderr)  # fmt: skip
-    n = len(names)
-    return {"within": within / n, "far": far / n, "unresolved": unresolved / n, "ambiguous": ambiguous}
+        distance = km((found.latitude, found.longitude), name.point)
+        if distance <= name.tolerance_km:
+            within += 1
+            by_layer[found.raw["layer"]] += 1
+        if distance > FAR_KM:
+            far += 1
+            if misses and name.read:
+                raw = found.raw
+                print(f"  {label}, {context}: {name.location} ({name.iso}, {name.admin1}) -> {raw['name']} "
+                      f"({raw['kind']}, {raw['admin1']}, {raw['layer']}: {raw['source']}) {distance:.0f} km", file=sys.stderr)  # fmt: skip
+    n = max(len(names), 1)
+    return {"within": within / n, "far": far / n, "unresolved": unresolved / n, "by_layer": by_layer}
+
+
+def only(geocoder: OfflineGeocoder, names: tuple[str, ...]) -> OfflineGeocoder:
+    """A geocoder searching only the named layers of another one."""
+    layers = [GazetteerLayer(g.name, g.layer, g.role, g.origin) for g in geocoder.gazetteer_layers if g.name in names]
+    return OfflineGeocoder(layers=layers, cache_dir=geocoder.cache_dir)
+
+
+def table(rows: list[tuple[str, str, dict]], count: int) -> None:
+    print(f"| gazetteer | context given | within tolerance | > {FAR_KM:.0f} km off | no answer | by layer |")
+    print("|---|---|---:|---:|---:|---|")
+    for label, context, result in rows:
+        layers = ", ".join(f"{layer} {n}" for layer, n in result["by_layer"].most_common())
+        print(f"| {label} | {context} | {result['within']:.1%} | {result['far']:.1%} | {result['unresolved']:.1%} | {layers} |")
+    print(f"\n({count:,} distinct gold places)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
-    parser.add_argument("--misses", action="store_true", help="print the answers more than 160 km off")
+    parser.add_argument("--misses", action="store_true", help="print the read part's answers > 160 km off and unanswered names")
+    parser.add_argument("--learn-before", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="import the gold events before this day; score the names of the later ones")  # fmt: skip
     args = parser.parse_args()
     if not (args.devset / "gold.jsonl").is_file():
         print(f"skipped: no dev set at {args.devset}")
         return
-
-    shipped = default_geocoder()  # builds the base layer once, in the shared cache
+    sys.path.insert(0, str(ROOT / "bench"))
+    shipped = default_geocoder()  # builds the gazetteer layers once, in the shared cache
+    rows = gold_incidents(args.devset)
+    if args.learn_before is None:
+        names = distinct_names(rows, shipped)
+        results = []
+        for label, layers in (("base", ("base",)), ("base + WOF", ("base", "wof"))):
+            geocoder = only(shipped, layers)
+            results.extend((label, context, score(geocoder, names, context, args.misses, label)) for context in CONTEXTS)
+        print(f"dev set {args.devset.name}: every gold place, looked up by its name")
+        table(results, len(names))
+        return
+    split = args.learn_before.isoformat()
+    earlier = [i for _, i in rows if i["event_date"] < split]
+    names = distinct_names([(f, i) for f, i in rows if i["event_date"] >= split], shipped)
     with tempfile.TemporaryDirectory() as scratch:
         scratch_dir = Path(scratch)
         cache = scratch_cache(scratch_dir)
-        imported, names = read_devset(args.devset, shipped)
-        acled_csv = scratch_dir / "acled-jan-mar.csv"
-        write_acled_csv(acled_csv, imported, shipped)
+        export = scratch_dir / "earlier.csv"
+        write_acled_csv(export, earlier, shipped)
+        from incidents.exchange import import_file
+        from incidents.gazetteer import refresh_store_layer
+        from incidents.store import IncidentStore
+
         store = IncidentStore(scratch_dir / "store.sqlite")
-        start = time.perf_counter()
-        summary = import_file(acled_csv, store)
-        imported_s = time.perf_counter() - start
+        summary = import_file(export, store)
         start = time.perf_counter()
         layer = refresh_store_layer(store, cache_dir=cache)
         layer_s = time.perf_counter() - start
         store.close()
-        without = OfflineGeocoder(cache_dir=cache, store=scratch_dir / "none.sqlite", user_gazetteer=scratch_dir / "u.csv")
-        with_store = OfflineGeocoder(cache_dir=cache, store=scratch_dir / "store.sqlite", user_gazetteer=scratch_dir / "u.csv")
-
-        seen = sum(n.seen for n in names)
-        print(f"dev set {args.devset.name}: {summary.inserted} January-March events imported in {imported_s:.2f} s; "
-              f"store layer {len(layer)} places, built in {layer_s:.2f} s")  # fmt: skip
-        print(f"April-June: {len(names)} distinct place names (name, country); {seen} of them named by an imported "
-              f"event coded at the place")  # fmt: skip
-        print()
-        header = f"{'gazetteer':<16}{'context':<22}{'within 25 km':>14}{'> 160 km off':>14}{'no answer':>11}{'ambiguous':>11}"
-        print(header)
-        print("-" * len(header))
-        for label, geocoder in (("no store layer", without), ("store layer", with_store)):
-            for context in ("name alone", "country bias", "country + province"):
-                result = score(geocoder, names, context, args.misses)
-                print(
-                    f"{label:<16}{context:<22}{result['within']:>14.1%}{result['far']:>14.1%}"
-                    f"{result['unresolved']:>11.1%}{result['ambiguous']:>11}"
-                )
-        print()
-        print("(ambiguous: near-spellings that do not lead the runner-up; counted under 'no answer')")
+        learned = geocoder_for(scratch_dir / "store.sqlite", cache_dir=cache, user_gazetteer=scratch_dir / "u.csv")
+        results = []
+        for label, geocoder in (("base + WOF", only(learned, ("base", "wof"))), ("base + WOF + store", learned)):
+            results.extend((label, context, score(geocoder, names, context, args.misses, label)) for context in CONTEXTS)
+    print(f"dev set {args.devset.name}: {summary.inserted:,} events before {split} imported; store layer "
+          f"{len(layer):,} places, built in {layer_s:.2f} s; the places of the events from {split} on")  # fmt: skip
+    table(results, len(names))
 
 
 if __name__ == "__main__":

@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devsets", type=Path, default=DEVSETS, help="a folder of dev sets (real reports, read at run time)")
     args = parser.parse_args(argv)
 
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     articles, truth = render_articles(args.articles)
     words = sum(len(a.text.split()) for a in articles)

@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from geo import OfflineGeocoder  # noqa: E402
-from geo.geocoder import configured_cache_dir  # noqa: E402
+from geo.geocoder import configured_cache_dir, link_shipped_layers  # noqa: E402
 from geo.normalize import name_key, normalize  # noqa: E402
 
 COLD_START = (
@@ -67,7 +67,7 @@ def cold_start_seconds(runs: int = 5) -> float:
 
 
 def sample_queries(geocoder: OfflineGeocoder, n: int, seed: int) -> dict[str, list[str]]:
-    layer = geocoder.base_layer
+    layer = geocoder.layer("base")
     rng = random.Random(seed)
     names: list[str] = []
     aliases: list[str] = []
@@ -160,11 +160,72 @@ def store_events(count: int, seed: int) -> tuple[list, list[tuple[str, str, floa
     return incidents, places
 
 
+def bench_wof_layer(
+    geocoder: OfflineGeocoder, queries: int, naive_queries: int, repeat: int, seed: int, build: bool
+) -> list[tuple[str, str]]:
+    """(measure, value) rows for the WOF layer: its size, a fresh build from the shipped file,
+    loading it from the cache, its memory, and first-time look-ups of its villages' own names
+    beside a naive scan of its keys."""
+    import pickle
+    import tracemalloc
+
+    from geo.geocoder import wof_files
+    from geo.index import build_layer
+    from geo.wof import read_places
+
+    layer = geocoder.layer("wof")
+    files = wof_files()
+    rows = [
+        ("places", f"{len(layer):,}"),
+        ("name keys", f"{layer.key_count:,}"),
+        ("shipped file (xz)", f"{sum(f.stat().st_size for f in files) / 1e6:.1f} MB"),
+    ]
+    if build:
+        name_key.cache_clear()
+        start = time.perf_counter()
+        build_layer(p for f in files for p in read_places(f))
+        rows.append(("fresh build from the shipped file", f"{time.perf_counter() - start:.1f} s"))
+    blob = pickle.dumps(layer, protocol=pickle.HIGHEST_PROTOCOL)
+    rows.append(("index on disk", f"{len(blob) / 1e6:.1f} MB"))
+    loads = []
+    for _ in range(3):
+        start = time.perf_counter()
+        pickle.loads(blob)
+        loads.append(time.perf_counter() - start)
+    rows.append(("load from the cache (median of 3)", f"{statistics.median(loads) * 1000:.0f} ms"))
+    tracemalloc.start()
+    loaded = pickle.loads(blob)
+    rows.append(("memory of the loaded layer", f"{tracemalloc.get_traced_memory()[0] / 1e6:.0f} MB"))
+    tracemalloc.stop()
+    del loaded
+    rng = random.Random(seed)
+    villages = [layer.names[row] for row in rng.sample(range(len(layer)), min(queries, len(layer))) if layer.kind(row) == "city"]
+    keys = [layer.keys[i] for i in range(layer.key_count)]
+
+    def naive(query: str) -> str | None:
+        key = normalize(query)
+        return next((k for k in keys if k == key), None)
+
+    def forget() -> None:
+        name_key.cache_clear()
+        geocoder.clear_cache()
+
+    per_second(geocoder.geocode, villages, forget=forget)
+    wall_rate, cpu_rate, found = per_second(geocoder.geocode, villages, forget=forget, repeat=repeat)
+    naive_rate = per_second(naive, villages[:naive_queries], forget=forget)[0]
+    rows.append((f"village names, geocode() first-time ({len(villages):,})", f"{wall_rate:,.0f} /s"))
+    rows.append(("  per CPU second", f"{cpu_rate:,.0f} /s"))
+    rows.append(("  answered (others: namesakes told apart by nothing)", f"{found / len(villages):.0%}"))
+    rows.append(("  naive scan of the layer's keys", f"{naive_rate:,.1f} /s"))
+    return rows
+
+
 def bench_store_layer(events: int, queries: int, repeat: int, seed: int) -> list[tuple]:
     """Rows (label, count, rate /s, per CPU s, found, baseline label, baseline (rate, per CPU s, found))."""
     import sqlalchemy as sa
 
     from incidents.gazetteer import refresh_store_layer
+    from incidents.geocoding import geocoder_for
     from incidents.store import IncidentStore, normalise_place_text
 
     incidents, places = store_events(events, seed)
@@ -172,8 +233,7 @@ def bench_store_layer(events: int, queries: int, repeat: int, seed: int) -> list
     with tempfile.TemporaryDirectory() as scratch:
         cache = Path(scratch) / "cache"
         cache.mkdir()
-        for layer in configured_cache_dir().glob("base-*.pickle"):
-            (cache / layer.name).symlink_to(layer)
+        link_shipped_layers(cache)
         store = IncidentStore(Path(scratch) / "store.sqlite")
         store.upsert(incidents)
         builds = []
@@ -181,7 +241,7 @@ def bench_store_layer(events: int, queries: int, repeat: int, seed: int) -> list
             start = time.perf_counter()
             layer = refresh_store_layer(store, cache_dir=cache)
             builds.append(time.perf_counter() - start)
-        geocoder = OfflineGeocoder(cache_dir=cache, store=store.url, user_gazetteer=Path(scratch) / "u.csv")
+        geocoder = geocoder_for(store.url, cache_dir=cache, user_gazetteer=Path(scratch) / "u.csv")
         sample = rng.sample(places, min(queries, len(places)))
         names = list(dict.fromkeys(name for name, *_ in sample))
         with_admin1 = [(name, province) for name, province, _, _ in sample]
@@ -224,6 +284,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000, help="imported events for the store layer (0: skip)")
     parser.add_argument("--naive-queries", type=int, default=40, help="queries a kind for the naive scan")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-wof-build", action="store_true", help="skip timing a fresh build of the WOF layer (about a minute)")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes a row (median shown)")
     args = parser.parse_args()
 
@@ -234,7 +295,7 @@ def main() -> None:
     queries = sample_queries(geocoder, args.queries, args.seed)
     size = geocoder.index_size
     cache_bytes = sum(
-        p.stat().st_size for pattern in ("base-*.pickle", "geonames-*.pickle") for p in configured_cache_dir().glob(pattern)
+        p.stat().st_size for pattern in ("base-*.pickle", "wof-*.pickle", "geonames-*.pickle") for p in configured_cache_dir().glob(pattern)
     )
 
     # the naive baseline: every key of the same gazetteer in one list, scanned per query; built
@@ -340,6 +401,11 @@ def main() -> None:
     print(" admin1 and near rows: the same names without context, in place of a naive scan)")
     print()
     print("goals (first-time rows): cold start <= 0.5 s; >= 50,000 exact and >= 2,000 fuzzy look-ups a second")
+    print()
+    print("Who's On First layer (data/wof/): the region's villages, districts and provinces")
+    print()
+    for label, value in bench_wof_layer(geocoder, args.queries, args.naive_queries, args.repeat, args.seed, not args.no_wof_build):
+        print(f"{label:<44}{value:>22}")
     if args.events:
         print()
         print(f"Store layer: {args.events:,} imported events (first-time look-ups, memos emptied)")

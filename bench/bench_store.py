@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             store.close()
 
         try:
-            from geo import default_geocoder
+            from incidents.geocoding import default_geocoder
             from incidents.extract import Extractor
         except ImportError as error:
             row("ingest: articles/s", args.articles, f"skipped: {error}", "", None)

@@ -197,7 +197,7 @@ def scorable(pair: Pair, needs: str) -> bool:
 @lru_cache(maxsize=256)
 def country_code(name: str) -> str:
     """ISO code of a country as ACLED names it ("Palestine" -> "PS"), through our gazetteer."""
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     found = default_geocoder().geocode(name, kinds=["country"])
     return found.raw["country_code"] if found is not None else name
@@ -354,7 +354,7 @@ _PLACE_AFTER_PREPOSITION = re.compile(r"\b(?:in|near|at|of)\s+(?:the\s+)?([A-Z][
 def naive_system() -> Extract:
     from dateparser.search import search_dates
 
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
     from incidents.actors import actors
     from incidents.model import stable_id
 
@@ -456,7 +456,7 @@ def learn_before(folder: Path, split: date, limit: int | None) -> int:
 
     from bench_devset_places import scratch_cache, write_acled_csv
 
-    from geo import OfflineGeocoder, default_geocoder
+    from incidents.geocoding import default_geocoder, geocoder_for
     from incidents.exchange import import_file
     from incidents.gazetteer import refresh_store_layer
     from incidents.store import IncidentStore
@@ -477,7 +477,7 @@ def learn_before(folder: Path, split: date, limit: int | None) -> int:
         import_file(export, store)
         refresh_store_layer(store, cache_dir=cache)
         store.close()
-        learned = OfflineGeocoder(cache_dir=cache, store=scratch_dir / "store.sqlite", user_gazetteer=scratch_dir / "user.csv")
+        learned = geocoder_for(scratch_dir / "store.sqlite", cache_dir=cache, user_gazetteer=scratch_dir / "user.csv")
         for label, geocoder in (("gazetteers that ship", shipped), (f"with the {len(earlier):,} incidents before {split} imported", learned)):
             results, seconds = evaluate(folder, limit=limit, since=split, geocoder=geocoder)
             print(f"## articles from {split} on, {label}")

@@ -74,18 +74,21 @@ def apply_edits(incidents: list[Incident], edited: pd.DataFrame) -> list[Inciden
     return kept
 
 
-def save_article(store: IncidentStore, article: Article, incidents: list[Incident]) -> IngestResult:
-    return store.ingest(article.source(), incidents)
+def save_article(store: IncidentStore, article: Article, incidents: list[Incident], *, editor: str | None = None) -> IngestResult:
+    return store.ingest(article.source(), incidents, editor=editor)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A place the geocoder offers for an unresolved name."""
+    """A place the geocoder offers for a name."""
 
     label: str
     latitude: float
     longitude: float
     geo_precision: int
+    name: str = ""  # as the gazetteer names it
+    admin1: str = ""
+    country: str = ""
 
 
 def candidates(geocoder: OfflineGeocoder, name: str) -> list[Candidate]:
@@ -97,7 +100,10 @@ def candidates(geocoder: OfflineGeocoder, name: str) -> list[Candidate]:
         # a place learned from the user's data says which row or resolution it came from
         learned = f"; {raw['source']}" if raw.get("layer") in ("store", "user") and raw.get("source") else ""
         label = f"{raw.get('name', location.address)} ({raw.get('kind', 'place')}{', ' + where if where else ''}{learned})"
-        result.append(Candidate(label, location.latitude, location.longitude, int(raw.get("geo_precision") or 1)))
+        result.append(Candidate(
+            label, location.latitude, location.longitude, int(raw.get("geo_precision") or 1),
+            str(raw.get("name") or location.address), str(raw.get("admin1") or ""), str(raw.get("country") or ""),
+        ))
     return result
 
 
@@ -109,11 +115,12 @@ def resolve(
     longitude: float,
     *,
     geo_precision: int = 1,
+    editor: str | None = None,
 ) -> int:
     """Place every incident at `location`, and remember the name so the next article resolves."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ValueError(f"coordinates out of range: {latitude}, {longitude}")
-    updated = store.resolve_place(location, latitude, longitude, geo_precision=geo_precision)
+    updated = store.resolve_place(location, latitude, longitude, geo_precision=geo_precision, editor=editor)
     if geocoder is not None:
         geocoder.add_alias(location, latitude, longitude)
     return updated
@@ -137,6 +144,6 @@ def _as_date(value: object) -> date | None:
 
 def page_geocoder() -> OfflineGeocoder:
     """The process-wide geocoder (GEO caches it), shared by extraction and place resolution."""
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     return default_geocoder()

@@ -40,3 +40,9 @@ def showing_text(shown: int, total: int) -> str:
 def actor_label(name: str, mentions: dict[str, int]) -> str:
     """An actor option as the widget shows it: the name and how often incidents name it."""
     return f"{name} ({mentions[name]:,})" if name in mentions else name
+
+
+def hidden_statuses_text(hidden: dict[str, int]) -> str:
+    """What the status filter leaves out, for the count line: ' · 3 rejected not shown'."""
+    parts = [f"{n:,} {status}" for status, n in hidden.items() if n]
+    return f" · {', '.join(parts)} not shown (review status)" if parts else ""

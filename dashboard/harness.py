@@ -130,7 +130,8 @@ class OfflineBrowser:
 
     @property
     def map_frame(self) -> FrameLocator:
-        return self.page.frame_locator(MAP_FRAME)
+        """The page's map (the first of the page's maps: an editor's review queue has one of its own)."""
+        return self.page.frame_locator(MAP_FRAME).first
 
     def wait_for_map(self, *, previous_layer: str | None = None, timeout_ms: float = 120_000) -> str:
         """Wait until the incident layer is on the map (a different one than previous_layer);

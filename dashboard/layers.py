@@ -27,9 +27,10 @@ from folium.template import Template
 
 from dashboard.assets import MARKERCLUSTER_CSS, MARKERCLUSTER_JS
 from dashboard.basemap import MAP_MAX_ZOOM, add_basemaps
-from dashboard.style import PRECISION_LABELS, UNCERTAINTY_RADIUS_M, colour_for
-from incidents.model import TimePrecision
+from dashboard.style import PRECISION_LABELS, STATUS_NOTES, UNCERTAINTY_RADIUS_M, colour_for
+from incidents.model import REVIEWED_STATUSES, TimePrecision
 from incidents.queries import MapLayer
+from incidents.review import when_text
 
 MAX_POINTS = 5_000  # a box holding more drawable incidents than this is shown in cells
 
@@ -93,6 +94,14 @@ def attribution_text(attribution: str, attributed_by: str, actor: str) -> str:
     return f"{actor}: {said}" if actor else said
 
 
+def review_text(status: str, reviewed_by: str, reviewed_at: int | None) -> str:
+    """'confirmed by amal, 2026-12-07 20:23 UTC', 'proposed: not yet reviewed'."""
+    if status in REVIEWED_STATUSES:
+        by = f" by {reviewed_by}" if reviewed_by else ""
+        return f"{status}{by}, {when_text(reviewed_at)}" if reviewed_at else f"{status}{by}"
+    return f"{status}: {STATUS_NOTES.get(status, '')}".rstrip(": ")
+
+
 def actors_text(row: Mapping[str, object]) -> str:
     side1 = " with ".join(a for a in (_text(row, "actor1"), _text(row, "assoc_actor_1")) if a)
     side2 = " with ".join(a for a in (_text(row, "actor2"), _text(row, "assoc_actor_2")) if a)
@@ -152,7 +161,9 @@ def point_payload(points: Sequence[Mapping[str, object]], groups: list[str]) -> 
     """One entry per incident (incidents.queries.POINT_COLUMNS rows), column-wise; strings go
     through per-column tables."""
     group_index = {g: i for i, g in enumerate(groups)}
-    columns: dict[str, list[str]] = {k: [] for k in ("date", "place", "actors", "type", "cas", "attr", "sentence", "title", "url", "prec", "more")}
+    columns: dict[str, list[str]] = {
+        k: [] for k in ("date", "place", "actors", "type", "cas", "attr", "sentence", "title", "url", "prec", "more", "status", "review")
+    }
     t0: list[int] = []
     t1: list[int] = []
     for r in points:
@@ -175,6 +186,8 @@ def point_payload(points: Sequence[Mapping[str, object]], groups: list[str]) -> 
         columns["url"].append(safe_url(_text(r, "source_url")))
         columns["prec"].append(PRECISION_LABELS.get(_int_or_none(r.get("geo_precision")), ""))
         columns["more"].append(f"+{more} more source{'s' if more > 1 else ''}" if more > 0 else "")
+        columns["status"].append(_text(r, "review_status"))
+        columns["review"].append(review_text(_text(r, "review_status"), _text(r, "reviewed_by"), _int_or_none(r.get("reviewed_at"))))
     data: dict[str, object] = {
         "mode": "points",
         "groups": groups,
@@ -325,6 +338,7 @@ var {{ this.get_name() }} = (function () {
     line(box, "Group", data.groups[data.g[i]]);
     line(box, "Attribution", S.attr[data.attr[i]]);
     line(box, "Casualties", S.cas[data.cas[i]]);
+    line(box, "Review", S.review[data.review[i]]);
     var sentence = S.sentence[data.sentence[i]];
     if (sentence) { box.appendChild(node("blockquote", sentence, "im-sentence")); }
     var title = S.title[data.title[i]] || "source", url = S.url[data.url[i]];
@@ -359,7 +373,7 @@ var {{ this.get_name() }} = (function () {
     return L.divIcon({html: disc, className: "", iconSize: [size, size]});
   }
   var markers = [];
-  var i, m, colour;
+  var i, m, colour, status, unreviewed;
   for (i = 0; i < data.lat.length; i++) {
     colour = data.colours[data.g[i]];
     if (data.mode === "cells") {
@@ -367,13 +381,21 @@ var {{ this.get_name() }} = (function () {
       m.bindTooltip(cellTooltip.bind(null, i));
       m.on("click", function (e) { map.setView(e.latlng, Math.min(map.getZoom() + 2, map.getMaxZoom())); });
     } else {
+      // Unreviewed (proposed) incidents are hollow rings, or fainter circles; rejected ones (shown
+      // only when the status filter asks for them) grey. The status is the path's class too.
+      status = S.status[data.status[i]];
+      unreviewed = status === "proposed";
+      if (status === "rejected") { colour = "#9e9e9e"; }
       if (data.r[i] > 0) {
         m = L.circle([data.lat[i], data.lng[i]], {
-          radius: data.r[i], color: colour, weight: 2, dashArray: "4 4",
-          fillColor: colour, fillOpacity: 0.15});
+          radius: data.r[i], color: colour, weight: 2, dashArray: "4 4", opacity: unreviewed ? 0.55 : 1,
+          fillColor: colour, fillOpacity: unreviewed ? 0.04 : 0.15, className: "im-status-" + status});
+      } else if (unreviewed) {
+        m = L.circleMarker([data.lat[i], data.lng[i]], {
+          radius: 6, color: colour, weight: 2.5, fillColor: "#ffffff", fillOpacity: 0.85, className: "im-status-" + status});
       } else {
         m = L.circleMarker([data.lat[i], data.lng[i]], {
-          radius: 7, color: "#ffffff", weight: 1.5, fillColor: colour, fillOpacity: 1});
+          radius: 7, color: "#ffffff", weight: 1.5, fillColor: colour, fillOpacity: 1, className: "im-status-" + status});
       }
       m.bindTooltip(tooltip.bind(null, i));
       m.bindPopup(popup.bind(null, i), {maxWidth: 360});
@@ -455,7 +477,9 @@ class Legend(folium.MacroElement):
         self.entries_json = script_json(
             {
                 "groups": [[g, colour_for(g)] for g in groups],
-                "precision": "Solid dot: exact place. Dashed circle: near a place or region, sized to the uncertainty. Country-only and unresolved incidents are listed below the map.",
+                "precision": "Solid dot: exact place. Dashed circle: near a place or region, sized to the uncertainty. "
+                             "Hollow ring or faint circle: proposed by the extractor, not yet reviewed. "
+                             "Country-only and unresolved incidents are listed below the map.",
             }
         )
 

@@ -19,7 +19,7 @@ PRELOADED = (
     "folium", "pandas", "sqlalchemy", "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql", "altair",
     "streamlit.emojis",
     "dashboard.access", "dashboard.authoring", "dashboard.commands", "dashboard.layers", "dashboard.options",
-    "dashboard.timeline", "dashboard.viewport", "dashboard.export", "incidents.queries",
+    "dashboard.timeline", "dashboard.viewport", "dashboard.export", "dashboard.review", "incidents.queries",
 )
 
 

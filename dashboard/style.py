@@ -53,3 +53,9 @@ def colour_for(group: str) -> str:
         return GROUP_COLOURS[group]
     digest = hashlib.sha256(group.encode()).digest()
     return _EXTRA_COLOURS[digest[0] % len(_EXTRA_COLOURS)]
+
+# What a status means, where no reviewer and time say more (dashboard.layers.review_text).
+STATUS_NOTES: dict[str, str] = {
+    "proposed": "not yet reviewed",
+    "imported": "coded by people elsewhere (ACLED, UCDP)",
+}

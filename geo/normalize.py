@@ -27,7 +27,8 @@ HINT_EMBASSY = "embassy"
 HINT_ADMIN1 = "admin1"
 HINT_CITY = "city"
 HINT_REGION = "region"
-HINTS: tuple[str, ...] = (HINT_BASE, HINT_AIRFIELD, HINT_EMBASSY, HINT_ADMIN1, HINT_CITY, HINT_REGION)
+HINT_DISTRICT = "district"
+HINTS: tuple[str, ...] = (HINT_BASE, HINT_AIRFIELD, HINT_EMBASSY, HINT_ADMIN1, HINT_CITY, HINT_REGION, HINT_DISTRICT)
 
 # Place kinds (location.raw["kind"]) each hint family is compatible with.
 HINT_KINDS: dict[str, frozenset[str]] = {
@@ -37,6 +38,7 @@ HINT_KINDS: dict[str, frozenset[str]] = {
     HINT_ADMIN1: frozenset({"admin1"}),
     HINT_CITY: frozenset({"city"}),
     HINT_REGION: frozenset({"region", "admin1"}),
+    HINT_DISTRICT: frozenset({"admin2"}),
 }
 
 # Kind words, as normalised token sequences, longest first so "air base" wins over "base".
@@ -78,6 +80,15 @@ _KIND_WORDS: dict[tuple[str, ...], str] = {
     ("village",): HINT_CITY,  # UCDP's "Al Bu Hayat village"
     ("hamlet",): HINT_CITY,
     ("region",): HINT_REGION,
+    ("district",): HINT_DISTRICT,
+    ("subdistrict",): HINT_DISTRICT,
+    ("sub", "district"): HINT_DISTRICT,
+    ("qada",): HINT_DISTRICT,
+    ("qadaa",): HINT_DISTRICT,
+    ("qadha",): HINT_DISTRICT,
+    ("nahiya",): HINT_DISTRICT,
+    ("nahiyah",): HINT_DISTRICT,
+    ("ilcesi",): HINT_DISTRICT,  # Turkish "X ilçesi"
 }
 _MAX_KIND_WORDS = max(len(words) for words in _KIND_WORDS)
 # "AB" (air base) only counts as a kind word at the end of a longer name: "Al Asad AB".
@@ -87,7 +98,7 @@ _KIND_FIRST_WORDS = frozenset(words[0] for words in (*_KIND_WORDS, *_TRAILING_ON
 
 # The Arabic article as transliterations write it, the Persian ezafe ("Bandar-e Mahshahr") and
 # English filler words.
-_DROPPED_TOKENS = frozenset(
+FILLER_WORDS = frozenset(
     {"al", "el", "ul", "ad", "adh", "as", "ash", "at", "ath", "az", "ar", "an", "aj", "e", "ye", "the", "of", "in"}
 )
 # The Arabic "ayn" (spring) in its spellings; "ain" after the rewrites below.
@@ -223,7 +234,7 @@ def name_key(text: str) -> NameKey:
         else:
             kept.append(tokens[i])
             i += 1
-    folded = [_fold_token(t) for t in kept if t not in _DROPPED_TOKENS]
+    folded = [_fold_token(t) for t in kept if t not in FILLER_WORDS]
     if not folded:  # a name that is only an article or filler ("As", "Al"): keep it as written
         folded = [_fold_token(t) for t in kept]
     return NameKey(" ".join(folded), hint)
@@ -253,3 +264,23 @@ def admin_key(text: str) -> str:
     tokens = name_key(_PARENTHESES.sub(" ", text)).key.split()
     kept = [t for t in tokens if t not in _ADMIN_WORDS] or tokens
     return "".join(kept)
+
+
+# Letters that transliterations of one Arabic, Persian or Turkish letter write differently:
+# q/k/g (Qayyarah, Gayara), d/t/th/dh/z (Dhi Qar, Zi Qar; Bağdat), s/sh/ch, b/p, and vowels
+# (with w and y) that each writer places his own way.
+_DIGRAPHS = (("sch", "s"), ("kh", "k"), ("gh", "k"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "t"), ("ph", "f"))
+_LETTER_CLASSES = str.maketrans({"q": "k", "c": "k", "g": "k", "d": "t", "z": "t", "p": "b", "v": "w"})
+_FOLDED_VOWELS = re.compile(r"[aeiouwy]+")
+_REPEATS = re.compile(r"(.)\1+")
+_H_AFTER_CONSONANT = re.compile(r"(?<=[b-df-gj-np-tvxz])h")
+
+
+@lru_cache(maxsize=65536)
+def sound_key(key: str) -> str:
+    """A name key as it sounds, whatever the transliteration: letters writers interchange made
+    one, vowels (with w and y) and doubled letters dropped ("tall tamr", "tal tamer": "tl tmr")."""
+    for digraph, letter in _DIGRAPHS:
+        key = key.replace(digraph, letter)
+    key = _H_AFTER_CONSONANT.sub("", key)  # "Fallujha": an h no letter pair explains is a writer's
+    return _REPEATS.sub(r"\1", _FOLDED_VOWELS.sub("", key.translate(_LETTER_CLASSES)))

@@ -18,7 +18,9 @@ from pathlib import Path
 
 from geo.normalize import is_arabic
 
-KINDS: tuple[str, ...] = ("base", "airfield", "site", "city", "admin1", "country", "region")
+# admin2: a district (ACLED codes an event in a district at its seat or centre, precision 2);
+# part: a neighbourhood or quarter of a town (what a report names with its town)
+KINDS: tuple[str, ...] = ("base", "airfield", "site", "city", "admin1", "country", "region", "admin2", "part")
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 # Run from a checkout (an editable install, the scripts, `streamlit run app.py`) or installed from
@@ -54,6 +56,7 @@ USER_DATA_DIR, USER_CACHE_DIR = _user_dirs()
 PLACES_CSV = DATA_DIR / "places.csv"
 ADMIN1_CSV = DATA_DIR / "admin1_capitals.csv"
 COUNTRY_ALIASES_CSV = DATA_DIR / "country_aliases.csv"
+WOF_DIR = DATA_DIR / "wof"  # the region's Who's On First places (geo/wof.py)
 
 # GeoNames feature classes/codes of a country dump -> our kinds (other classes are left out:
 # streams, hills and the like are not where incidents are placed).
@@ -103,6 +106,9 @@ class Place:
     keyword_aliases: tuple[str, ...] = field(default=(), repr=False)  # airfield keywords
     admin2: str = ""  # the district, when the source gives it (ACLED, UCDP)
     events: int = 0  # how many events of the user's data sets are coded at this place
+    # the population the place ranks like when its own figure is smaller or unknown: what its
+    # type says of it (a district's seat weighs like a town of 10,000; WOF's GeoNames codes)
+    importance: int = 0
 
 
 def _split_aliases(value: str) -> tuple[str, ...]:

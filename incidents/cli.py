@@ -10,16 +10,17 @@ from collections.abc import Sequence
 def build_parser() -> argparse.ArgumentParser:
     # Imported here so that `incident-map --help` stays quick and each module owns its commands.
     from dashboard import commands as dashboard_commands
-    from geo import cli as geo_commands
     from incidents import commands as incident_commands
     from incidents import exchange
+    from incidents import geo_commands
+    from incidents import review as review_commands
 
     parser = argparse.ArgumentParser(
         prog="incident-map",
         description="News reports to incidents on a map, offline.",
     )
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (geo_commands, incident_commands, exchange, dashboard_commands):
+    for module in (geo_commands, incident_commands, review_commands, exchange, dashboard_commands):
         module.register(subcommands)
     return parser
 

@@ -1,4 +1,5 @@
-"""Subcommands of `incident-map` (see incidents/cli.py): extract, ingest, list, resolve.
+"""Subcommands of `incident-map` (see incidents/cli.py): extract, ingest, list, resolve (review's are
+in incidents/review.py).
 
 Standard output carries only the command's result (JSON lines, the table, the summary);
 progress, warnings and errors go to standard error, each naming the file it is about.
@@ -9,14 +10,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from geo.sources import USER_DATA_DIR
-from incidents.model import PLACE_CLASSES, SOURCE_KINDS, Incident, IncidentFilter, TimePrecision, incident_to_record
+from incidents.model import (
+    ATTRIBUTION_LABELS,
+    PLACE_CLASSES,
+    REVIEW_STATUSES,
+    SHOWN_STATUSES,
+    SOURCE_KINDS,
+    Incident,
+    IncidentFilter,
+    TimePrecision,
+    incident_to_record,
+)
 
 if TYPE_CHECKING:
     from incidents.articles import Article
@@ -143,10 +154,10 @@ def extracted_articles(
 
 def default_extractor(store: str | None = None) -> Extractor:
     """The extractor over the process's geocoder, or over one that searches `store`'s places."""
-    from geo import OfflineGeocoder, default_geocoder
+    from incidents.geocoding import default_geocoder, geocoder_for
     from incidents.extract import Extractor
 
-    return Extractor(default_geocoder() if store is None else OfflineGeocoder(store=store))
+    return Extractor(default_geocoder() if store is None else geocoder_for(store))
 
 
 def _iso_date(value: str) -> date:
@@ -234,6 +245,10 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source-kind", action="append", default=[], choices=SOURCE_KINDS, help="repeatable")
     parser.add_argument("--text", default="", help="free text over places, actors, notes and sentences")
     parser.add_argument("--unresolved", action="store_true", help="only incidents whose place has no coordinates")
+    parser.add_argument("--status", action="append", default=[], choices=(*REVIEW_STATUSES, "all"),
+                        help=f"review status (repeatable; default: all but rejected, {', '.join(SHOWN_STATUSES)})")
+    parser.add_argument("--attribution", action="append", default=[], choices=tuple(ATTRIBUTION_LABELS.values()),
+                        help="how the actor is known: claimed, accused or suspected by someone, or stated (repeatable)")
 
 
 def filter_from_args(args: argparse.Namespace) -> IncidentFilter:
@@ -247,10 +262,14 @@ def filter_from_args(args: argparse.Namespace) -> IncidentFilter:
         source_kinds=tuple(args.source_kind),
         text=args.text,
         unresolved_only=args.unresolved,
+        statuses=() if "all" in args.status else tuple(args.status) or SHOWN_STATUSES,
+        attributions=tuple(a for a, label in ATTRIBUTION_LABELS.items() if label in args.attribution),
     )
 
 
-_TABLE_COLUMNS = (("date", 10), ("when", 5), ("place", 30), ("geo", 10), ("actor", 32), ("type", 34), ("fatalities", 10))
+_TABLE_COLUMNS = (
+    ("date", 10), ("when", 5), ("place", 30), ("geo", 10), ("actor", 32), ("type", 34), ("fatalities", 10), ("status", 9),
+)
 
 
 def _table_cells(incident: Incident) -> tuple[str, ...]:
@@ -262,15 +281,17 @@ def _table_cells(incident: Incident) -> tuple[str, ...]:
         incident.actor1 or incident.actor_group,
         incident.sub_event_type or incident.event_type,
         "" if incident.fatalities is None else str(incident.fatalities),
+        incident.review_status,
     )
 
 
-def _print_row(cells: Iterable[str], out: TextIO) -> None:
+def print_row(cells: Iterable[str], out: TextIO, columns: Sequence[tuple[str, int]] = _TABLE_COLUMNS) -> None:
+    """One line of a table: each cell on one line, cut to its column's width."""
     fitted = []
-    for text, (_, width) in zip(cells, _TABLE_COLUMNS):
+    for text, (_, width) in zip(cells, columns):
         text = " ".join(text.split())  # article text may hold newlines or tabs
         fitted.append(text if len(text) <= width else text[: width - 1] + "…")
-    print("  ".join(f"{text:<{width}}" for text, (_, width) in zip(fitted, _TABLE_COLUMNS)).rstrip(), file=out)
+    print("  ".join(f"{text:<{width}}" for text, (_, width) in zip(fitted, columns)).rstrip(), file=out)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -283,10 +304,10 @@ def run_list(args: argparse.Namespace) -> int:
         for incident in incidents:
             print(json.dumps(incident_to_record(incident), ensure_ascii=False))
         return 0
-    _print_row((name for name, _ in _TABLE_COLUMNS), sys.stdout)
+    print_row((name for name, _ in _TABLE_COLUMNS), sys.stdout)
     shown = 0
     for incident in incidents:
-        _print_row(_table_cells(incident), sys.stdout)
+        print_row(_table_cells(incident), sys.stdout)
         shown += 1
     total = store.count(flt)
     print(f"{shown} of {total} incidents" if shown < total else f"{total} incident(s)", file=sys.stderr)
@@ -294,7 +315,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_resolve(args: argparse.Namespace) -> int:
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     country = iso = ""
     if args.country:

@@ -232,7 +232,7 @@ def import_file(
     again completes it.
     """
     with IncidentReader(path, format=format) as reader:
-        result = store.upsert(reader.incidents(progress=progress), batch_size=batch_size)
+        result = store.upsert(reader.incidents(progress=progress), batch_size=batch_size, note=f"import {reader.path.name}")
     summary = reader.summary
     summary.inserted, summary.updated, summary.unchanged = result.inserted, result.updated, result.unchanged
     return summary
@@ -284,7 +284,7 @@ def _run_import(args: argparse.Namespace) -> int:
         from incidents.gazetteer import refresh_store_layer
 
         layer = refresh_store_layer(store)
-        print(f"gazetteer: {len(layer):,} places from imported events coded at the place (layer 'store')")
+        print(f"gazetteer: {len(layer):,} places named by imported events (layer 'store')")
     return status
 
 

@@ -38,25 +38,25 @@ from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, Token
 
 from geo import normalize as geo_normalize
+from geo.geocoder import ROLE_GAZETTEER
 from geo.normalize import name_key
 from incidents.actors import Actor, actor_group_for, actors
 from incidents.articles import Article, match_dateline, split_dateline, split_kicker
 from incidents.extraction.attribution import attribute
 from incidents.extraction.casualties import Casualties, count_casualties
-from incidents.extraction.dates import ResolvedDate, find_date_phrases, resolve_date
+from incidents.extraction.dates import AS_REPORTED, ResolvedDate, find_date_phrases, resolve_date
+from incidents.extraction.reviewing import cue_words, reasons_for_doubt
 from incidents.extraction.lexicon import inflections, lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
-from incidents.extraction.places import BEFORE_NAME, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
+from incidents.extraction.places import BEFORE_NAME, CITY_MIN_POPULATION, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
 from incidents.extraction.roles import CIVILIANS, PROTESTS, REMOTE, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
-from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
+from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id, with_doubt, without_doubt
 
-# The gazetteer kinds whose names the place finder knows by name; cities only from this
-# population up, because small towns named like common words ("Security", "Hook") would
-# otherwise turn up everywhere. Smaller places are still found by their kind word ("X village")
-# or a locative preposition ("in X"), and resolved by the geocoder.
+# The gazetteer kinds whose names the place finder knows by name; cities only from
+# CITY_MIN_POPULATION up. Smaller places are still found by their kind word ("X village") or a
+# locative preposition ("in X"), and resolved by the geocoder.
 PLACE_KINDS: tuple[str, ...] = ("base", "airfield", "site", "admin1", "country", "region")
-CITY_MIN_POPULATION = 15_000
-_PLACE_KEYS_FORMAT = 2  # bump when the keys are chosen differently, to rebuild cached key sets
+_PLACE_KEYS_FORMAT = 3  # bump when the keys are chosen differently, to rebuild cached key sets
 
 # A caption's photo credit: "(AP)", "(Reuters)", "AFP/Getty Images", "Photo: ...".
 _CAPTION_CREDIT = re.compile(
@@ -102,14 +102,37 @@ class Sentence:
         return any(not event.refers_back for event in self.events)
 
 
-def place_names_for(geocoder: Any) -> tuple[str, ...]:
-    """The gazetteer names the place finder knows (see PLACE_KINDS)."""
-    names = set(geocoder.place_names(kinds=PLACE_KINDS))
-    names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION))
+def place_names_for(geocoder: Any, *, trusted_only: bool = False) -> tuple[str, ...]:
+    """The gazetteer names the place finder knows (see PLACE_KINDS); trusted_only: the places'
+    own names and curated aliases, not GeoNames' alternate names."""
+    names = set(geocoder.place_names(kinds=PLACE_KINDS, trusted_only=trusted_only))
+    names.update(geocoder.place_names(kinds=("city",), min_population=CITY_MIN_POPULATION, trusted_only=trusted_only))
     return tuple(sorted(names))
 
 
-def place_keys_for(geocoder: Any) -> frozenset[str]:
+class PlaceKeys(frozenset):
+    """The name keys the place finder knows a place by (a frozenset of keys), and `names`: those
+    that are a notable place's own name ("mosul"), not only an alternate spelling of one (GeoNames
+    lists "Market" for Marquette): a common word is a place by name alone only when it is one."""
+
+    names: frozenset[str]
+
+    def __new__(cls, keys: frozenset[str] | set[str], names: frozenset[str] | set[str] = frozenset()) -> PlaceKeys:
+        made = super().__new__(cls, keys)
+        made.names = frozenset(names)
+        return made
+
+
+def _keys_of(names: tuple[str, ...]) -> frozenset[str]:
+    # Two-letter keys only with a digit ("K-1"): "us", "am" and the like are words, not places.
+    return frozenset(
+        key
+        for key in (name_key(name).key for name in names)
+        if len(key) >= 3 or (len(key) == 2 and any(c.isdigit() for c in key))
+    )
+
+
+def place_keys_for(geocoder: Any) -> PlaceKeys:
     """The name keys of place_names_for(geocoder), cached on disk next to the geocoder's index.
 
     Listing and normalising some 225,000 names takes seconds; loading their keys takes
@@ -123,15 +146,11 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
     if path is not None:
         try:
             with path.open("rb") as handle:
-                return frozenset(pickle.load(handle))
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            pass  # absent or damaged: rebuilt below
-    # Two-letter keys only with a digit ("K-1"): "us", "am" and the like are words, not places.
-    keys = frozenset(
-        key
-        for key in (name_key(name).key for name in place_names_for(geocoder))
-        if len(key) >= 3 or (len(key) == 2 and any(c.isdigit() for c in key))
-    )
+                cached = pickle.load(handle)
+            return PlaceKeys(cached["keys"], cached["names"])
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
+            pass  # absent, damaged or of another layout: rebuilt below
+    keys = PlaceKeys(_keys_of(place_names_for(geocoder)), _keys_of(place_names_for(geocoder, trusted_only=True)))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Keep a few recent key sets (several gazetteers may be in use), drop older ones.
@@ -140,15 +159,16 @@ def place_keys_for(geocoder: Any) -> frozenset[str]:
             stale.unlink(missing_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".extract-place-keys-", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(sorted(keys), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({"keys": sorted(keys), "names": sorted(keys.names)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)  # a concurrent reader never sees half a file
     return keys
 
 
 def _place_keys_signature(geocoder: Any) -> str:
     digest = hashlib.sha256(repr((_PLACE_KEYS_FORMAT, PLACE_KINDS, CITY_MIN_POPULATION)).encode())
-    layers = [getattr(geocoder, "base_layer", None), *getattr(geocoder, "file_layers", [])]
-    if all(layer is not None and hasattr(layer, "key_count") for layer in layers):
+    # the gazetteers' layers, not the user's own places or the store's (an import costs no rebuild)
+    layers = [g.layer for g in getattr(geocoder, "gazetteer_layers", ()) if g.role == ROLE_GAZETTEER]
+    if layers:
         digest.update(repr([(len(layer), layer.key_count) for layer in layers]).encode())
     else:  # another geocoder: its whole index size
         digest.update(json.dumps(getattr(geocoder, "index_size", {}), sort_keys=True).encode())
@@ -169,7 +189,7 @@ class Extractor:
 
     def __init__(self, geocoder: Any | None = None) -> None:
         if geocoder is None:
-            from geo import default_geocoder
+            from incidents.geocoding import default_geocoder
 
             geocoder = default_geocoder()
         self.geocoder = geocoder
@@ -338,7 +358,7 @@ class Extractor:
         if place is not None and _more_exact(place, near, told):
             _place(told, place)
         if when is not None and as_reported:
-            told.event_date, told.time_precision, told.notes = when.day, int(when.precision), when.phrase
+            _date(told, when.day, int(when.precision), when.phrase)
         if not event.names_no_kind:
             agent = _actor_name(event.agent, told.country, self.lexicon, self.places.country_name) if event.agent is not None else ""
             _elaborate(told, event, self._toll(sentence, event, sentences), agent)
@@ -373,8 +393,10 @@ class Extractor:
                 code = location.raw.get("country_code", "")
                 says_where = locative or number <= len(datelines)
                 if kind == "admin1":
-                    if not says_where:
-                        continue  # "North", "Capital": a province named in passing is likely a word
+                    if not says_where or self.places.a_town_abroad(name, code):
+                        # "North", "Capital": a province named in passing is likely a word; "Tripoli"
+                        # (a district of Libya) is more likely the town of Lebanon
+                        continue
                     weight = 3.0
                 elif kind == "country":
                     weight = 2.0 if says_where else 0.25
@@ -444,7 +466,7 @@ class Extractor:
                 when = ResolvedDate(previous.event_date, TimePrecision(previous.time_precision), "")
             elif below_country and self._as_reported(event) and not any(d.label_ == "earlier" for d in sentence.doc.spans["dates"]):
                 # not when its sentence marks it as earlier ("last year", "since 2014")
-                when = ResolvedDate(article.published, TimePrecision.DAY, _AS_REPORTED)
+                when = ResolvedDate(article.published, TimePrecision.DAY, AS_REPORTED, reported=True)
             else:
                 return []
         if not resolved:
@@ -477,7 +499,7 @@ class Extractor:
             return None
         *_, when, phrase = min(resolved, key=lambda item: item[:3])
         if _spoken(phrase):
-            return ResolvedDate(when.day, when.precision, f"{_AS_REPORTED} {phrase.text}")
+            return ResolvedDate(when.day, when.precision, when.phrase, reported=True)
         return when
 
     def _anchor(self, sentence: Sentence, phrase: Span, published: date) -> date:
@@ -513,8 +535,9 @@ class Extractor:
         for position, group in enumerate(event.places):
             first = group[0]
             resolved = self._resolve([first, *first.containers], context)
-            # among places as exact, one the report calls a village, town or district
-            ranked.append((_specificity(resolved, first), not first.span._.place_kind, position, group))
+            # among places as exact, one the report calls a village, town or district (not the land
+            # around one: "Izra town in Dara countryside")
+            ranked.append((_specificity(resolved, first), first.span._.place_kind in ("", "near"), position, group))
         ranked.sort(key=lambda item: item[:3])
         chosen = ranked[0][3]
         extra = [ref for *_, group in ranked[1:] for ref in (group[0], *group[0].containers)]
@@ -559,7 +582,10 @@ class Extractor:
         )
         if location is None:
             return None
-        return ResolvedPlace(location.raw.get("name", ""), location, int(GeoPrecision.REGION), location.raw.get("country", ""), code, "")
+        return ResolvedPlace(
+            location.raw.get("name", ""), location, int(GeoPrecision.REGION), location.raw.get("country", ""), code, "",
+            fallback=True,
+        )
 
     def _toll(self, sentence: Sentence, event: EventMention, sentences: list[Sentence]) -> Casualties:
         """The event's casualties, completed by the next sentence of its paragraph when that one
@@ -632,14 +658,19 @@ class Extractor:
             source_sentence=sentence.text,
             source_kind="article",
             sources=[article.source(sentence.text)],
-            notes=when.phrase,  # the summary's date phrase, until the article is read (_extract)
+            doubts=reasons_for_doubt(place, when, stated_actor=stated, actor1=actor1, attribution=attribution),
+            cues=cue_words(sentence.text, event.trigger.text, place, when, actor1=actor1, stated_actor=stated,
+                           agent=event.agent.text if event.agent is not None else "", actors=sentence.actors),
+            # the summary's date phrase, until the article is read (_extract); "as reported ..." when
+            # dated by the report or by the day its speaker spoke
+            notes=f"{AS_REPORTED} {when.phrase}" if when.reported and when.phrase != AS_REPORTED else when.phrase,
         )
         return incident
 
 
 # Specificity of a place (lower is more exact): a named village the gazetteer lacks is as exact as
 # the report gets; an unknown name without a kind word may be a person, less sure than a town.
-_KIND_SPECIFICITY = {"base": 0, "airfield": 0, "site": 0, "city": 1, "admin1": 3, "region": 3, "country": 4}
+_KIND_SPECIFICITY = {"base": 0, "airfield": 0, "site": 0, "part": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 3, "country": 4}
 def _specificity(resolved: ResolvedPlace | None, ref: PlaceRef) -> float:
     if resolved is None:
         return 9
@@ -834,12 +865,9 @@ def _spoken(phrase: Span) -> bool:
 
 # Sentences after an incident's within which "the attack" may refer back to it.
 REFERENCE_WINDOW = 3
-_AS_REPORTED = "as reported"
-
-
 def _reported(phrase: str) -> bool:
     """Whether an incident is dated by its report (or the day its speaker spoke), not a day of its own."""
-    return phrase.startswith(_AS_REPORTED)
+    return phrase.startswith(AS_REPORTED)
 
 
 def _same_kind(event: EventMention, incident: Incident) -> bool:
@@ -865,12 +893,27 @@ def _more_exact(place: ResolvedPlace, near: bool, incident: Incident) -> bool:
 
 
 def _place(incident: Incident, place: ResolvedPlace) -> None:
-    """The incident placed at a place told later ("The attack took place in Baquba")."""
+    """The incident placed at a place told later ("The attack took place in Baquba"); its doubts
+    about the place are the new place's, and the place's words are no longer in its sentence."""
     location = place.location
     incident.location, incident.place_name = place.text, place.name
     incident.latitude = location.latitude if location is not None else None
     incident.longitude = location.longitude if location is not None else None
     incident.geo_precision, incident.country, incident.iso, incident.admin1 = place.geo_precision, place.country, place.iso, place.admin1
+    doubts = without_doubt(without_doubt(incident.doubts, "place_unresolved"), "place_fallback")
+    if location is None:
+        doubts = with_doubt(doubts, "place_unresolved")
+    elif place.fallback:
+        doubts = with_doubt(doubts, "place_fallback")
+    incident.doubts = doubts
+    incident.cues.pop("place", None)
+
+
+def _date(incident: Incident, day: date, precision: int, phrase: str) -> None:
+    """The incident dated by a day told later ("The attack took place on Sunday")."""
+    incident.event_date, incident.time_precision, incident.notes = day, precision, phrase
+    incident.doubts = without_doubt(incident.doubts, "date_as_reported")
+    incident.cues.pop("date", None)
 
 
 
@@ -1011,9 +1054,11 @@ def _placed_once(incidents: list[Incident]) -> list[Incident]:
         position = incidents.index(coarse)
         fine = min(candidates, key=lambda f: abs(incidents.index(f) - position))
         if _reported(fine.notes) and not _reported(coarse.notes):
-            fine.event_date, fine.time_precision, fine.notes = coarse.event_date, coarse.time_precision, coarse.notes
+            _date(fine, coarse.event_date, coarse.time_precision, coarse.notes)
         if fine.actor1.startswith("Unidentified") and not coarse.actor1.startswith("Unidentified"):
             fine.actor1, fine.actor_group = coarse.actor1, coarse.actor_group
+            fine.doubts = without_doubt(fine.doubts, "actor_unnamed")
+            fine.cues.pop("actor", None)
         _fill(fine, coarse)
         kept.remove(coarse)
     return kept

@@ -1,7 +1,11 @@
 """The store's places as a gazetteer layer: what the user's own data sets teach the geocoder.
 
-Every imported event coded at the place itself (ACLED geo_precision 1; UCDP where_prec 1 or 2,
-which the import reads as geo_precision 1 and 2) names a place that people placed. One bulk
+In ACLED's codebook an event's location and coordinates always name a real place: at precision 1
+the event happened there, at 2 near or around it (the coordinates are still the named town's),
+at 3 in a region represented by a named provincial capital or natural feature (whose coordinates
+they are). So every imported ACLED row is a true name-to-point pair. UCDP's where_prec 1 and 2
+(read by the import as geo_precision 1 and 2) name the place likewise; its where_prec 3 and 4 name
+a district or a province ("Hawija district (Kirkuk)", "Kirkuk province"), learned as one. One bulk
 query groups those events by place (the name as the data set writes it, country, province,
 district and point); each group becomes a place of the layer "store", with the number of its
 events and one of them as its source ("ACLED IRQ24248"). The same name at several points stays
@@ -21,26 +25,27 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from geo.index import Layer, build_layer, write_layer
-from geo.normalize import HINT_AIRFIELD, HINT_BASE, HINT_EMBASSY, name_key
+from geo.normalize import HINT_ADMIN1, HINT_AIRFIELD, HINT_BASE, HINT_DISTRICT, HINT_EMBASSY, name_key
 from geo.sources import Place
 from incidents.store import IncidentStore, incidents_table
 
-# The kinds of place a name's own kind word says ("Al Asad Airbase"); any other is a town,
-# village or neighbourhood.
-_KIND_OF_HINT = {HINT_BASE: "base", HINT_AIRFIELD: "airfield", HINT_EMBASSY: "site"}
+# The kinds of place a name's own kind word says ("Al Asad Airbase", UCDP's "Kirkuk province");
+# any other is a town, village or neighbourhood.
+_KIND_OF_HINT = {HINT_BASE: "base", HINT_AIRFIELD: "airfield", HINT_EMBASSY: "site", HINT_DISTRICT: "admin2", HINT_ADMIN1: "admin1"}
+# the precision a place of each kind is coded at when a report names it (ACLED's)
+_PRECISION_OF_KIND = {"admin2": 2, "admin1": 3}
 # UCDP writes what a place is after its name ("Al Bu Hayat village", "Tikrit town (Salah ad Din)"):
 # the name is what a report writes.
 _UCDP_SUFFIX = re.compile(r"\s*(?:\([^)]*\)|\b(?:village|town|city|hamlet|area|neighbourhood|neighborhood))\s*$", re.IGNORECASE)
 
 
-def _exact_events() -> sa.ColumnElement[bool]:
-    """Imported events coded at the place itself."""
+def _named_places() -> sa.ColumnElement[bool]:
+    """Imported events whose location and point name a place: every ACLED row, and UCDP's rows
+    at a place, near one, or in a named district or province (its geo_precision 3 rows name the
+    unit in their location text; a row at a country's point names no place and is left out)."""
     c = incidents_table.c
     return sa.and_(
-        sa.or_(
-            sa.and_(c.source_kind == "acled", c.geo_precision == 1),
-            sa.and_(c.source_kind == "ucdp", c.geo_precision <= 2),
-        ),
+        c.source_kind.in_(("acled", "ucdp")),
         c.latitude.is_not(None),
         c.longitude.is_not(None),
         c.location != "",
@@ -67,15 +72,19 @@ def store_places(store: IncidentStore) -> Iterator[Place]:
             sa.func.max(c.event_id).label("event_id"),
             sa.func.max(c.geo_precision).label("geo_precision"),
         )
-        .where(_exact_events())
+        .where(_named_places())
         .group_by(*columns)
     )
     with store.engine.connect() as conn:
         for row in conn.execute(statement):
             location = " ".join(row.location.split())
             name = _ucdp_name(location) if row.source_kind == "ucdp" else location
-            if not name_key(name).key:
+            key, hint = name_key(name)
+            if not key:
                 continue  # no letters or digits to index
+            kind = _KIND_OF_HINT.get(hint or "", "city")
+            if row.source_kind == "ucdp" and (row.geo_precision or 1) >= 3 and kind not in _PRECISION_OF_KIND:
+                continue  # UCDP's point of a road, a region or the country: no place of that name
             if row.source_kind == "ucdp":
                 source = f"UCDP GED {row.event_id.removeprefix('UCDP-')}"
             else:
@@ -84,13 +93,14 @@ def store_places(store: IncidentStore) -> Iterator[Place]:
                 name=name,
                 latitude=float(row.latitude),
                 longitude=float(row.longitude),
-                kind=_KIND_OF_HINT.get(name_key(name).hint or "", "city"),
+                kind=kind,
                 country_code=row.iso or "",
                 admin1=row.admin1 or "",
                 admin2=row.admin2 or "",
                 source=source,
                 source_id=row.event_id,
-                precision=int(row.geo_precision or 1),
+                # the named place itself, whatever the event's own precision
+                precision=_PRECISION_OF_KIND.get(kind, 1),
                 aliases=(location,) if name != location else (),
                 events=int(row.events),
             )
@@ -103,7 +113,8 @@ def build_store_layer(store: IncidentStore) -> Layer:
 def refresh_store_layer(store: IncidentStore | str, *, cache_dir: Path | None = None) -> Layer:
     """Build the store's places layer and put it in the index cache (replacing older ones);
     a geocoder of this process that searches the store sees it at once."""
-    from geo.geocoder import configured_cache_dir, default_geocoder, store_layer_path
+    from geo.geocoder import configured_cache_dir
+    from incidents.geocoding import reload_store_layer, store_layer_path
 
     own = isinstance(store, str)
     opened = IncidentStore(store) if isinstance(store, str) else store
@@ -123,10 +134,7 @@ def refresh_store_layer(store: IncidentStore | str, *, cache_dir: Path | None = 
     # which store the layer is of, so that layers of SQLite files since deleted are dropped
     (cache_dir / f"{prefix}.store").write_text(display_url(url), encoding="utf-8")
     _drop_layers_of_deleted_stores(cache_dir)
-    if default_geocoder.cache_info().currsize:
-        geocoder = default_geocoder()
-        if geocoder.store_url == url and geocoder.cache_dir.resolve() == cache_dir.resolve():
-            geocoder.reload_store_layer()
+    reload_store_layer(url, cache_dir, layer)
     return layer
 
 

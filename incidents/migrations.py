@@ -203,6 +203,86 @@ def _v6_page_aggregates(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
 
+def _v7_review(conn: sa.Connection) -> None:
+    # Every incident's review status and the history of every change a person or a writer made
+    # (incidents/store.py, IncidentStore.review). Extracted incidents await review, imported ones
+    # were coded by people elsewhere.
+    for column in (
+        "review_status VARCHAR(16) NOT NULL DEFAULT 'proposed'",
+        "reviewed_by TEXT NOT NULL DEFAULT ''",
+        "reviewed_at BIGINT",
+        # The extractor's reasons for doubt, and their weight (the queue's order); the fields a
+        # reviewer corrected, which no later report or import overwrites.
+        "doubts TEXT NOT NULL DEFAULT ''",
+        "doubt INTEGER NOT NULL DEFAULT 0",
+        "cues JSON NOT NULL DEFAULT '{}'",  # the words the extractor read each part from
+        "corrected TEXT NOT NULL DEFAULT ''",
+    ):
+        conn.execute(sa.text(f"ALTER TABLE incidents ADD COLUMN {column}"))
+    conn.execute(sa.text(
+        "UPDATE incidents SET review_status = CASE WHEN source_kind = 'article' THEN 'proposed' ELSE 'imported' END"
+    ))
+    # The review queue: the proposed incidents, most doubtful first, in an index of those alone (a
+    # partial index: imported rows cost it nothing, and a filter on statuses, which holds most of
+    # the store, is not read through it).
+    conn.execute(sa.text(
+        "CREATE INDEX ix_incidents_review ON incidents (doubt, event_date, event_id) WHERE review_status = 'proposed'"
+    ))
+    sa.Table(
+        "review_history",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(64), nullable=False),
+        sa.Column("changed_at", sa.BigInteger, nullable=False),  # Unix seconds
+        sa.Column("editor", sa.Text, nullable=False),
+        sa.Column("action", sa.String(16), nullable=False),
+        sa.Column("fields", sa.Text, nullable=False),  # the fields changed, comma-separated
+        sa.Column("old", sa.JSON, nullable=False),
+        sa.Column("new", sa.JSON, nullable=False),
+        sa.Column("note", sa.Text, nullable=False),
+        sa.Index("ix_review_history_event", "event_id", "id"),
+    ).create(conn)
+    if conn.dialect.name == "sqlite":
+        # The map's and the counts' covering indexes hold the status too: the page's default view
+        # (everything but rejected) is then still read from the indexes alone.
+        conn.execute(sa.text("DROP INDEX IF EXISTS ix_incidents_map"))
+        conn.execute(sa.text(
+            "CREATE INDEX ix_incidents_map ON incidents (actor_group, latitude, longitude, geo_precision, admin1, "
+            "event_date, event_type, source_kind, review_status)"
+        ))
+        conn.execute(sa.text("DROP INDEX IF EXISTS ix_incidents_date_cover"))
+        conn.execute(sa.text(
+            "CREATE INDEX ix_incidents_date_cover ON incidents (event_date, actor_group, latitude, longitude, "
+            "geo_precision, admin1, event_type, source_kind, review_status)"
+        ))
+    # The page's aggregates count by status too (the store fills them again after this step).
+    conn.execute(sa.text("DROP TABLE daily_counts"))
+    conn.execute(sa.text("DROP TABLE map_cells"))
+    metadata = sa.MetaData()
+    sa.Table(
+        "daily_counts",
+        metadata,
+        sa.Column("event_date", sa.Date, primary_key=True),
+        sa.Column("actor_group", sa.Text, primary_key=True),
+        sa.Column("place", sa.String(16), primary_key=True),
+        sa.Column("status", sa.String(16), primary_key=True),
+        sa.Column("n", sa.BigInteger, nullable=False),
+    )
+    sa.Table(
+        "map_cells",
+        metadata,
+        sa.Column("y", sa.BigInteger, primary_key=True),
+        sa.Column("x", sa.BigInteger, primary_key=True),
+        sa.Column("actor_group", sa.Text, primary_key=True),
+        sa.Column("place", sa.String(16), primary_key=True),
+        sa.Column("status", sa.String(16), primary_key=True),
+        sa.Column("n", sa.BigInteger, nullable=False),
+        sa.Column("latitude_sum", sa.Float, nullable=False),
+        sa.Column("longitude_sum", sa.Float, nullable=False),
+    )
+    metadata.create_all(conn)
+
+
 def _postgis(conn: sa.Connection) -> None:
     installed = conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first()
     if installed:
@@ -224,8 +304,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "SQLite: the date index covers the page's counts", _v4_covering_date_index),
     Migration(5, "incidents per value of the filter widgets' columns", _v5_value_counts),
     Migration(6, "incidents per day and per map cell, by actor group and place class", _v6_page_aggregates),
+    Migration(7, "review status and history; the aggregates by status", _v7_review),
 )
-AGGREGATES_VERSION = 6  # the step after which the store fills the page's aggregate tables
+# The steps that (re)create the page's aggregate tables: the store fills them after any of these.
+AGGREGATES_VERSIONS = frozenset({6, 7})
 LATEST_VERSION = MIGRATIONS[-1].version
 
 

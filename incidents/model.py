@@ -31,6 +31,10 @@ class GeoPrecision(IntEnum):
 
 Attribution = Literal["claimed", "accused", "suspected", "unknown"]
 ATTRIBUTIONS: tuple[str, ...] = ("claimed", "accused", "suspected", "unknown")
+# How the actor is known, in the page's and the CLI's words: "unknown" is an actor the source
+# states (the report's own account, an ACLED coder's) or leaves unnamed, with no claim, blame or
+# suspicion voiced.
+ATTRIBUTION_LABELS: dict[str, str] = {"claimed": "claimed", "accused": "accused", "suspected": "suspected", "unknown": "stated"}
 
 SourceKind = Literal["article", "acled", "ucdp"]
 SOURCE_KINDS: tuple[str, ...] = ("article", "acled", "ucdp")
@@ -62,6 +66,56 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 UNIDENTIFIED_GROUP = "Unidentified"
+
+# Where an incident stands with the people who review the store: extracted and not yet seen
+# (proposed), seen and kept as it is (confirmed), changed by a reviewer (corrected), thrown away
+# (rejected: kept in the store, so that a re-ingest does not bring it back, but off the map and
+# out of the counts), or coded by people elsewhere (imported: ACLED, UCDP).
+REVIEW_STATUSES: tuple[str, ...] = ("proposed", "confirmed", "corrected", "rejected", "imported")
+REVIEWED_STATUSES: frozenset[str] = frozenset({"confirmed", "corrected", "rejected"})
+# What the map, the counts and `list` show unless told otherwise.
+SHOWN_STATUSES: tuple[str, ...] = tuple(s for s in REVIEW_STATUSES if s != "rejected")
+
+
+def initial_review_status(source_kind: str) -> str:
+    """The status of a new incident: an extracted one awaits review, an imported one was coded by people."""
+    return "proposed" if source_kind == "article" else "imported"
+
+
+# Why the extractor doubts an incident (Incident.doubts, codes joined by DOUBT_SEPARATOR): the
+# weight the review queue sorts by (most doubtful first) and the words it shows.
+DOUBT_SEPARATOR = ";"
+DOUBTS: dict[str, tuple[int, str]] = {
+    "place_unresolved": (4, "place found in no gazetteer"),
+    "place_fallback": (3, "place unknown: coded at a town, province or country around it"),
+    "reports_disagree": (3, "reports disagree on the actor or the fatalities"),
+    "date_as_reported": (2, "no date given: dated by the report's own date"),
+    "actor_attributed": (2, "actor from a claim, blame or suspicion, not the one who acted"),
+    "actor_unnamed": (1, "no actor named"),
+}
+
+
+CUE_KINDS: tuple[str, ...] = ("trigger", "actor", "place", "date")
+
+
+def doubt_codes(doubts: str) -> list[str]:
+    return [code for code in doubts.split(DOUBT_SEPARATOR) if code]
+
+
+def doubt_score(doubts: str) -> int:
+    """How doubtful an incident is: the sum of its reasons' weights (the queue's order)."""
+    return sum(DOUBTS[code][0] if code in DOUBTS else 1 for code in doubt_codes(doubts))
+
+
+def with_doubt(doubts: str, code: str) -> str:
+    """The reasons with one more (once)."""
+    codes = doubt_codes(doubts)
+    return doubts if code in codes else DOUBT_SEPARATOR.join([*codes, code])
+
+
+def without_doubt(doubts: str, code: str) -> str:
+    """The reasons without one (a later sentence settled it)."""
+    return DOUBT_SEPARATOR.join(c for c in doubt_codes(doubts) if c != code)
 
 # How an incident is placed, in the page's and the CLI's terms: ACLED's geo_precision, with the
 # region-level incidents that name no province ("country") told apart, since a point at a
@@ -122,6 +176,15 @@ class Incident:
     # Columns of an imported row that the model has no field for (inter1, disorder_type, tags...),
     # kept verbatim so that export and re-import lose nothing.
     extra: dict[str, str] = field(default_factory=dict)
+    # The review (see REVIEW_STATUSES). A new incident's is empty: the store gives it
+    # initial_review_status(source_kind). Only a review changes it (IncidentStore.review).
+    review_status: str = ""
+    reviewed_by: str = ""  # who last reviewed it: the signed-in editor, or the CLI user
+    reviewed_at: int | None = None  # when, Unix seconds
+    doubts: str = ""  # why the extractor doubts it: DOUBTS codes joined by DOUBT_SEPARATOR
+    # The words of the source sentence the extractor read it from, by CUE_KINDS ("trigger": "struck",
+    # "date": "on Thursday"...), for the reviewer to see them marked in the sentence.
+    cues: dict[str, str] = field(default_factory=dict)
 
     @property
     def resolved(self) -> bool:
@@ -145,11 +208,18 @@ class IncidentFilter:
     source_kinds: tuple[str, ...] = ()
     text: str = ""  # free text over location, actors, notes and the source sentence
     unresolved_only: bool = False
+    statuses: tuple[str, ...] = ()  # any of REVIEW_STATUSES (the page and `list` ask for SHOWN_STATUSES)
+    attributions: tuple[str, ...] = ()  # any of ATTRIBUTIONS: how the actor is known
 
     def __post_init__(self) -> None:
-        unknown = [p for p in self.places if p not in PLACE_CLASSES]
-        if unknown:
-            raise ValueError(f"unknown place class {unknown[0]!r}: use one of {', '.join(PLACE_CLASSES)}")
+        for values, allowed, what in (
+            (self.places, PLACE_CLASSES, "place class"),
+            (self.statuses, REVIEW_STATUSES, "review status"),
+            (self.attributions, ATTRIBUTIONS, "attribution"),
+        ):
+            unknown = [v for v in values if v not in allowed]
+            if unknown:
+                raise ValueError(f"unknown {what} {unknown[0]!r}: use one of {', '.join(allowed)}")
 
 
 def stable_id(*parts: object, prefix: str = "IM") -> str:

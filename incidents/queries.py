@@ -6,11 +6,11 @@ Nothing here reads the store into Python whole: every answer is bounded by what 
 so the page's memory does not grow with the store. Every query of the incidents filters with
 incidents.store.filter_clauses, the definition the CLI uses too.
 
-The page's default view and every filter on dates, actor groups and place classes alone are
-answered by the aggregate tables the store's writers keep (incidents per day, and per map cell of
-ROLLUP_CELL_DEG; migration 6): their size grows with days and cells, not incidents. Those columns
+The page's default view and every filter on dates, actor groups, place classes and review statuses
+alone are answered by the aggregate tables the store's writers keep (incidents per day, and per map
+cell of ROLLUP_CELL_DEG; migrations 6 and 7): their size grows with days and cells, not incidents. Those columns
 are all they hold, so `aggregated` decides which filters they answer and `_aggregate_clauses`
-applies the filter's dates, groups and place classes to them as filter_clauses does. Other filters
+applies the filter's dates, groups, place classes and statuses to them as filter_clauses does. Other filters
 read the incidents: the map's box through PostGIS's GiST index on PostgreSQL, and through the
 covering (actor_group, latitude, longitude, ...) index on SQLite (version 3); on SQLite the counts
 and daily counts of a date range read the covering (event_date, ...) index alone (version 4).
@@ -81,8 +81,8 @@ class ViewCounts:
 
 def aggregated(flt: IncidentFilter) -> bool:
     """Whether the store's aggregate tables answer the filter: they hold incidents by day, actor
-    group and place class, so a filter on those alone needs no scan of the incidents."""
-    return replace(flt, date_from=None, date_to=None, actor_groups=(), places=()) == IncidentFilter()
+    group, place class and review status, so a filter on those alone needs no scan of the incidents."""
+    return replace(flt, date_from=None, date_to=None, actor_groups=(), places=(), statuses=()) == IncidentFilter()
 
 
 def _aggregate_clauses(table: sa.Table, flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
@@ -97,6 +97,8 @@ def _aggregate_clauses(table: sa.Table, flt: IncidentFilter) -> list[sa.ColumnEl
         clauses.append(c.actor_group.in_(flt.actor_groups))
     if flt.places:
         clauses.append(c.place.in_(flt.places))
+    if flt.statuses:
+        clauses.append(c.status.in_(flt.statuses))
     return clauses
 
 
@@ -146,7 +148,7 @@ POINT_COLUMNS: tuple[str, ...] = (
     "event_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
     "actor2", "assoc_actor_2", "actor_group", "attribution", "attributed_by", "location", "place_name",
     "country", "latitude", "longitude", "geo_precision", "fatalities", "injuries", "casualties_reported",
-    "source_sentence", "source_count",
+    "source_sentence", "source_count", "review_status", "reviewed_by", "reviewed_at",
 )
 
 
@@ -224,7 +226,7 @@ def map_layer(
 def _cells_aggregated(conn: sa.Connection, flt: IncidentFilter, box: Box, cell_deg: float) -> bool:
     """Whether the map-cell aggregates answer: cells that are unions of theirs (a whole multiple of
     ROLLUP_CELL_DEG) in a box whose edges are theirs (as the page snaps it), and a filter on actor
-    groups and place classes only, its dates (if any) covering every stored incident (the cells
+    groups, place classes and statuses only, its dates (if any) covering every stored incident (the cells
     hold no dates)."""
     if not aggregated(flt) or not _on_grid(cell_deg, ROLLUP_CELL_DEG) or cell_deg < ROLLUP_CELL_DEG:
         return False
@@ -366,7 +368,7 @@ def actor_counts(store: IncidentStore) -> list[tuple[str, int]]:
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "event_id", "event_date", "location", "country", "actor_group", "actor1", "event_type", "fatalities",
-    "place", "source_kind", "source_title", "source_url", "latitude", "longitude",
+    "place", "source_kind", "source_title", "source_url", "latitude", "longitude", "review_status",
 )
 
 
@@ -382,7 +384,7 @@ def newest_rows(store: IncidentStore, flt: IncidentFilter, *, limit: int) -> lis
         sa.select(
             c.event_id, c.event_date, c.location, c.country, c.actor_group, c.actor1, c.event_type, c.fatalities,
             place_class().label("place"), c.source_kind, s.title.label("source_title"), s.url.label("source_url"),
-            c.latitude, c.longitude,
+            c.latitude, c.longitude, c.review_status,
         )
         .select_from(incidents_table.outerjoin(sources_table, s.source_id == c.primary_source_id))
         .where(c.event_id.in_(ids.scalar_subquery()))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import math
 import operator
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
@@ -26,15 +27,19 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from incidents.migrations import AGGREGATES_VERSION, LATEST_VERSION, current_version, migrate
+from incidents.migrations import AGGREGATES_VERSIONS, LATEST_VERSION, current_version, migrate
 from incidents.model import (
     MAPPED_PLACE_CLASSES,
+    REVIEWED_STATUSES,
     UNIDENTIFIED_GROUP,
     GeoPrecision,
     Incident,
     IncidentFilter,
     Source,
+    doubt_score,
+    initial_review_status,
     stable_id,
+    with_doubt,
 )
 from incidents.settings import default_db_url, to_db_url
 
@@ -50,8 +55,12 @@ _TYPES: dict[str, type[sa.types.TypeEngine[Any]]] = {
     "float": sa.Float,
     "bool": sa.Boolean,
 }
+# The review's fields: written when an incident is first stored, then changed by reviews (and a
+# merged report's disagreement) only; no writer's content update or content hash covers them.
+REVIEW_FIELDS: tuple[str, ...] = ("review_status", "reviewed_by", "reviewed_at", "doubts")
+# The content: every other scalar field.
 SCALAR_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Incident) if f.name not in ("sources", "extra")
+    f.name for f in fields(Incident) if f.name not in ("sources", "extra", "cues", *REVIEW_FIELDS)
 )
 
 
@@ -67,7 +76,7 @@ incidents_table = sa.Table(
     *(
         sa.Column(f.name, _column_type(str(f.type)), primary_key=f.name == "event_id")
         for f in fields(Incident)
-        if f.name in SCALAR_FIELDS
+        if f.name in (*SCALAR_FIELDS, *REVIEW_FIELDS)
     ),
     sa.Column("extra", sa.JSON),
     sa.Column("place_key", sa.Text),
@@ -75,6 +84,9 @@ incidents_table = sa.Table(
     sa.Column("row_hash", sa.String(64)),
     sa.Column("primary_source_id", sa.String(128)),
     sa.Column("source_count", sa.Integer),
+    sa.Column("doubt", sa.Integer),  # doubt_score(doubts): the review queue's order
+    sa.Column("cues", sa.JSON),
+    sa.Column("corrected", sa.Text),  # the fields a reviewer corrected, comma-separated (CORRECTABLE_FIELDS)
 )
 sources_table = sa.Table(
     "sources",
@@ -94,6 +106,20 @@ links_table = sa.Table(
     sa.Column("sentence", sa.Text),
     sa.Column("reported_event_id", sa.String(64)),
 )
+# Every change to an incident, by a person or a writer, written in the transaction that makes it.
+history_table = sa.Table(
+    "review_history",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(64)),
+    sa.Column("changed_at", sa.BigInteger),
+    sa.Column("editor", sa.Text),
+    sa.Column("action", sa.String(16)),
+    sa.Column("fields", sa.Text),
+    sa.Column("old", sa.JSON),
+    sa.Column("new", sa.JSON),
+    sa.Column("note", sa.Text),
+)
 # One row: a number every write transaction raises, so readers (the page's caches) can tell that
 # the store changed, whichever process changed it.
 state_table = sa.Table(
@@ -111,10 +137,11 @@ value_counts_table = sa.Table(
     sa.Column("n", sa.BigInteger),
 )
 COUNTED_COLUMNS: tuple[str, ...] = ("actor_group", "event_type", "source_kind", "actor1", "assoc_actor_1", "actor2")
-# The page's aggregates (migration 6), kept by every writer in the same transaction as the rows
-# (_RollupChanges): incidents per day, actor group and place class (the counts and the weekly chart
-# of a date range), and the drawable incidents per map cell of ROLLUP_CELL_DEG, actor group and
-# place class (the map's cells when zoomed out; a coarser cell is a union of these).
+# The page's aggregates (migrations 6 and 7), kept by every writer in the same transaction as the
+# rows (_RollupChanges): incidents per day, actor group, place class and review status (the counts
+# and the weekly chart of a date range), and the drawable incidents per map cell of
+# ROLLUP_CELL_DEG, actor group, place class and review status (the map's cells when zoomed out; a
+# coarser cell is a union of these).
 ROLLUP_CELL_DEG = 360 / 2**10
 daily_counts_table = sa.Table(
     "daily_counts",
@@ -122,6 +149,7 @@ daily_counts_table = sa.Table(
     sa.Column("event_date", sa.Date, primary_key=True),
     sa.Column("actor_group", sa.Text, primary_key=True),
     sa.Column("place", sa.String(16), primary_key=True),
+    sa.Column("status", sa.String(16), primary_key=True),
     sa.Column("n", sa.BigInteger, nullable=False),
 )
 map_cells_table = sa.Table(
@@ -131,6 +159,7 @@ map_cells_table = sa.Table(
     sa.Column("x", sa.BigInteger, primary_key=True),
     sa.Column("actor_group", sa.Text, primary_key=True),
     sa.Column("place", sa.String(16), primary_key=True),
+    sa.Column("status", sa.String(16), primary_key=True),
     sa.Column("n", sa.BigInteger, nullable=False),
     sa.Column("latitude_sum", sa.Float, nullable=False),
     sa.Column("longitude_sum", sa.Float, nullable=False),
@@ -254,7 +283,21 @@ def _source_row(source: Source) -> dict[str, Any]:
 
 
 def _incident_from_row(row: sa.RowMapping) -> Incident:
-    return Incident(**{name: row[name] for name in SCALAR_FIELDS}, extra=dict(row["extra"] or {}))
+    return Incident(
+        **{name: row[name] for name in (*SCALAR_FIELDS, *REVIEW_FIELDS)},
+        extra=dict(row["extra"] or {}), cues=dict(row["cues"] or {}),
+    )
+
+
+# What a new incident's review starts from, after its content: written only by an insert.
+REVIEW_COLUMNS: tuple[str, ...] = (*REVIEW_FIELDS, "doubt", "cues")
+
+
+def _review_values(incident: Incident) -> list[Any]:
+    """REVIEW_COLUMNS of a new incident: its status (initial_review_status unless it carries one,
+    as an exported file does), its reviewer, and the extractor's doubts and cues."""
+    status = incident.review_status or initial_review_status(incident.source_kind)
+    return [status, incident.reviewed_by, incident.reviewed_at, incident.doubts, doubt_score(incident.doubts), incident.cues]
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -320,16 +363,18 @@ def _rollup_statements(dialect: str, rows: sa.ColumnElement[bool], sign: int) ->
     # Grouped by the labels: PostgreSQL does not see two renderings of an expression with bound
     # parameters as the same expression.
     place = place_class().label("place")
+    status = c.review_status.label("status")
     y = grid_index(c.latitude, 90, ROLLUP_CELL_DEG, dialect).label("y")
     x = grid_index(c.longitude, 180, ROLLUP_CELL_DEG, dialect).label("x")
-    daily = sa.select(c.event_date, c.actor_group, place, sign * sa.func.count()).where(rows)
+    daily = sa.select(c.event_date, c.actor_group, place, status, sign * sa.func.count()).where(rows)
     cells = sa.select(
-        y, x, c.actor_group, place, sign * sa.func.count(), sign * sa.func.sum(c.latitude), sign * sa.func.sum(c.longitude)
+        y, x, c.actor_group, place, status,
+        sign * sa.func.count(), sign * sa.func.sum(c.latitude), sign * sa.func.sum(c.longitude),
     ).where(rows, MAPPED)
     statements = []
     for table, select, keys in (
-        (daily_counts_table, daily, (c.event_date, c.actor_group, place)),
-        (map_cells_table, cells, (y, x, c.actor_group, place)),
+        (daily_counts_table, daily, (c.event_date, c.actor_group, place, status)),
+        (map_cells_table, cells, (y, x, c.actor_group, place, status)),
     ):
         names = [column.name for column in table.columns]
         measures = names[len(keys):]
@@ -427,6 +472,10 @@ def filter_clauses(flt: IncidentFilter) -> list[sa.ColumnElement[bool]]:
         )
     if flt.unresolved_only:
         clauses.append(sa.or_(c.latitude.is_(None), c.longitude.is_(None)))
+    if flt.statuses:
+        clauses.append(c.review_status.in_(flt.statuses))
+    if flt.attributions:
+        clauses.append(c.attribution.in_(flt.attributions))
     return clauses
 
 
@@ -556,7 +605,7 @@ class IncidentStore:
             up_to_date = current_version(conn) == LATEST_VERSION
         if not up_to_date:
             with self._write(count_change=False) as conn:
-                if AGGREGATES_VERSION in migrate(conn):
+                if AGGREGATES_VERSIONS.intersection(migrate(conn)):
                     rebuild_rollups(conn, self.dialect)
 
     def close(self) -> None:
@@ -593,16 +642,25 @@ class IncidentStore:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def ingest(self, source: Source, incidents: Sequence[Incident]) -> IngestResult:
-        """Store one article's incidents in one transaction (ACLED's merge rule applies)."""
+    def ingest(self, source: Source, incidents: Sequence[Incident], *, editor: str | None = None) -> IngestResult:
+        """Store one article's incidents in one transaction (ACLED's merge rule applies).
+
+        What reviewers decided stands: an incident of a sentence this source already gave is not
+        added again (an article ingested again, by a changed extractor too), a rejected incident
+        only gains the report's link, and a reviewed one only what it left empty, never a field a
+        reviewer corrected. A merge that changes an incident writes a history row by `editor`
+        (default: the user running this process).
+        """
         result = IngestResult()
         source_id = source_key(source)
         now = int(time.time())
+        editor = editor or default_editor()
         counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
         with self._write() as conn:
+            earlier = _EarlierReports.of(conn, source_id)
             conn.execute(self._insert_on_conflict(sources_table), [_source_row(source)])
             for incident in incidents:
-                self._ingest_one(conn, source, source_id, incident, now, result, counts, rollups)
+                self._ingest_one(conn, source, source_id, incident, now, result, counts, rollups, earlier, editor)
             counts.write(conn, self.dialect)
             rollups.write(conn)
         return result
@@ -617,20 +675,22 @@ class IncidentStore:
         result: IngestResult,
         counts: _ValueCounts,
         rollups: _RollupChanges,
+        earlier: _EarlierReports,
+        editor: str,
     ) -> None:
         c = incidents_table.c
+        sentence = next(
+            (s.sentence for s in incident.sources if source_key(s) == source_id and s.sentence),
+            incident.source_sentence,
+        )
         already = conn.execute(
             sa.select(c.event_id).where(c.event_id == incident.event_id).union(
                 sa.select(links_table.c.event_id).where(links_table.c.reported_event_id == incident.event_id)
             )
         ).first()
-        if already is not None:
+        if already is not None or earlier.told(sentence, incident.event_type):
             result.unchanged += 1
             return
-        sentence = next(
-            (s.sentence for s in incident.sources if source_key(s) == source_id and s.sentence),
-            incident.source_sentence,
-        )
         report = replace(source, sentence=sentence, source_id=source_id)
         # Same day, same place, same event type, reported by another source: the same event.
         key = place_key(incident)
@@ -649,7 +709,7 @@ class IncidentStore:
         if candidate is None:
             stored = incident.with_changes(sources=[report], timestamp=incident.timestamp or now)
             row = _incident_row(stored)
-            row.update(primary_source_id=source_id, source_count=1)
+            row.update(primary_source_id=source_id, source_count=1, **dict(zip(REVIEW_COLUMNS, _review_values(stored))))
             conn.execute(incidents_table.insert(), [row])
             counts.add_row(row, +1)
             rollups.inserted([stored.event_id])
@@ -657,15 +717,25 @@ class IncidentStore:
         else:
             existing = _incident_from_row(candidate)
             existing.sources = self._sources_for(conn, [existing.event_id])[existing.event_id]
-            stored = _fill_blanks(existing, incident).with_changes(
-                sources=[*existing.sources, report], timestamp=now
-            )
+            status = existing.review_status
+            if status == "rejected":
+                filled = existing  # thrown away by a reviewer: the report is linked, nothing comes back
+            else:
+                filled = _fill_blanks(
+                    existing, incident, reviewed=status in REVIEWED_STATUSES, protected=corrected_fields(candidate["corrected"])
+                )
+            doubts = with_doubt(existing.doubts, "reports_disagree") if _disagree(existing, incident) else existing.doubts
+            stored = filled.with_changes(sources=[*existing.sources, report], timestamp=now)
             row = _incident_row(stored)
-            row["source_count"] = len(stored.sources)
+            row.update(source_count=len(stored.sources), doubts=doubts, doubt=doubt_score(doubts))
             rollups.changing(conn, [stored.event_id])
             conn.execute(incidents_table.update().where(c.event_id == stored.event_id).values(row))
             counts.add_row(candidate, -1)
             counts.add_row(row, +1)
+            changes = _changes(existing, stored.with_changes(doubts=doubts))
+            if changes:
+                _write_history(conn, [_history_row(stored.event_id, now, editor, "merge", changes,
+                                                   f"report {source.title or source_id}")])
             result.merged += 1
         conn.execute(
             links_table.insert(),
@@ -695,7 +765,9 @@ class IncidentStore:
                 [f"id{i}" for i in range(_LOOKUP_IDS)],
                 dialect,
             ),
-            "insert": _Prepared(incidents_table.insert(), (*ROW_COLUMNS, "primary_source_id", "source_count"), dialect),
+            "insert": _Prepared(
+                incidents_table.insert(), (*ROW_COLUMNS, "primary_source_id", "source_count", *REVIEW_COLUMNS), dialect
+            ),
             # Every column the content fills, except the key; the source columns are recounted after.
             "update": _Prepared(
                 incidents_table.update().where(c.event_id == sa.bindparam("_event_id")),
@@ -733,6 +805,8 @@ class IncidentStore:
         *,
         batch_size: int = 5000,
         on_progress: Callable[[int], None] | None = None,
+        editor: str | None = None,
+        note: str = "",
     ) -> UpsertResult:
         """Insert or replace incidents by event_id (imports), one transaction per batch.
 
@@ -742,6 +816,10 @@ class IncidentStore:
         (publisher, title...) and sentence take the written record's values. `on_progress(n)` gets the number
         of incidents handled after each batch.
 
+        A new incident takes the review status it carries, else initial_review_status of its
+        source kind; a replaced one keeps its review, and the fields a reviewer corrected. Each
+        replacement writes a history row by `editor` (default: this process's user) with `note`.
+
         Each batch is written whole or not at all, and the next batch is read (parsed from its
         file) outside any transaction, so another writer (an article's ingest, a placement from
         the page) waits for one batch at most, not for the whole import. An import that is
@@ -749,6 +827,7 @@ class IncidentStore:
         unchanged, so the store ends as one uninterrupted import would have left it.
         """
         result = UpsertResult()
+        editor = editor or default_editor()
         with _long_lived_objects_frozen():
             for batch in _batches(incidents, batch_size):
                 latest: dict[str, Incident] = {}
@@ -764,18 +843,20 @@ class IncidentStore:
                         # re-reading evicted index pages (a third of its database time at 100,000
                         # rows). Readers keep the default: the page's server holds a pool of them.
                         conn.exec_driver_sql("PRAGMA cache_size=-65536")
-                    self._upsert_batch(conn, latest, result)
+                    self._upsert_batch(conn, latest, result, editor, note)
                 if on_progress:
                     on_progress(len(batch))
         return result
 
-    def _upsert_batch(self, conn: sa.Connection, latest: dict[str, Incident], result: UpsertResult) -> None:
+    def _upsert_batch(
+        self, conn: sa.Connection, latest: dict[str, Incident], result: UpsertResult, editor: str, note: str
+    ) -> None:
         """Write one batch (at most one incident per id) inside the caller's transaction."""
         c = incidents_table.c
         statements = self._import_statements
         stored = self._stored_versions(conn, list(latest))
         inserts: list[list[Any]] = []
-        updates: list[list[Any]] = []
+        newer: list[tuple[Incident, list[Any], Sequence[Any]]] = []
         written: list[Incident] = []
         counts = _ValueCounts()
         for incident in latest.values():
@@ -785,17 +866,17 @@ class IncidentStore:
                 sources = incident.sources
                 values.append(source_key(sources[0]) if sources else None)
                 values.append(len({source_key(s) for s in sources}))
+                values += _review_values(incident)
                 inserts.append(values)
+                counts.add(_counted_values(values), +1)
+                written.append(incident)
             elif old[1] == values[_ROW_HASH] or (
                 incident.timestamp is not None and old[0] is not None and incident.timestamp < old[0]
             ):
                 result.unchanged += 1
-                continue
             else:
-                updates.append([*values[1:], values[0]])  # the key moves to the WHERE clause
-                counts.add(old[2], -1)
-            counts.add(_counted_values(values), +1)
-            written.append(incident)
+                newer.append((incident, values, old[2]))
+        updates = self._updates(conn, newer, counts, written, result, editor, note)
         rollups = _RollupChanges(self.dialect)
         rollups.changing(conn, [values[-1] for values in updates])
         statements["insert"].execute_many(conn, inserts)
@@ -824,6 +905,47 @@ class IncidentStore:
         result.inserted += len(inserts)
         result.updated += len(updates)
 
+    def _updates(
+        self,
+        conn: sa.Connection,
+        newer: list[tuple[Incident, list[Any], Sequence[Any]]],
+        counts: _ValueCounts,
+        written: list[Incident],
+        result: UpsertResult,
+        editor: str,
+        note: str,
+    ) -> list[list[Any]]:
+        """The update statement's rows for the newer records of stored incidents, each with a history
+        row of what it changes; a field a reviewer corrected keeps the reviewer's value (a record
+        that then changes nothing is unchanged)."""
+        if not newer:
+            return []
+        c = incidents_table.c
+        now = int(time.time())
+        old_rows: dict[str, sa.RowMapping] = {}
+        for chunk in _batches([incident.event_id for incident, _, _ in newer], _LOOKUP_IDS):
+            old_rows.update((row["event_id"], row) for row in conn.execute(
+                sa.select(incidents_table).where(c.event_id.in_(chunk))).mappings())
+        updates, history = [], []
+        for incident, values, old_counted in newer:
+            row = old_rows[incident.event_id]
+            before = _incident_from_row(row)
+            protected = corrected_fields(row["corrected"])
+            if protected:
+                incident = incident.with_changes(**{name: getattr(before, name) for name in protected})
+                values = _incident_values(incident)
+                if values[_ROW_HASH] == row["row_hash"]:
+                    result.unchanged += 1
+                    continue
+            updates.append([*values[1:], values[0]])  # the key moves to the WHERE clause
+            counts.add(old_counted, -1)
+            counts.add(_counted_values(values), +1)
+            written.append(incident)
+            if changes := _changes(before, incident, [n for n in SCALAR_FIELDS if n not in ("event_id", "timestamp")]):
+                history.append(_history_row(incident.event_id, now, editor, "import", changes, note))
+        _write_history(conn, history)
+        return updates
+
     def _link_sources(self, conn: sa.Connection, incidents: Sequence[Incident]) -> None:
         source_rows: dict[str, list[Any]] = {}
         link_rows: list[list[Any]] = []
@@ -847,11 +969,13 @@ class IncidentStore:
         country: str = "",
         iso: str = "",
         admin1: str = "",
+        editor: str | None = None,
     ) -> int:
         """Give coordinates to every unresolved incident whose place text is `location`.
 
         The text is compared case- and space-insensitively. Optional place details fill the
-        incidents' empty fields. Returns the number of incidents updated.
+        incidents' empty fields. Each incident placed gets a history row by `editor` (default:
+        this process's user). Returns the number of incidents updated.
         """
         c = incidents_table.c
         with self._write() as conn:
@@ -864,6 +988,7 @@ class IncidentStore:
             now = int(time.time())
             counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
             rollups.changing(conn, [row["event_id"] for row in rows])
+            history = []
             for row in rows:
                 incident = _incident_from_row(row)
                 resolved = incident.with_changes(
@@ -881,9 +1006,106 @@ class IncidentStore:
                 conn.execute(incidents_table.update().where(c.event_id == incident.event_id).values(values))
                 counts.add_row(row, -1)
                 counts.add_row(values, +1)
+                history.append(_history_row(incident.event_id, now, editor or default_editor(), "place",
+                                            _changes(incident, resolved, CORRECTABLE_FIELDS), f"placed {location}"))
+            _write_history(conn, history)
             counts.write(conn, self.dialect)
             rollups.write(conn)
         return len(rows)
+
+    def review(
+        self,
+        event_id: str,
+        action: str,
+        *,
+        editor: str | None = None,
+        changes: Mapping[str, Any] | None = None,
+        note: str = "",
+        expected_status: str | None = None,
+    ) -> Incident:
+        """Confirm, correct or reject an incident (REVIEW_ACTIONS), with its history row, in one transaction.
+
+        `changes` (correct only): CORRECTABLE_FIELDS and their new values, checked as
+        `corrections` says. The fields that change are kept as the reviewer's from then on: no
+        later report or import overwrites them. The merge key stays the one the reports gave, so
+        a later report placed as the first one was still finds this incident. With
+        `expected_status`, an incident whose status is no longer that (reviewed by someone else
+        meanwhile) raises ReviewConflict. Raises ReviewError, changing nothing, for an unknown
+        incident or action, a bad value, or a correction that changes nothing.
+        """
+        if action not in REVIEW_ACTIONS:
+            raise ReviewError(f"unknown review action {action!r}: use one of {', '.join(REVIEW_ACTIONS)}")
+        if action != "correct" and changes:
+            raise ReviewError(f"{action} takes no field values: use correct")
+        c = incidents_table.c
+        editor = editor or default_editor()
+        with self._write() as conn:
+            row = conn.execute(sa.select(incidents_table).where(c.event_id == event_id).with_for_update()).mappings().first()
+            if row is None:
+                raise ReviewError(f"no incident {event_id!r} in the store")
+            old = _incident_from_row(row)
+            if expected_status is not None and old.review_status != expected_status:
+                by = f" by {old.reviewed_by}" if old.reviewed_by else ""
+                raise ReviewConflict(f"{event_id} is {old.review_status}{by} already")
+            fixed = corrections(old, changes or {}) if action == "correct" else {}
+            if action == "correct" and not fixed:
+                raise ReviewError(f"nothing to correct: {event_id} already has these values")
+            now = int(time.time())
+            new = old.with_changes(**fixed, review_status=REVIEW_ACTIONS[action], reviewed_by=editor, reviewed_at=now)
+            content = _incident_row(new)
+            content.pop("place_key")  # the reports' key: a later report placed as they were merges here
+            corrected = sorted(corrected_fields(row["corrected"]) | set(fixed))
+            counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
+            rollups.changing(conn, [event_id])
+            conn.execute(incidents_table.update().where(c.event_id == event_id).values(
+                **content, **{name: getattr(new, name) for name in REVIEW_FIELDS}, corrected=",".join(corrected),
+            ))
+            counts.add_row(row, -1)
+            counts.add_row(content, +1)
+            changed = _changes(old, new, [*fixed, "review_status"])
+            changed.setdefault("review_status", (old.review_status, new.review_status))  # confirmed again: said so
+            _write_history(conn, [_history_row(event_id, now, editor, action, changed, note.strip())])
+            counts.write(conn, self.dialect)
+            rollups.write(conn)
+        return new
+
+    def review_queue(self, *, after: QueueKey | None = None, limit: int = 1) -> list[Incident]:
+        """The proposed incidents, most doubtful first (then newest), `limit` of them after the
+        queue position `after` (queue_key of an incident), with their sources: read through the
+        partial index of the proposed ones (migration 7), so each costs the same at any size."""
+        c = incidents_table.c
+        # The status as a literal, the index's own condition: a bound parameter would not show the
+        # planner that the partial index holds every row asked for.
+        stmt = sa.select(incidents_table).where(c.review_status == sa.literal_column("'proposed'"))
+        if after is not None:
+            stmt = stmt.where(sa.tuple_(c.doubt, c.event_date, c.event_id) < sa.tuple_(*after))
+        stmt = stmt.order_by(c.doubt.desc(), c.event_date.desc(), c.event_id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return self._with_sources(conn, conn.execute(stmt).mappings().all())
+
+    def history(self, event_id: str | None = None, *, limit: int | None = None) -> list[HistoryEntry]:
+        """An incident's changes, oldest first; with no id, the store's latest `limit` changes, newest first."""
+        h = history_table.c
+        stmt = sa.select(history_table)
+        stmt = stmt.where(h.event_id == event_id).order_by(h.id) if event_id is not None else stmt.order_by(h.id.desc())
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [
+                HistoryEntry(
+                    row.event_id, int(row.changed_at), row.editor, row.action,
+                    {name: (row.old.get(name), row.new.get(name)) for name in row.fields.split(",") if name},
+                    row.note,
+                )
+                for row in conn.execute(stmt)
+            ]
+
+    def get(self, event_id: str) -> Incident | None:
+        """One incident with its sources, or None."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(incidents_table).where(incidents_table.c.event_id == event_id)).mappings().all()
+            found = self._with_sources(conn, rows)
+        return found[0] if found else None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -1013,7 +1235,8 @@ class IncidentStore:
         summary = self.summary()
         with self.engine.connect() as conn:
             cells = conn.execute(
-                sa.select(sa.func.min(m.y), sa.func.min(m.x), sa.func.max(m.y), sa.func.max(m.x)).where(m.n != 0)
+                sa.select(sa.func.min(m.y), sa.func.min(m.x), sa.func.max(m.y), sa.func.max(m.x))
+                .where(m.n != 0, m.status != "rejected")
             ).one()
             extent = None if cells[0] is None else (
                 cells[0] * ROLLUP_CELL_DEG - 90, cells[1] * ROLLUP_CELL_DEG - 180,
@@ -1043,22 +1266,217 @@ def value_counts(store: IncidentStore, field: str) -> list[tuple[str, int]]:
         return _value_counts(conn, field)
 
 
-def _fill_blanks(existing: Incident, report: Incident) -> Incident:
-    """What a second report adds to an incident: fields the first left empty, and who did it."""
+def _fill_blanks(
+    existing: Incident, report: Incident, *, reviewed: bool = False, protected: Collection[str] = ()
+) -> Incident:
+    """What a second report adds to an incident: fields the first left empty, and who did it. A
+    reviewed incident gains only what it left empty, and never in a field a reviewer corrected."""
     changes: dict[str, Any] = {
         name: getattr(report, name)
         for name in SCALAR_FIELDS
         if getattr(existing, name) in (None, "") and getattr(report, name) not in (None, "")
         and name not in ("event_id", "timestamp")
     }
-    if existing.attribution == "unknown" and existing.actor_group == UNIDENTIFIED_GROUP and (
-        report.attribution != "unknown" or report.actor_group != UNIDENTIFIED_GROUP
-    ):
-        for name in ("actor1", "assoc_actor_1", "actor_group", "attribution", "attributed_by"):
-            changes[name] = getattr(report, name)
+    if not reviewed:
+        if existing.attribution == "unknown" and existing.actor_group == UNIDENTIFIED_GROUP and (
+            report.attribution != "unknown" or report.actor_group != UNIDENTIFIED_GROUP
+        ):
+            for name in ("actor1", "assoc_actor_1", "actor_group", "attribution", "attributed_by"):
+                changes[name] = getattr(report, name)
+        if existing.fatalities is not None and report.fatalities is not None:
+            changes["fatalities"] = min(existing.fatalities, report.fatalities)  # ACLED: the lowest figure
     if report.casualties_reported and not existing.casualties_reported:
         changes["casualties_reported"] = True
-    if existing.fatalities is not None and report.fatalities is not None:
-        changes["fatalities"] = min(existing.fatalities, report.fatalities)  # ACLED: the lowest figure
-    return existing.with_changes(**changes)
+    return existing.with_changes(**{k: v for k, v in changes.items() if k not in protected})
 
+
+def _disagree(existing: Incident, report: Incident) -> bool:
+    """Whether two reports of one incident disagree: both give a toll and the tolls differ, or both
+    name an actor and the actors differ."""
+    def named(incident: Incident) -> bool:
+        return incident.actor_group != UNIDENTIFIED_GROUP and not incident.actor1.startswith("Unidentified")
+
+    return (
+        existing.fatalities is not None and report.fatalities is not None and existing.fatalities != report.fatalities
+    ) or (named(existing) and named(report) and existing.actor1 != report.actor1)
+
+
+# -- reviews and history ---------------------------------------------------------------------
+
+# What a reviewer may correct (the page's form, `incident-map correct`).
+CORRECTABLE_FIELDS: tuple[str, ...] = (
+    "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2", "actor_group",
+    "attribution", "location", "place_name", "latitude", "longitude", "geo_precision", "country", "iso",
+    "admin1", "fatalities",
+)
+# A review action and the status it gives.
+REVIEW_ACTIONS: dict[str, str] = {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
+# What a history row may record: the content, and the review fields.
+_HISTORY_FIELDS: tuple[str, ...] = tuple(n for n in (*SCALAR_FIELDS, *REVIEW_FIELDS) if n not in ("event_id", "timestamp"))
+
+
+QueueKey = tuple[int, date, str]  # (doubt, event_date, event_id): a position in the review queue
+
+
+def queue_key(incident: Incident) -> QueueKey:
+    return (doubt_score(incident.doubts), incident.event_date, incident.event_id)
+
+
+def corrections(incident: Incident, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields a correction sets on `incident`: the values given (checked and converted: dates
+    from ISO text, numbers from text) that differ from its own, and what follows from them (an
+    actor's group, a sub-event type that fits the event type, a point's precision). Raises
+    ReviewError naming the first bad value."""
+    from incidents.actors import actor_group_for
+    from incidents.model import ATTRIBUTIONS, EVENT_TYPES
+
+    unknown = [name for name in changes if name not in CORRECTABLE_FIELDS]
+    if unknown:
+        raise ReviewError(f"cannot correct {unknown[0]!r}: correctable fields are {', '.join(CORRECTABLE_FIELDS)}")
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            if name == "event_date":
+                value = value if isinstance(value, date) else date.fromisoformat(str(value))
+            elif name in ("latitude", "longitude"):
+                value = None if value in (None, "") else float(value)
+                limit = 90 if name == "latitude" else 180
+                if value is not None and not (math.isfinite(value) and -limit <= value <= limit):
+                    raise ReviewError(f"{name} {value} is outside -{limit}..{limit}")
+            elif name in ("fatalities", "geo_precision", "time_precision"):
+                value = None if value in (None, "") else int(value)
+        except (TypeError, ValueError) as error:
+            if isinstance(error, ReviewError):
+                raise
+            raise ReviewError(f"{name}: {value!r} is not a valid value ({error})") from None
+        values[name] = value
+    if values.get("fatalities") is not None and values["fatalities"] < 0:
+        raise ReviewError(f"fatalities {values['fatalities']} is below 0")
+    if "event_type" in values and values["event_type"] not in EVENT_TYPES:
+        raise ReviewError(f"event type {values['event_type']!r} is not one of ACLED's: {', '.join(EVENT_TYPES)}")
+    if "attribution" in values and values["attribution"] not in ATTRIBUTIONS:
+        raise ReviewError(f"attribution {values['attribution']!r} is not one of {', '.join(ATTRIBUTIONS)}")
+    if values.get("time_precision", 1) not in (1, 2, 3):
+        raise ReviewError(f"time_precision {values['time_precision']} is not 1 (day), 2 (week) or 3 (month)")
+    if "actor1" in values and not values["actor1"]:
+        raise ReviewError("actor1 cannot be empty")
+    if "actor1" in values and "actor_group" not in values:
+        values["actor_group"] = actor_group_for(values["actor1"])
+    event_type = values.get("event_type", incident.event_type)
+    sub_type = values.get("sub_event_type", incident.sub_event_type)
+    if sub_type and event_type in EVENT_TYPES and sub_type not in EVENT_TYPES[event_type]:
+        if "sub_event_type" in values:
+            raise ReviewError(f"sub-event type {sub_type!r} is not one of {event_type}'s: {', '.join(EVENT_TYPES[event_type])}")
+        values["sub_event_type"] = ""  # the new event type's sub-type is not known
+    latitude, longitude = values.get("latitude", incident.latitude), values.get("longitude", incident.longitude)
+    if (latitude is None) != (longitude is None):
+        raise ReviewError("a point needs both latitude and longitude")
+    precision = values.get("geo_precision", incident.geo_precision)
+    if latitude is None:
+        values["geo_precision"] = None
+    elif precision is None:
+        values["geo_precision"] = int(GeoPrecision.PLACE)  # a point a person set is the place itself
+    elif precision not in (1, 2, 3):
+        raise ReviewError(f"geo_precision {precision} is not 1 (place), 2 (near) or 3 (region)")
+    return {name: value for name, value in values.items() if getattr(incident, name) != value}
+
+
+class ReviewError(ValueError):
+    """A review that cannot be made (an unknown incident, a bad value, nothing to change); the store is unchanged."""
+
+
+class ReviewConflict(ReviewError):
+    """The incident was reviewed by someone else since it was shown."""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to an incident: when, by whom, what (field: (old, new)), and why."""
+
+    event_id: str
+    changed_at: int  # Unix seconds
+    editor: str
+    action: str  # confirm, correct, reject, merge (a second report), import (a newer record), place
+    changes: dict[str, tuple[Any, Any]]
+    note: str = ""
+
+
+EDITOR_ENV = "INCIDENT_MAP_EDITOR"
+
+
+def default_editor() -> str:
+    """Who changes the store from the command line: $INCIDENT_MAP_EDITOR, else the login name of
+    this process's user."""
+    import getpass
+
+    if os.environ.get(EDITOR_ENV, "").strip():
+        return os.environ[EDITOR_ENV].strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in the environment and no passwd entry
+        return "unknown"
+
+
+def corrected_fields(text: str | None) -> frozenset[str]:
+    """The fields a reviewer corrected, from the `corrected` column."""
+    return frozenset(name for name in (text or "").split(",") if name)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)  # IntEnum members become plain numbers
+    return value
+
+
+def _changes(old: Incident, new: Incident, names: Sequence[str] = _HISTORY_FIELDS) -> dict[str, tuple[Any, Any]]:
+    """The fields that differ between two versions of an incident: (old, new) each."""
+    found = {}
+    for name in names:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            found[name] = (before, after)
+    return found
+
+
+def _history_row(event_id: str, at: int, editor: str, action: str, changes: dict[str, tuple[Any, Any]], note: str = "") -> dict[str, Any]:
+    return {
+        "event_id": event_id, "changed_at": at, "editor": editor, "action": action, "fields": ",".join(changes),
+        "old": {k: _json_value(v[0]) for k, v in changes.items()},
+        "new": {k: _json_value(v[1]) for k, v in changes.items()},
+        "note": note,
+    }
+
+
+def _write_history(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(history_table.insert(), rows)
+
+
+@dataclass(frozen=True)
+class _EarlierReports:
+    """What a source gave before this ingest: (sentence, event type) of each incident, and the
+    sentences whose incident a reviewer saw (any event type: the reviewer may have changed it)."""
+
+    typed: frozenset[tuple[str, str]]
+    reviewed: frozenset[str]
+
+    @classmethod
+    def of(cls, conn: sa.Connection, source_id: str) -> _EarlierReports:
+        c, link = incidents_table.c, links_table.c
+        rows = conn.execute(
+            sa.select(link.sentence, c.event_type, c.review_status)
+            .join(incidents_table, c.event_id == link.event_id)
+            .where(link.source_id == source_id)
+        ).all()
+        return cls(
+            frozenset((sentence, event_type) for sentence, event_type, _ in rows),
+            frozenset(sentence for sentence, _, status in rows if status in REVIEWED_STATUSES),
+        )
+
+    def told(self, sentence: str, event_type: str) -> bool:
+        """Whether the source already gave this sentence's incident of this type (or had it reviewed)."""
+        return bool(sentence) and (sentence in self.reviewed or (sentence, event_type) in self.typed)

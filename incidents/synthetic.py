@@ -21,7 +21,9 @@ from functools import lru_cache
 from math import cos, pi, sin, sqrt
 
 from incidents.actors import ACTOR_GROUPS, actors
-from incidents.model import ATTRIBUTIONS, EVENT_TYPES, Incident, Source, TimePrecision, stable_id
+from incidents.model import (
+    ATTRIBUTIONS, DOUBT_SEPARATOR, EVENT_TYPES, Incident, Source, TimePrecision, initial_review_status, stable_id,
+)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def generate_incidents(n: int, *, seed: int = 0, towns: bool = False) -> Iterato
     rng = random.Random(seed)
     # Positions draw from their own generator: the rest (actors, types, dates) stays what it was.
     spread = random.Random(seed + 1_000_003)
+    # And the extractor's reasons for doubt from a third, so that adding them changed nothing else.
+    doubting = random.Random(seed + 2_000_003)
     names = _names_by_group()
     places = PLACES + region_towns() if towns else PLACES
     groups = tuple(names)
@@ -186,6 +190,14 @@ def generate_incidents(n: int, *, seed: int = 0, towns: bool = False) -> Iterato
         fatalities = rng.choice((None, None, 0, 0, 1, 2, 3, 5, 12))
         munitions = rng.choice(_MUNITIONS) if event_type == "Explosions/Remote violence" else ""
         sentence = f"{munitions or 'An attack'} struck {location} ({actor1}, synthetic)."
+        attribution = rng.choice(ATTRIBUTIONS)
+        doubts = [code for code, applies in (
+            ("place_unresolved", latitude is None),
+            ("place_fallback", geo_precision == 3 and doubting.random() < 0.5),
+            ("date_as_reported", doubting.random() < 0.2),
+            ("actor_attributed", attribution != "unknown" and doubting.random() < 0.3),
+            ("reports_disagree", doubting.random() < 0.05),
+        ) if applies]
         yield Incident(
             event_id=stable_id("synthetic", seed, i, prefix="SY"),
             event_date=event_date,
@@ -194,7 +206,7 @@ def generate_incidents(n: int, *, seed: int = 0, towns: bool = False) -> Iterato
             sub_event_type=sub_event_type,
             actor1=actor1,
             actor_group=group,
-            attribution=rng.choice(ATTRIBUTIONS),
+            attribution=attribution,
             location=location,
             place_name=place_name,
             latitude=latitude,
@@ -211,4 +223,6 @@ def generate_incidents(n: int, *, seed: int = 0, towns: bool = False) -> Iterato
             source_kind="article",
             sources=[replace(article, sentence=sentence)],
             timestamp=int(datetime.combine(published, datetime.min.time(), timezone.utc).timestamp()),
+            review_status=initial_review_status("article"),
+            doubts=DOUBT_SEPARATOR.join(doubts),
         )

@@ -65,7 +65,8 @@ def store_url(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def sign_in(at: AppTest, password: str = PASSWORD) -> AppTest:
+def sign_in(at: AppTest, password: str = PASSWORD, name: str = "Amal") -> AppTest:
+    at.text_input(key="editor_name").set_value(name)
     at.text_input(key="password").set_value(password)
     at.button[0].click().run()  # the sign-in form's only button
     assert not at.exception, [e.message for e in at.exception]

@@ -253,6 +253,7 @@ def test_a_page_with_an_editors_password_is_read_only_until_signed_in(seed_store
         page.get_by_text("Read-only: sign in with the editors' password").first.wait_for()
         assert page.get_by_role("button", name="Extract incidents").count() == 0
 
+        page.get_by_role("textbox", name="Your name").fill("Amal")
         password = page.get_by_label("Editors' password")
         password.fill("open sesam")
         page.get_by_role("button", name="Sign in").click()

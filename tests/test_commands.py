@@ -53,10 +53,10 @@ def test_list_prints_a_readable_table(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, "list", "--db", str(stored(tmp_path)))
     assert code == 0
     header, *rows = out.splitlines()
-    assert header.split() == ["date", "when", "place", "geo", "actor", "type", "fatalities"]
+    assert header.split() == ["date", "when", "place", "geo", "actor", "type", "fatalities", "status"]
     assert [row.split()[0] for row in rows] == ["2019-12-05", "2019-11-26", "2019-11-15"]
     assert "Balad Air Base" in rows[0] and "Iran" in rows[0] and "Shelling/artillery/missile attack" in rows[0]
-    assert rows[0].rstrip().endswith("0")
+    assert rows[0].rstrip().endswith("0           proposed")
     assert "month" in rows[2] and "Qayyarah Airbase" in rows[2]  # a tab in the place text is not printed
     assert "unresolved" in rows[1]
     assert "3 incident(s)" in err

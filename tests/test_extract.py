@@ -17,7 +17,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_d33791d1605386a1.
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     return Extractor(default_geocoder())
 

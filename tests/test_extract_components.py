@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from geo import default_geocoder
+from incidents.geocoding import default_geocoder
 from incidents.extract import place_keys_for
 from incidents.extraction.attribution import find_attributer, find_attribution
 from incidents.extraction.casualties import count_casualties
@@ -350,7 +350,7 @@ def test_passive_suspicion_has_no_speaker() -> None:
 
 
 def test_a_name_before_brackets_that_name_a_known_place_is_a_place() -> None:
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
     from incidents.extract import place_keys_for
     from incidents.extraction.pipeline import pipeline
 

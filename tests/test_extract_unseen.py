@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from geo import default_geocoder
+from incidents.geocoding import default_geocoder
 from incidents.articles import parse_article_text
 from incidents.extract import Extractor
 from incidents.model import GeoPrecision, Incident

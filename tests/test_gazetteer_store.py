@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from dashboard import authoring
-from geo import OfflineGeocoder, default_geocoder
-from geo.geocoder import configured_cache_dir, store_layer_path
+from incidents.geocoding import default_geocoder, geocoder_for
+from geo.geocoder import link_shipped_layers
+from incidents.geocoding import store_layer_path
 from incidents.articles import Article
 from incidents.cli import main
 from incidents.exchange import import_file
@@ -30,7 +31,7 @@ ACLED_HEADER = (
 ROWS = [
     ("IRQ90001", "Umm Khazrafa", "Diyala", "Khanaqin", 34.2101, 45.1102, 1),
     ("IRQ90002", "Umm Khazrafa", "Diyala", "Khanaqin", 34.2101, 45.1102, 1),
-    ("IRQ90003", "Tell Badrunak", "Ninewa", "Sinjar", 36.3303, 41.7704, 2),  # near the place: not learned
+    ("IRQ90003", "Tell Badrunak", "Ninewa", "Sinjar", 36.3303, 41.7704, 2),  # near the place: its point is still the place's
     ("IRQ90004", "Kufr Samsamiya", "Diyala", "Baquba", 33.8105, 44.7106, 1),  # homonyms in two provinces
     ("IRQ90005", "Kufr Samsamiya", "Salah al-Din", "Tikrit", 34.7007, 43.6008, 1),
     ("IRQ90006", "Kufr Samsamiya", "Salah al-Din", "Tikrit", 34.7007, 43.6008, 1),
@@ -58,8 +59,7 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     default_geocoder()
     cache = tmp_path / "cache"
     cache.mkdir()
-    for layer in configured_cache_dir().glob("base-*.pickle"):
-        (cache / layer.name).symlink_to(layer)
+    link_shipped_layers(cache)
     found = {"db": tmp_path / "incidents.sqlite", "user": tmp_path / "user_places.csv", "cache": cache, "tmp": tmp_path}
     monkeypatch.setenv("INCIDENT_MAP_DB", str(found["db"]))
     monkeypatch.setenv("INCIDENT_MAP_GAZETTEER", str(found["user"]))
@@ -70,16 +70,16 @@ def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
 
 
 def test_an_imported_village_resolves_and_names_its_row(dirs: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
-    assert OfflineGeocoder().geocode("Umm Khazrafa") is None
+    assert geocoder_for().geocode("Umm Khazrafa") is None
     assert main(["import", str(write_acled(dirs["tmp"] / "acled.csv", ROWS)), "-q"]) == 0
-    assert "places from imported events" in capsys.readouterr().out
-    found = OfflineGeocoder().geocode("Umm Khazrafa")
+    assert "places named by imported events" in capsys.readouterr().out
+    found = geocoder_for().geocode("Umm Khazrafa")
     assert (found.latitude, found.longitude) == (34.2101, 45.1102)
     assert found.raw["source"] == "ACLED IRQ90002" and found.raw["source_id"] == "IRQ90002"
     assert (found.raw["layer"], found.raw["events"], found.raw["geo_precision"]) == ("store", 2, 1)
     assert (found.raw["country_code"], found.raw["admin1"], found.raw["admin2"]) == ("IQ", "Diyala", "Khanaqin")
     # its spellings resolve too, and the command line says where the answer came from
-    assert OfflineGeocoder().geocode("Umm Khazrafah village").raw["source"] == "ACLED IRQ90002"
+    assert geocoder_for().geocode("Umm Khazrafah village").raw["source"] == "ACLED IRQ90002"
     assert main(["geocode", "Umm Khazrafa"]) == 0
     assert '"source": "ACLED IRQ90002", "layer": "store"' in capsys.readouterr().out
 
@@ -96,24 +96,29 @@ def test_a_later_article_naming_the_village_places_it_there(dirs: dict[str, Path
         url="https://example.org/a",
         publisher="Example",
     )
-    incidents = Extractor(OfflineGeocoder()).extract(article)
+    incidents = Extractor(geocoder_for()).extract(article)
     assert any((i.latitude, i.longitude) == (34.2101, 45.1102) for i in incidents), incidents
 
 
-def test_only_events_coded_at_the_place_are_learned(dirs: dict[str, Path]) -> None:
+def test_every_acled_row_names_its_place(dirs: dict[str, Path]) -> None:
+    # ACLED's coordinates are the named place's at every precision: an event near a village
+    # (precision 2) or in a region represented by its capital (3) still teaches the name's point
+    regional = ("IRQ90009", "Wadi Qasrawi Mountains", "Anbar", "Rutba", 33.0313, 40.9817, 3)
     store = IncidentStore(dirs["db"])
-    import_file(write_acled(dirs["tmp"] / "acled.csv", ROWS), store)
-    names = {place.name for place in store_places(store)}
-    assert "Tell Badrunak" not in names and "Umm Khazrafa" in names
+    import_file(write_acled(dirs["tmp"] / "acled.csv", [*ROWS, regional]), store)
+    places = {place.name: place for place in store_places(store)}
+    assert {"Tell Badrunak", "Umm Khazrafa", "Wadi Qasrawi Mountains"} <= set(places)
     refresh_store_layer(store)
-    assert OfflineGeocoder().geocode("Tell Badrunak") is None
+    found = geocoder_for().geocode("Tell Badrunak")
+    assert (found.latitude, found.longitude, found.raw["geo_precision"]) == (36.3303, 41.7704, 1)
+    assert geocoder_for().geocode("Wadi Qasrawi Mountains").raw["source"] == "ACLED IRQ90009"
 
 
 def test_homonyms_are_ranked_not_averaged(dirs: dict[str, Path]) -> None:
     store = IncidentStore(dirs["db"])
     import_file(write_acled(dirs["tmp"] / "acled.csv", ROWS), store)
     refresh_store_layer(store)
-    geocoder = OfflineGeocoder()
+    geocoder = geocoder_for()
     diyala, salah_al_din = (33.8105, 44.7106), (34.7007, 43.6008)
     listed = geocoder.geocode("Kufr Samsamiya", exactly_one=False)
     assert [(p.latitude, p.longitude) for p in listed] == [salah_al_din, diyala]  # two events before one
@@ -141,10 +146,10 @@ def test_acled_neighbourhood_names_resolve_as_written(dirs: dict[str, Path]) -> 
     store = IncidentStore(dirs["db"])
     import_file(write_acled(dirs["tmp"] / "acled.csv", ROWS), store)
     refresh_store_layer(store)
-    found = OfflineGeocoder().geocode("Baghdad - Karrada Sharqiya")
+    found = geocoder_for().geocode("Baghdad - Karrada Sharqiya")
     assert (found.latitude, found.longitude, found.raw["source"]) == (33.3009, 44.4210, "ACLED IRQ90007")
     # an ACLED-style name the store does not hold falls back to the city, coded at the city (precision 1) as ACLED does
-    city = OfflineGeocoder().geocode("Baghdad - Qwzx Quarter")
+    city = geocoder_for().geocode("Baghdad - Qwzx Quarter")
     assert (city.raw["name"], city.raw["geo_precision"]) == ("Baghdad", 1)
 
 
@@ -166,12 +171,15 @@ def test_ucdp_places_within_25_km_are_learned_without_their_suffix(dirs: dict[st
         writer.writerow(columns)
         writer.writerows(rows)
     assert main(["import", str(path), "-q"]) == 0
-    found = OfflineGeocoder().geocode("Sheikh Zawran")
-    assert (found.latitude, found.longitude, found.raw["geo_precision"]) == (35.1013, 44.0014, 2)
+    found = geocoder_for().geocode("Sheikh Zawran")
+    # where_prec 2 (within 25 km of it) still gives the named village's point: the village itself
+    assert (found.latitude, found.longitude, found.raw["geo_precision"]) == (35.1013, 44.0014, 1)
     assert found.raw["source"] == "UCDP GED 771001"
-    assert OfflineGeocoder().geocode("Sheikh Zawran village").raw["source"] == "UCDP GED 771001"
-    assert OfflineGeocoder().geocode("Sheikh Zawran", admin1="Kirkuk").raw["admin1"] == "Kirkuk province"
-    assert OfflineGeocoder().geocode("Qaryat Tawfizan") is None  # a district's point is not a place
+    assert geocoder_for().geocode("Sheikh Zawran village").raw["source"] == "UCDP GED 771001"
+    assert geocoder_for().geocode("Sheikh Zawran", admin1="Kirkuk").raw["admin1"] == "Kirkuk"  # the province's own name
+    # where_prec 4 names a district: learned as the district, coded near it (precision 2)
+    district = geocoder_for().geocode("Qaryat Tawfizan district")
+    assert (district.raw["kind"], district.raw["geo_precision"], district.latitude) == ("admin2", 2, 35.3)
 
 
 def test_the_layer_is_built_once_and_kept_in_the_index_cache(dirs: dict[str, Path]) -> None:
@@ -182,11 +190,11 @@ def test_the_layer_is_built_once_and_kept_in_the_index_cache(dirs: dict[str, Pat
     cached = list(dirs["cache"].glob("store-*.pickle"))
     assert len(cached) == 1
     dirs["db"].unlink()  # look-ups read the cache, never the store
-    assert OfflineGeocoder().geocode("Jurf Zawiyat").raw["source"] == "ACLED IRQ90008"
+    assert geocoder_for().geocode("Jurf Zawiyat").raw["source"] == "ACLED IRQ90008"
     # another store has its own layer; building it drops the layers of deleted SQLite stores
     other = IncidentStore(dirs["tmp"] / "other.sqlite")
     refresh_store_layer(other)
-    assert OfflineGeocoder(store=other.url).geocode("Jurf Zawiyat") is None
+    assert geocoder_for(other.url).geocode("Jurf Zawiyat") is None
     assert [p.name for p in dirs["cache"].glob("store-*.pickle")] == [store_layer_path(dirs["cache"], other.url).name]
 
 
@@ -205,19 +213,19 @@ def test_a_layer_of_older_code_is_rebuilt_from_the_store(dirs: dict[str, Path]) 
     refresh_store_layer(store)
     current = next(dirs["cache"].glob("store-*.pickle"))
     current.rename(current.with_name(current.name.rsplit("-", 1)[0] + "-0000000000000000.pickle"))
-    assert OfflineGeocoder().geocode("Jurf Zawiyat").raw["source"] == "ACLED IRQ90008"
+    assert geocoder_for().geocode("Jurf Zawiyat").raw["source"] == "ACLED IRQ90008"
     assert [p.name for p in dirs["cache"].glob("store-*.pickle")] == [current.name]
 
 
 def test_a_users_resolution_resolves_later_articles_and_names_its_source(dirs: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
     assert main(["resolve", "Qaryat Umm Nakhlatayn", "34.05", "44.95", "--country", "IQ", "--admin1", "Diyala", "--kind", "city"]) == 0
     capsys.readouterr()
-    found = OfflineGeocoder().geocode("Qaryat Umm Nakhlatayn", admin1="Diyala governorate")
+    found = geocoder_for().geocode("Qaryat Umm Nakhlatayn", admin1="Diyala governorate")
     assert (found.latitude, found.longitude) == (34.05, 44.95)
     assert (found.raw["source"], found.raw["layer"], found.raw["admin1"]) == ("user", "user", "Diyala")
-    assert OfflineGeocoder().geocode("Qaryat Umm Nakhlatayn", admin1="Basra") is None
+    assert geocoder_for().geocode("Qaryat Umm Nakhlatayn", admin1="Basra") is None
     with pytest.raises(TypeError):
-        OfflineGeocoder().add_alias("Qaryat Umm Nakhlatayn", 34.05, 44.95, admin1=7)
+        geocoder_for().add_alias("Qaryat Umm Nakhlatayn", 34.05, 44.95, admin1=7)
 
 
 def test_gazetteer_sources_lists_the_layers_and_their_sizes(dirs: dict[str, Path], capsys: pytest.CaptureFixture) -> None:
@@ -227,9 +235,9 @@ def test_gazetteer_sources_lists_the_layers_and_their_sizes(dirs: dict[str, Path
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split()[:4] == ["layer", "places", "name", "keys"]
     by_layer = {line.split()[0]: line.split() for line in lines[1:]}
-    assert list(by_layer) == ["user", "store", "base"]
-    # five places: Umm Khazrafa, two Kufr Samsamiya, the Karrada neighbourhood, Jurf Zawiyat
-    assert by_layer["store"][1] == "5" and by_layer["store"][3] == "7"
+    assert list(by_layer) == ["user", "store", "base", "wof"]
+    # six places: Umm Khazrafa, Tell Badrunak, two Kufr Samsamiya, the Karrada neighbourhood, Jurf Zawiyat
+    assert by_layer["store"][1] == "6" and by_layer["store"][3] == "8"
     assert int(by_layer["base"][1].replace(",", "")) > 200_000
 
 
@@ -237,7 +245,7 @@ def test_gazetteer_build_rebuilds_the_store_layer(dirs: dict[str, Path], capsys:
     store = IncidentStore(dirs["db"])
     import_file(write_acled(dirs["tmp"] / "acled.csv", ROWS), store)  # no layer built by the API call
     store.close()
-    assert OfflineGeocoder().geocode("Jurf Zawiyat") is None
+    assert geocoder_for().geocode("Jurf Zawiyat") is None
     assert main(["gazetteer", "build"]) == 0
-    assert "(5 from the store)" in capsys.readouterr().out
-    assert OfflineGeocoder().geocode("Jurf Zawiyat") is not None
+    assert "(6 from the store)" in capsys.readouterr().out
+    assert geocoder_for().geocode("Jurf Zawiyat") is not None

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import OfflineGeocoder, default_geocoder
-from geo.geocoder import configured_cache_dir
+from geo import OfflineGeocoder
+from incidents.geocoding import default_geocoder
+from geo.geocoder import configured_cache_dir, link_shipped_layers
 from geo.index import build_layer, cached_layer, input_signature
 from geo.sources import GazetteerError, Place, read_geonames_dump, read_places_csv
 from incidents.cli import main
@@ -29,8 +30,7 @@ def private_dirs(tmp_path: Path, base_cache: Path, monkeypatch: pytest.MonkeyPat
     links to the shared base layer so that nothing is rebuilt."""
     cache = tmp_path / "cache"
     cache.mkdir()
-    for layer in base_cache.glob("base-*.pickle"):
-        (cache / layer.name).symlink_to(layer)
+    link_shipped_layers(cache, base_cache)
     dirs = {"user": tmp_path / "user_places.csv", "imports": tmp_path / "imports", "cache": cache}
     monkeypatch.setenv("INCIDENT_MAP_GAZETTEER", str(dirs["user"]))
     monkeypatch.setenv("INCIDENT_MAP_GAZETTEER_DIR", str(dirs["imports"]))

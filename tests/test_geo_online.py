@@ -8,8 +8,9 @@ import pytest
 from geopy.exc import GeocoderServiceError, GeocoderUnavailable
 from geopy.location import Location
 
-from geo import OfflineGeocoder, default_geocoder
-from geo.geocoder import configured_cache_dir
+from geo import OfflineGeocoder
+from incidents.geocoding import default_geocoder
+from geo.geocoder import link_shipped_layers
 from geo.online import CachedOnlineGeocoder, OnlineGeocoderError
 
 
@@ -62,8 +63,7 @@ def cache(tmp_path: Path) -> Path:
     default_geocoder()
     folder = tmp_path / "cache"
     folder.mkdir()
-    for layer in configured_cache_dir().glob("base-*.pickle"):
-        (folder / layer.name).symlink_to(layer)
+    link_shipped_layers(folder)
     return folder
 
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from incidents import queries
-from incidents.model import Incident, IncidentFilter, Source
+from incidents.model import SHOWN_STATUSES, Incident, IncidentFilter, Source
 from incidents.queries import WORLD, Box
 from incidents.store import ROLLUP_CELL_DEG, IncidentStore
 from incidents.synthetic import generate_incidents
@@ -33,18 +33,26 @@ def loaded(module_db_url: str) -> Iterator[tuple[IncidentStore, list[Incident]]]
     incidents = list(generate_incidents(N, seed=5, towns=True))
     store = IncidentStore(module_db_url)
     store.upsert(incidents, batch_size=1000)
+    # Reviewed as a team would: some thrown away, some confirmed, the rest still proposed.
+    for n, incident in enumerate(incidents):
+        if n % 9 == 0 or n % 13 == 0:
+            reviewed = store.review(incident.event_id, "reject" if n % 9 == 0 else "confirm", editor="tester")
+            incidents[n] = incident.with_changes(review_status=reviewed.review_status)
     yield store, incidents
     store.close()
 
 
-# Answered by the aggregate tables (dates, groups and place classes alone; for the map's cells, no
-# date limit inside the store's days and cells that are unions of theirs) or by the incidents.
+# Answered by the aggregate tables (dates, groups, place classes and statuses alone; for the map's
+# cells, no date limit inside the store's days and cells that are unions of theirs) or by the incidents.
 FILTERS = [
     IncidentFilter(),
     IncidentFilter(actor_groups=("Iran-aligned militias", "Islamic State"), date_from=date(2020, 1, 1)),
     IncidentFilter(places=("near", "country")),
     IncidentFilter(actor_groups=("Islamic State",), date_from=date(2000, 1, 1), date_to=date(2030, 1, 1)),
     IncidentFilter(event_types=("Battles", "Protests")),
+    IncidentFilter(statuses=SHOWN_STATUSES),  # the page's default: the rejected are off the map and out of the counts
+    IncidentFilter(statuses=("rejected",), actor_groups=("Iran",)),
+    IncidentFilter(statuses=("confirmed",), attributions=("suspected", "accused")),
 ]
 
 
@@ -61,6 +69,8 @@ def test_counts_cells_and_points_agree_with_python(
         and (flt.date_to is None or i.event_date <= flt.date_to)
         and (not flt.places or place_of(i) in flt.places)
         and (not flt.event_types or i.event_type in flt.event_types)
+        and (not flt.statuses or i.review_status in flt.statuses)
+        and (not flt.attributions or i.attribution in flt.attributions)
     ]
     counts = queries.view_counts(store, flt)
     assert (counts.matching, counts.mapped) == (len(matching), sum(map(mapped, matching)))
@@ -83,7 +93,7 @@ def test_counts_cells_and_points_agree_with_python(
         assert [n for _, n in cell.groups] == sorted((n for _, n in cell.groups), reverse=True)
 
     in_baghdad = [i for i in matching if mapped(i) and inside(i, BAGHDAD)]
-    assert 0 < len(in_baghdad) < 1000
+    assert 0 < len(in_baghdad) < 1000 or flt.statuses and len(in_baghdad) < 1000
     layer = queries.map_layer(store, flt, BAGHDAD, 0.01, max_points=1000)
     assert layer.mode == "points" and layer.in_box == len(in_baghdad)
     assert {p["event_id"] for p in layer.points} == {i.event_id for i in in_baghdad}  # type: ignore[union-attr]
@@ -124,8 +134,8 @@ def test_the_viewport_query_uses_the_spatial_index(loaded: tuple[IncidentStore, 
                 store.engine, compile_kwargs={"literal_binds": True})))))
             assert "ix_incidents_geom" in plan
     else:
-        # The page's date range and the box: every group's part reads its range of the map index.
-        flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31))
+        # The page's date range, statuses and the box: every group's part reads its range of the map index.
+        flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31), statuses=SHOWN_STATUSES)
         groups = store.summary().actor_groups
         plans = sqlite_plans(store, lambda: queries.map_layer(store, flt, BAGHDAD, 0.1, max_points=0, groups=groups))
         assert plans and all(
@@ -137,8 +147,9 @@ def test_the_viewport_query_uses_the_spatial_index(loaded: tuple[IncidentStore, 
 def test_the_counts_of_a_date_range_are_exact_and_read_the_date_index_alone(loaded: tuple[IncidentStore, list[Incident]]) -> None:
     store, incidents = loaded
     # The page's default range (all days) with a filter the aggregate tables do not answer.
-    flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31), geo_precisions=(1, 2, 3, None))
-    inside = [i for i in incidents if flt.date_from <= i.event_date <= flt.date_to]
+    flt = IncidentFilter(date_from=date(2019, 1, 1), date_to=date(2021, 12, 31), geo_precisions=(1, 2, 3, None),
+                         statuses=SHOWN_STATUSES)
+    inside = [i for i in incidents if flt.date_from <= i.event_date <= flt.date_to and i.review_status != "rejected"]
     assert queries.view_counts(store, flt).matching == len(inside)
     assert sum(n for _, _, n in queries.daily_counts(store, flt)) == len(inside)
     if store.dialect == "sqlite":  # PostgreSQL's planner chooses by its statistics, which it has
@@ -167,7 +178,8 @@ def test_the_page_default_view_reads_the_aggregates_not_the_incidents(loaded: tu
     """The page's first view (every day, no filter): counts, weekly chart and the zoomed-out map's
     cells come from the aggregate tables alone."""
     store, incidents = loaded
-    flt = IncidentFilter(date_from=min(i.event_date for i in incidents), date_to=max(i.event_date for i in incidents))
+    flt = IncidentFilter(date_from=min(i.event_date for i in incidents), date_to=max(i.event_date for i in incidents),
+                         statuses=SHOWN_STATUSES)
     groups = store.summary().actor_groups  # as the page passes them
     statements: list[str] = []
     record = lambda conn, cursor, sql, params, context, many: statements.append(sql)  # noqa: E731

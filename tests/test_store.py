@@ -327,7 +327,7 @@ def aggregates_of_the_store(store: IncidentStore) -> dict[str, set[tuple[object,
     with store.engine.connect() as conn:
         daily = {tuple(row) for row in conn.execute(sa.select(daily_counts_table).where(daily_counts_table.c.n != 0))}
         cells = {
-            (*row[:5], round(row[5], 6), round(row[6], 6))
+            (*row[:6], round(row[6], 6), round(row[7], 6))
             for row in conn.execute(sa.select(map_cells_table).where(map_cells_table.c.n != 0))
         }
     return {"daily": daily, "cells": cells}
@@ -340,12 +340,13 @@ def aggregates_by_a_scan(store: IncidentStore) -> dict[str, set[tuple[object, ..
     place = place_class().label("place")
     with store.engine.connect() as conn:
         daily = {tuple(row) for row in conn.execute(
-            sa.select(c.event_date, c.actor_group, place, sa.func.count()).group_by(c.event_date, c.actor_group, place)
+            sa.select(c.event_date, c.actor_group, place, c.review_status, sa.func.count())
+            .group_by(c.event_date, c.actor_group, place, c.review_status)
         )}
-        rows = conn.execute(sa.select(c.latitude, c.longitude, c.actor_group, place_class()).where(MAPPED)).all()
+        rows = conn.execute(sa.select(c.latitude, c.longitude, c.actor_group, place_class(), c.review_status).where(MAPPED)).all()
     cells: dict[tuple[object, ...], list[float]] = {}
-    for latitude, longitude, group, place in rows:
-        key = (math.floor((latitude + 90) / ROLLUP_CELL_DEG), math.floor((longitude + 180) / ROLLUP_CELL_DEG), group, place)
+    for latitude, longitude, group, place, status in rows:
+        key = (math.floor((latitude + 90) / ROLLUP_CELL_DEG), math.floor((longitude + 180) / ROLLUP_CELL_DEG), group, place, status)
         entry = cells.setdefault(key, [0, 0.0, 0.0])
         entry[0] += 1
         entry[1] += latitude
@@ -432,7 +433,7 @@ def test_an_older_schema_is_migrated_and_keeps_its_rows(db_url: str) -> None:
 
     store = IncidentStore(db_url)
     with store.engine.connect() as conn:
-        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 6
+        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 7
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("incidents")}
         if store.dialect == "postgresql":
             # The rows written before PostGIS came get their geometry too.

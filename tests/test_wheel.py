@@ -27,7 +27,7 @@ from dashboard.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_d33791d1605386a1.txt"
-DATA_SUFFIXES = (".csv", ".json", ".jsonl", ".txt", ".md")
+DATA_SUFFIXES = (".csv", ".json", ".jsonl", ".txt", ".md", ".xz")
 # What a checkout builds or keeps for itself; never copied into the build, never shipped.
 LOCAL_ONLY = shutil.ignore_patterns(
     ".git", ".venv", "build", "dist", "static", "__pycache__", "*.egg-info", ".pytest_cache", "results",

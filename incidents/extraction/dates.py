@@ -76,11 +76,18 @@ class DatePhrase:
     kind: str
 
 
+# The phrase of a date taken from the report's own date, no date being written for the event.
+AS_REPORTED = "as reported"
+
+
 @dataclass(frozen=True)
 class ResolvedDate:
     day: date
     precision: TimePrecision
     phrase: str
+    # dated by the report (phrase AS_REPORTED) or by the day its speaker spoke ("officials said on
+    # Tuesday"): by then, not necessarily on it
+    reported: bool = False
 
 
 # A word every date phrase holds (a digit, a month or weekday, a relative word): a sentence with

@@ -55,9 +55,12 @@ def _model() -> Language:
 
 
 def pipeline(place_keys: frozenset[str]) -> Language:
-    """The full pipeline, with the gazetteer's name keys given to the place finder."""
+    """The full pipeline, with the gazetteer's name keys given to the place finder
+    (incidents.extract.PlaceKeys: with `names`, the keys of notable places' own names)."""
     nlp = _model()
-    nlp.get_pipe("incident_places").keys = place_keys
+    places = nlp.get_pipe("incident_places")
+    places.keys = place_keys
+    places.own_names = getattr(place_keys, "names", place_keys)
     return nlp
 
 

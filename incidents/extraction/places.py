@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from geo.normalize import name_key
-from geo.sources import DATA_DIR
+from geo.sources import DATA_DIR, KINDS
 from incidents.extraction.lexicon import Lexicon, lexicon
 
 DEMONYMS_CSV = DATA_DIR / "demonyms.csv"
@@ -71,10 +71,22 @@ def demonyms() -> dict[str, str]:
         return {row["demonym"]: row["country_code"] for row in csv.DictReader(handle)}
 
 
+def english_words(nlp: Language) -> frozenset[str]:
+    """The English nouns, verbs and adjectives the model's lemmatizer knows (WordNet's index as
+    spaCy ships it): "market", "bridge", "center". Place names are among them too ("mosul"), so a
+    word found here is common only when the gazetteer does not know it by name alone."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index", {})
+    return frozenset(word for pos in ("noun", "verb", "adj") for word in table.get(pos, ()))
+
+
 class PlaceNames:
     def __init__(self, nlp: Language, lexicon_: Lexicon | None = None) -> None:
         self.lexicon = lexicon_ or lexicon()
         self.keys: frozenset[str] = frozenset()  # the gazetteer's name keys, set by the pipeline's builder
+        self.own_names: frozenset[str] = frozenset()  # of them, notable places' own names (set likewise)
+        self.common_words = english_words(nlp)
 
     def __call__(self, doc: Doc) -> Doc:
         dates = {i for span in doc.spans.get("dates", []) for i in range(span.start, span.end)}
@@ -235,6 +247,10 @@ class PlaceNames:
         contained = previous is not None and all(t.text in _CHAIN_SEPARATORS for t in doc[previous.end : start]) and start - previous.end <= 2
         if not (known or kind or contained or self._locative_before(doc, start) or self._placed_in_brackets(doc, end, dates)):
             return None
+        if not kind and end - start == 1 and doc[start].lower_ in self.common_words and key not in self.own_names:
+            # "in the Market": a common word is a place by name alone only when a notable place
+            # has it for its own name ("Mosul"), not as an alternate spelling; else with a kind word
+            return None
         if not key or (len(key) < 3 and not any(c.isdigit() for c in key)):
             return None
         span = Span(doc, start, stop, label="PLACE")
@@ -296,7 +312,7 @@ class ResolvedPlace:
     country: str = ""
     iso: str = ""
     admin1: str = ""
-    fallback: bool = False  # a containing place, the named one being unknown
+    fallback: bool = False  # a containing place, the named one being unknown (or none named: the country)
     named: bool = False  # the report calls the first name a village, town, district or site
     # a street, square or other landmark named with no town around it ("blocked the Jumhuriya Bridge")
     lone_landmark: bool = False
@@ -311,8 +327,10 @@ _NAMED_KINDS = frozenset({"settlement", "site", "part", "district", "area", "nea
 # The kinds of gazetteer place a kind word allows.
 _KINDS_FOR = {
     "province": ("admin1", "region"),
-    "settlement": ("city", "site"),
-    "part": ("city", "site"),
+    # a town may be known only as the district named after it (Turkey's district municipalities)
+    "settlement": ("city", "site", "admin2"),
+    "district": ("admin2", "city"),
+    "part": ("part", "city", "site"),
     "site": ("site", "base", "airfield", "city"),
 }
 
@@ -326,14 +344,14 @@ class PlaceResolver:
 
     def geocode(
         self, name: str, *, country: str | None = None, bias: tuple[str, ...] = (), kinds: tuple[str, ...] | None = None,
-        admin1: str = "", near: tuple[float, float] | None = None,
+        admin1: str = "", near: tuple[float, float] | None = None, admin2: str = "",
     ) -> Any | None:
-        key = (name, country, bias, kinds, admin1, near)
+        key = (name, country, bias, kinds, admin1, near, admin2)
         if key not in self._cache:
             try:
                 self._cache[key] = self.geocoder.geocode(
                     name, exactly_one=True, country=country, country_bias=bias or None, kinds=kinds, admin1=admin1 or None,
-                    near=near,
+                    near=near, admin2=admin2 or None,
                 )
             except ValueError:
                 self._cache[key] = None
@@ -344,20 +362,30 @@ class PlaceResolver:
         name = getattr(self.geocoder, "country_name", None)
         return name(code) if name is not None and code else ""
 
+    def a_town_abroad(self, name: str, country: str) -> bool:
+        """Whether a name is also a town of CITY_MIN_POPULATION or more outside `country`."""
+        key = (name, country, "a town abroad")
+        if key not in self._cache:
+            towns = self.geocoder.geocode(name, exactly_one=False, kinds=("city",)) or []
+            self._cache[key] = any(
+                t.raw.get("country_code") != country and (t.raw.get("population") or 0) >= CITY_MIN_POPULATION for t in towns
+            )
+        return self._cache[key]
+
     def in_countries(
         self, name: str, countries: tuple[str, ...], kinds: tuple[str, ...] | None = None, admin1: str = "",
-        near: tuple[float, float] | None = None,
+        near: tuple[float, float] | None = None, admin2: str = "",
     ) -> Any | None:
         """The place a name stands for, only in `countries` (most likely first) when there are
         any, and not in another province than `admin1` when the gazetteer knows its province;
-        the nearest to `near` among namesakes."""
+        the nearest to `near` among namesakes, those in the district `admin2` first."""
         if not countries:
-            return self.geocode(name, kinds=kinds, admin1=admin1, near=near)
-        found = self.geocode(name, bias=countries, kinds=kinds, admin1=admin1, near=near)
+            return self.geocode(name, kinds=kinds, admin1=admin1, near=near, admin2=admin2)
+        found = self.geocode(name, bias=countries, kinds=kinds, admin1=admin1, near=near, admin2=admin2)
         if found is not None and (found.raw.get("country_code") in countries or found.raw.get("kind") == "country"):
             return found  # a country's own name is never another country's place
         for code in countries:
-            found = self.geocode(name, country=code, kinds=kinds, admin1=admin1, near=near)
+            found = self.geocode(name, country=code, kinds=kinds, admin1=admin1, near=near, admin2=admin2)
             if found is not None:
                 return found
         # "In Abu Dhabi, three were killed" in a report about Yemen: a city of millions is itself
@@ -382,28 +410,54 @@ class PlaceResolver:
         if not chain:
             return None
         province = admin1
+        province_apart = False  # named elsewhere in the clause, not as containing the place
         for element in chain[1:]:
-            if element.near:
-                continue  # "north of Baghdad": a neighbour, not the province the place is in
+            if element.near and element.kind != "near":
+                # "north of Baghdad": a neighbour, not the province the place is in; but "Idleb
+                # countryside", "the outskirts of X" are the land of X itself
+                continue
             if element.kind == "province" or not province:
                 found = self.in_countries(element.name, countries, kinds=("admin1",))
                 if found is not None:
-                    province = found.raw.get("name", "")
+                    province, province_apart = found.raw.get("name", ""), element.apart
                     countries = (found.raw.get("country_code", ""), *[c for c in countries if c != found.raw.get("country_code")])
                     break
+        # "Al Jabaliyah (At Tuhayat, Al Hudaydah)": the district written as containing the place
+        district = next(
+            (
+                found.raw.get("name", "")
+                for element in chain[1:]
+                if not (element.near or element.apart) and element.kind in ("", "district")
+                and (found := self.in_countries(element.name, countries, ("admin2",), province)) is not None
+            ),
+            "",
+        )
         # "the village of Burin, south of Nablus": among the first name's namesakes, the one
         # near the other places the report names with it
         near = None
+        town = None  # a town written as containing the first name ("X in Ras Tanura")
         for element in chain[1:]:
             neighbour = self._element(element, countries, province)
             if neighbour is not None and neighbour.raw.get("kind") not in ("country", "admin1"):
                 near = (neighbour.latitude, neighbour.longitude)
+                if not (element.near or element.apart) and neighbour.raw.get("kind") == "city":
+                    town = near
                 break
         for position, element in enumerate(chain):
-            location = self._element(element, countries, province, near if position == 0 else None)
+            location = self._element(
+                element, countries, province, near if position == 0 else None, town is not None, district if position == 0 else ""
+            )
+            if position == 0 and province_apart:
+                # "a bridge in Jerusalem in protest of demolitions in the West Bank": a province
+                # named apart does not move a town known by its own name into it
+                own = self._element(element, countries, "", near, town is not None)
+                if own is not None and (own.raw.get("population") or 0) >= CITY_MIN_POPULATION:
+                    location = own
             if location is None:
                 continue
             precision = int(location.raw.get("geo_precision") or 1)
+            if element.kind == "settlement" and location.raw.get("kind") == "admin2":
+                precision = 1  # "X town": the town the district is named after, at its seat
             # Precision 2: near the place or near what contains it ("near Al Sahel Camp (Mukalla)"), in the
             # district or area named after it, or a village of its own placed at the town around
             # it. A street, square or building of a town is coded at the town itself, as ACLED
@@ -447,9 +501,11 @@ class PlaceResolver:
 
     def _element(
         self, element: PlaceName, countries: tuple[str, ...], province: str, near: tuple[float, float] | None = None,
+        in_town: bool = False, district: str = "",
     ) -> Any | None:
-        kinds = _KINDS_FOR.get(element.kind)
-        found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "", near)
+        # a neighbourhood only when the report calls it one or names the town around it
+        kinds = _KINDS_FOR.get(element.kind) or (None if in_town else _WHOLE_PLACES)
+        found = self.in_countries(element.name, countries, kinds, province if element.kind != "province" else "", near, district)
         if found is None or not province or found.raw.get("admin1") or found.raw.get("kind") == "admin1":
             return found
         # the gazetteer does not say its province: far from the province's capital is another place
@@ -459,11 +515,16 @@ class PlaceResolver:
         return found
 
 
+# Towns from this population up are found by name alone, and are a reading of a name worth weighing
+# against its others; smaller ones are often named like common words ("Security", "Hook").
+CITY_MIN_POPULATION = 15_000
 # A city this large is found outside the article's countries (Jos, Hamm or Saïda, namesakes of
 # villages in the dev set's reports, are not).
 WORLD_CITY_POPULATION = 1_000_000
 # How far into brackets after a name a known place is looked for ("X (District, Province)").
 _MAX_BRACKETED = 12
+# Kinds of place a name stands for by itself (a neighbourhood is named with its town).
+_WHOLE_PLACES = tuple(k for k in KINDS if k != "part")
 # Farther than this from a province's capital, a place the gazetteer gives no province for is not in it.
 _PROVINCE_RADIUS_KM = 300.0
 # A place this close to a region written as containing it may lie in it (the West Bank is 130 km long).

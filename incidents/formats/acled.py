@@ -11,7 +11,8 @@ Mapping (ACLED's codebook conventions are already ours, see incidents/model.py):
   `extra` verbatim when not empty, so that export writes it back.
 
 The export adds our own columns after ACLED's (OUR_COLUMNS); reading such a file restores every
-field, whatever the incident's source kind.
+field, whatever the incident's source kind, its review status included (an ACLED file has none: the
+store makes its rows `imported`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from incidents.formats.fields import (
 )
 from incidents.model import (
     ATTRIBUTIONS,
+    REVIEW_STATUSES,
     SOURCE_KINDS,
     GeoPrecision,
     Incident,
@@ -94,6 +96,11 @@ OUR_COLUMNS: tuple[str, ...] = (
     "source_sentence",
     "sources",
     "extra",
+    "review_status",
+    "reviewed_by",
+    "reviewed_at",
+    "doubts",
+    "cues",
 )
 EXPORT_COLUMNS: tuple[str, ...] = ACLED_COLUMNS + OUR_COLUMNS
 
@@ -134,7 +141,8 @@ _READ: tuple[str, ...] = (
     "assoc_actor_1", "actor2", "assoc_actor_2", "actor_group", "attribution", "attributed_by",
     "location", "place_name", "latitude", "longitude", "geo_precision", "country", "iso", "admin1",
     "admin2", "admin3", "fatalities", "injuries", "casualties_reported", "munitions", "notes",
-    "source_sentence", "source_kind", "sources", "source", "timestamp", "extra",
+    "source_sentence", "source_kind", "sources", "source", "timestamp", "extra", "review_status", "reviewed_by",
+    "reviewed_at", "doubts", "cues",
 )  # fmt: skip
 
 
@@ -157,7 +165,8 @@ def row_parser(header: Sequence[str]) -> RowParser:
             assoc_actor_1, actor2, assoc_actor_2, actor_group, attribution, attributed_by,
             location, place_name, latitude, longitude, geo_precision, country, numeric_iso, admin1,
             admin2, admin3, fatalities, injuries, casualties_reported, munitions, notes,
-            source_sentence, kind, sources, publishers, timestamp, extra_json,
+            source_sentence, kind, sources, publishers, timestamp, extra_json, review_status, reviewed_by,
+            reviewed_at, doubts, cues,
         ) = read_cells(cells)  # fmt: skip
         event_id = event_id.strip()
         if not event_id:
@@ -213,9 +222,22 @@ def row_parser(header: Sequence[str]) -> RowParser:
             sources=_json_sources(sources) if sources else [acled_source(event_id, publishers, kind)],
             timestamp=parse_int(timestamp, "timestamp"),
             extra=extra,
+            review_status=_review_status(review_status),
+            reviewed_by=reviewed_by,
+            reviewed_at=parse_int(reviewed_at, "reviewed_at"),
+            doubts=doubts,
+            cues=_json_extra(cues, "cues"),
         )
 
     return parse
+
+
+def _review_status(text: str) -> str:
+    """Our export's review status; empty (an ACLED file) leaves it to the store (imported)."""
+    value = text.strip()
+    if value and value not in REVIEW_STATUSES:
+        raise RowError(f"review_status {value!r} is not one of {', '.join(REVIEW_STATUSES)}")
+    return value
 
 
 def _attribution(text: str) -> str:
@@ -242,15 +264,15 @@ def _json_sources(text: str) -> list[Source]:
         raise RowError(f"sources is not a JSON list of sources ({error})") from None
 
 
-def _json_extra(text: str) -> dict[str, str]:
+def _json_extra(text: str, column: str = "extra") -> dict[str, str]:
     if not text:
         return {}
     try:
         values = json.loads(text)
     except ValueError as error:
-        raise RowError(f"extra is not JSON ({error})") from None
+        raise RowError(f"{column} is not JSON ({error})") from None
     if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
-        raise RowError("extra is not a JSON object of strings")
+        raise RowError(f"{column} is not a JSON object of strings")
     return values
 
 
@@ -303,5 +325,10 @@ def to_acled_row(incident: Incident) -> dict[str, str]:
         source_sentence=incident.source_sentence,
         sources=json.dumps([source_to_record(s) for s in incident.sources], ensure_ascii=False),
         extra=json.dumps(leftover, ensure_ascii=False) if leftover else "",
+        review_status=incident.review_status,
+        reviewed_by=incident.reviewed_by,
+        reviewed_at=_number(incident.reviewed_at),
+        doubts=incident.doubts,
+        cues=json.dumps(incident.cues, ensure_ascii=False) if incident.cues else "",
     )
     return row

