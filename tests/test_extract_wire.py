@@ -19,7 +19,7 @@ PUBLISHED = date(2015, 6, 2)
 
 @pytest.fixture(scope="module")
 def extractor() -> Extractor:
-    from geo import default_geocoder
+    from incidents.geocoding import default_geocoder
 
     return Extractor(default_geocoder())
 
