@@ -490,8 +490,10 @@ class Extractor:
         resolved = [
             (int(r.precision), not _HAS_YEAR.search(d.text), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r, d)
             for d in event.dates
-            # not a date inside a name: "the February 14 Youth Coalition", "Al Hudaydah - 7 July"
-            if d.root.dep_ not in ("compound", "nmod", "amod", "poss")
+            # not a date inside a name or a noun phrase: "the February 14 Youth Coalition", "Al
+            # Hudaydah - 7 July", "the April 30 vote"; but a full date opening the sentence is its date,
+            # wherever the parser hangs it ("Around 12 May 2022 (as reported), unidentified forces")
+            if (d.start == 0 and _HAS_YEAR.search(d.text) or d.root.dep_ not in ("compound", "nmod", "amod", "poss"))
             and not any(start < d.end and d.start < end for start, end in places)
             and (r := resolve_date(d.text, self._anchor(sentence, d, published)))
         ]

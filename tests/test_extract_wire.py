@@ -218,3 +218,11 @@ def test_a_toll_told_before_its_dated_cause_takes_the_causes_day_and_place(extra
 def test_an_undated_lead_with_the_toll_of_a_series_takes_the_reports_day(extractor: Extractor) -> None:
     (attacks,) = _extract(extractor, "Officials say a series of attacks around Kirkuk has killed nine people and wounded 20.")
     assert attacks.event_date == PUBLISHED and attacks.fatalities == 9 and "Kirkuk" in attacks.place_name
+
+
+def test_a_full_date_opening_the_sentence_dates_it_wherever_the_parser_hangs_it(extractor: Extractor) -> None:
+    (killing,) = _extract(extractor, "Around 14 May 2015 (as reported), unidentified forces killed at least 5 farmers in Kirkuk (Kirkuk).")
+    assert (killing.event_date, killing.time_precision) == (date(2015, 5, 14), TimePrecision.WEEK)
+    # a date inside a noun phrase is not the event's
+    (other,) = _extract(extractor, "A candidate for the May 30 vote was shot dead in Mosul on Sunday.")
+    assert other.event_date == date(2015, 5, 31)
