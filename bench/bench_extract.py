@@ -3,10 +3,13 @@
     .venv/bin/python bench/bench_extract.py                 # 1,000 articles, baseline on 100
     .venv/bin/python bench/bench_extract.py --articles 200  # quick look
 
-Articles are rendered from incidents.synthetic's incidents (real places, lexicon actors), one to
+Two kinds of article. Generated ones: rendered from incidents.synthetic's incidents (real places, lexicon actors), one to
 three incidents each, padded with the kinds of sentences that must not become incidents
 (statements, threats, aggregates, captions, datelines, background), to about 600 words: a news
-article's length.
+article's length. Real ones: the reports of each dev set in ../shared/devsets/ (their read part
+only: never the articles whose number ends in 0 or 5), joined in the set's order into articles
+of 600 words, read at run time and skipped when the folder is absent; they hold more event
+sentences than the generated ones (wire leads and ACLED notes are all events).
 
 The naive baseline does what a first attempt would: dateparser's search_dates over every
 sentence, and a scan of every gazetteer name against every sentence (no tokenisation, no
@@ -23,15 +26,18 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 import argparse
+import json
 import random
 import re
+import statistics
 import sys
 import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from geo.normalize import name_key
-from incidents.articles import Article, parse_article_text
+from incidents.articles import Article, parse_article_text, read_article
 from incidents.extract import Extractor, place_names_for
 from incidents.model import Incident, TimePrecision
 from incidents.synthetic import generate_incidents
@@ -60,8 +66,9 @@ FILLER = (
     "The ministry said it would publish the findings of its inquiry within two weeks.",
     "Local officials said schools and markets in the district would remain closed until further notice.",
 )
-# Words per generated article: about a news article's length.
+# Words per article: about a news article's length.
 ARTICLE_WORDS = 600
+DEVSETS = Path(__file__).resolve().parent.parent.parent / "shared" / "devsets"
 _SPEAKERS = ("Security sources", "US officials", "Iraqi officials", "A police source", "Local officials")
 
 
@@ -139,6 +146,42 @@ def render_articles(count: int, *, seed: int = 0) -> tuple[list[Article], dict[s
     return articles, truth
 
 
+def joined_articles(folder: Path, words: int = ARTICLE_WORDS) -> list[Article]:
+    """The read part of a dev set's reports, joined in its order into articles of `words` words:
+    each report a paragraph, the article dated by its first report (so a relative date in a later
+    report may resolve to another day; only the speed is measured here)."""
+    from eval_extraction import held_out
+
+    articles: list[Article] = []
+    bodies: list[str] = []
+    first: Article | None = None
+    with (folder / "gold.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            file = json.loads(line)["file"]
+            if held_out(file):
+                continue  # the never-read part
+            report = read_article(folder / file)
+            first = first or report
+            bodies.append(report.text)
+            if sum(len(body.split()) for body in bodies) >= words:
+                articles.append(Article(title=first.title, published=first.published, text="\n\n".join(bodies)))
+                bodies, first = [], None
+    return articles
+
+
+def time_real(extractor: Extractor, articles: list[Article], rounds: int = 3) -> tuple[float, float, int]:
+    """(median wall seconds, median CPU seconds, incidents) of extract_many over the articles,
+    each round on a new extractor (its geocoder answers cached per extractor)."""
+    walls, cpus, produced = [], [], 0
+    for _ in range(rounds):
+        fresh = Extractor(extractor.geocoder)
+        start, cpu = time.perf_counter(), time.process_time()
+        produced = sum(len(found) for found in fresh.extract_many(articles))
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus), produced
+
+
 def naive_extract(article: Article, names: tuple[str, ...]) -> int:
     """The baseline: dateparser.search over each sentence, every gazetteer name tested in each."""
     from dateparser.search import search_dates
@@ -181,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--baseline-articles", type=int, default=100)
+    parser.add_argument("--devsets", type=Path, default=DEVSETS, help="a folder of dev sets (real reports, read at run time)")
     args = parser.parse_args(argv)
 
     from incidents.geocoding import default_geocoder
@@ -215,6 +259,16 @@ def main(argv: list[str] | None = None) -> int:
         naive_extract(article, names)
     naive_seconds = time.perf_counter() - start
 
+    real_rows = []
+    for folder in sorted(p for p in args.devsets.glob("*") if (p / "gold.jsonl").is_file()) if args.devsets.is_dir() else []:
+        joined = joined_articles(folder)
+        if not joined:
+            continue
+        wall, cpu, produced_real = time_real(extractor, joined)
+        real_words = sum(len(a.text.split()) for a in joined)
+        real_rows.append((f"real: {folder.name} reports joined (read part; median of 3)", f"{len(joined):,}", f"{real_words:,}", f"{wall:.2f}", f"{len(joined) / wall:,.0f}", f"{produced_real:,} incidents"))
+        real_rows.append(("  the same, per CPU second (one core)", "", "", f"{cpu:.2f}", f"{len(joined) / cpu:,.0f}", ""))
+
     ours_rate = len(articles) / warm_seconds
     naive_rate = len(subset) / naive_seconds
     rows = [
@@ -225,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         ("  the same, per CPU second (one core)", "", "", f"{warm_cpu:.2f}", f"{len(articles) / warm_cpu:,.0f}", ""),
         ("extractor, warm, one article at a time (extract)", f"{len(articles):,}", "", f"{single_seconds:.2f}", f"{len(articles) / single_seconds:,.0f}", ""),
         ("  the same, per CPU second (one core)", "", "", f"{single_cpu:.2f}", f"{len(articles) / single_cpu:,.0f}", ""),
+        *real_rows,
         ("naive: search_dates + name scan", f"{len(subset):,}", "", f"{naive_seconds:.2f}", f"{naive_rate:,.1f}", ""),
         ("ratio (articles/s, ours / naive)", "", "", "", f"{ours_rate / naive_rate:,.0f}x", ""),
         ("recall: generated incidents found (date + place)", f"{expected:,}", "", "", "", f"{found:,} ({found / expected:.0%})"),

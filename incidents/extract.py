@@ -28,11 +28,13 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from geopy.distance import distance
+from spacy.attrs import IDX, IS_PUNCT, LOWER, ORTH
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span, Token
 
 from geo import normalize as geo_normalize
@@ -47,8 +49,8 @@ from incidents.extraction.reviewing import cue_words, reasons_for_doubt
 from incidents.extraction.lexicon import inflections, lexicon
 from incidents.extraction.pipeline import pipeline, sentence_splitter, trigger_forms
 from incidents.extraction.places import BEFORE_NAME, CITY_MIN_POPULATION, LANDFORMS, PlaceName, PlaceResolver, ResolvedPlace, demonyms
-from incidents.extraction.roles import PROTESTS, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
-from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id
+from incidents.extraction.roles import CIVILIANS, PROTESTS, REMOTE, RIOTS, EventMention, PlaceRef, named_actor, of_object, phrase_value
+from incidents.model import GeoPrecision, Incident, TimePrecision, stable_id, with_doubt, without_doubt
 
 # The gazetteer kinds whose names the place finder knows by name; cities only from
 # CITY_MIN_POPULATION up. Smaller places are still found by their kind word ("X village") or a
@@ -84,7 +86,7 @@ class Sentence:
     index: int  # position in the article, counting every sentence read
     paragraph: int
     text: str
-    words: Span  # the sentence's tokens without a parse (actor names merged)
+    words: Words  # the sentence's words without a parse (actor names merged)
     actors: list[tuple[int, int, Actor]] = field(default_factory=list)  # (start, end, actor) in the text
     trigger_word: bool = False  # holds a trigger or casualty word
     placed: bool = False  # and a date or a place: it may tell an incident of its own
@@ -217,11 +219,12 @@ class Extractor:
             texts.extend((number, piece) for piece in _pieces(body))
         sentences: list[Sentence] = []
         names = pipeline(self.place_keys).get_pipe("incident_actor_names")
-        for (number, _), doc in zip(texts, self._splitter.pipe(text for _, text in texts), strict=True):
+        for (number, text), doc in zip(texts, self._splitter.pipe(text for _, text in texts), strict=True):
             names(doc)
-            for sent in doc.sents:
+            words = Words.of(doc, text)
+            for sent in _sentences(doc, words):
                 # The sentencizer leaves a following quotation's opening mark on the sentence before.
-                text = sent.text.rstrip(" “‘\"'")
+                text = words.text(sent.start, sent.end).rstrip(" “‘\"'")
                 if not text.strip():
                     continue
                 actors = [
@@ -229,22 +232,23 @@ class Extractor:
                     for span in doc.spans["actors"]
                     if sent.start <= span.start and span.end <= sent.end
                 ]
-                trigger_word = any(token.lower_ in self._forms for token in sent)
-                placed = trigger_word and (any(self._may_be_place(t) for t in sent[1:]) or bool(find_date_phrases(text)))
-                sentences.append(Sentence(len(sentences), number, text, sent, actors, trigger_word, placed))
+                own = words.part(sent.start, sent.end)
+                trigger_word = any(lower in self._forms for lower in own.lowers)
+                placed = trigger_word and (any(self._may_be_place(own, i) for i in range(1, len(own))) or bool(find_date_phrases(text)))
+                sentences.append(Sentence(len(sentences), number, text, own, actors, trigger_word, placed))
         return sentences
 
-    def _may_be_place(self, token: Token) -> bool:
+    def _may_be_place(self, words: Words, i: int) -> bool:
         """A capitalised word after a locative word ("in Hawija"), before a place word ("Saida
         village"), or one the gazetteer knows."""
-        if not token.text[:1].isupper():
+        if not words.texts[i][:1].isupper():
             return False
-        before = token.nbor(-1).lower_
-        after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        before = words.lowers[i - 1]
+        after = words.lowers[i + 1] if i + 1 < len(words) else ""
         return (
             self.lexicon.has("locative", before) or before in ("of", "the", "al", "-")
             or self.lexicon.has("place_kind", after)
-            or name_key(token.text).key in self.place_keys
+            or name_key(words.texts[i]).key in self.place_keys
         )
 
     # -- extraction --------------------------------------------------------------------------
@@ -261,20 +265,44 @@ class Extractor:
         read = [self.sentences(article) for article in articles]
         nlp = pipeline(self.place_keys)
         todo = [s for sentences in read for s in sentences if s.placed]
+        # The follow-ups a round of parses may call for are parsed with it, in one batch (a
+        # call of the pipeline costs more than a few more sentences), and kept only when called for.
+        ahead = [
+            s for sentences in read for n, s in enumerate(sentences)
+            if not s.placed and s.trigger_word
+            and any(p.placed and p.paragraph == s.paragraph for p in sentences[max(0, n - REFERENCE_WINDOW) : n])
+        ]
+        parsed: dict[int, Doc] = {}
         while todo:
-            for sentence, doc in zip(todo, nlp.pipe((s.text for s in todo), batch_size=_BATCH), strict=True):
-                sentence.doc = doc
+            missing = [s for s in todo if id(s) not in parsed]
+            if missing:
+                batch = [*missing, *(s for s in ahead if id(s) not in parsed)]
+                for sentence, doc in zip(batch, nlp.pipe((s.text for s in batch), batch_size=_BATCH), strict=True):
+                    parsed[id(sentence)] = doc
+            for sentence in todo:
+                sentence.doc = parsed[id(sentence)]
             todo = [
-                s for sentences in read for previous, s in zip(sentences, sentences[1:])
-                if s.doc is None and s.trigger_word and previous.doc is not None and previous.paragraph == s.paragraph
-                and (previous.events or not previous.placed)
+                s for sentences in read for n, s in enumerate(sentences)
+                if s.doc is None and s.trigger_word and n and self._follows_up(sentences[max(0, n - REFERENCE_WINDOW) : n], s)
             ]
         return [self._extract(article, sentences) for article, sentences in zip(articles, read, strict=True)]
+
+    @staticmethod
+    def _follows_up(before: list[Sentence], sentence: Sentence) -> bool:
+        """Whether a sentence may add to an incident told before it, and so be parsed: the one
+        before it was parsed and told an event or had no date or place to tell one; or one of its
+        paragraph's sentences just before told an event it may refer back to ("Police dispersed
+        the protest")."""
+        previous = before[-1]
+        if previous.doc is not None and previous.paragraph == sentence.paragraph and (previous.events or not previous.placed):
+            return True
+        return any(s.doc is not None and s.events and s.paragraph == sentence.paragraph for s in before)
 
     def _extract(self, article: Article, sentences: list[Sentence]) -> list[Incident]:
         context = self._context(article, sentences)
         incidents: list[Incident] = []
         last: dict[int, tuple[int, Incident]] = {}  # paragraph -> (sentence index, its last incident)
+        latest_at = -1  # the sentence that told the article's latest incident
         for sentence in sentences:
             if sentence.doc is None:
                 continue
@@ -286,9 +314,13 @@ class Extractor:
                     self._met(previous[1], sentence)
                 continue
             told = previous[1] if follows else None
+            # what "the attack" may refer back to: the latest incident, told a few sentences before
+            antecedent = incidents[-1] if incidents and sentence.index - latest_at <= REFERENCE_WINDOW else None
             here: dict[tuple[date, str], Incident] = {}
             for event in sentence.events:
                 # the incident told just before: in the sentence before, or earlier in this one
+                if antecedent is not None and event.definite and self._refer_back(article, sentence, event, sentences, context, antecedent):
+                    continue
                 made = self._incidents(article, sentence, event, sentences, context, told, incidents[-1] if incidents else None)
                 for incident in made:
                     # one sentence, one day, one place: one incident, told by its first clause
@@ -297,10 +329,40 @@ class Extractor:
                         _fill(same, incident)
                         continue
                     incidents.append(incident)
+                    latest_at = sentence.index
                     told = incident
             if told is not None:
                 last[sentence.paragraph] = (sentence.index, told)
-        return _merge_duplicates(incidents)
+        incidents = _merge_duplicates(incidents)
+        for incident in incidents:
+            incident.notes = _summary(incident, incident.notes)  # the date phrase, until now
+        return incidents
+
+    def _refer_back(
+        self, article: Article, sentence: Sentence, event: EventMention, sentences: list[Sentence], context: ArticleContext,
+        told: Incident,
+    ) -> bool:
+        """"The attack took place in Baquba", "the blast, on Sunday, also wounded 20": a definite
+        event noun told after an incident completes it, when nothing says it is another (another
+        day, another kind): its place when more exact than the one told, its day when that one
+        had none of its own, its toll. Whether it did."""
+        when = self._date_of(sentence, event, article.published)
+        as_reported = _reported(told.notes)
+        if when is not None and when.day != told.event_date and not as_reported:
+            return False  # "the attack on Sunday" after a Friday's: another event
+        if not event.names_no_kind and not _same_kind(event, told):
+            return False
+        places = [p for p in self._event_places(event, context) if p.location is not None]
+        place = places[0] if len(places) == 1 else None
+        near = place is not None and any(ref.near for group in event.places for ref in group if ref.span._.place_name == place.text)
+        if place is not None and _more_exact(place, near, told):
+            _place(told, place)
+        if when is not None and as_reported:
+            _date(told, when.day, int(when.precision), when.phrase)
+        if not event.names_no_kind:
+            agent = _actor_name(event.agent, told.country, self.lexicon, self.places.country_name) if event.agent is not None else ""
+            _elaborate(told, event, self._toll(sentence, event, sentences), agent)
+        return True
 
     def _met(self, incident: Incident, sentence: Sentence) -> None:
         """"Police intervened and moved the protesters out": how force met the protest told just before."""
@@ -321,9 +383,9 @@ class Extractor:
         weights: Counter[str] = Counter()
         names: dict[str, str] = {}
         datelines = [match.group("place").title() for p in article.text.split("\n\n") if (match := match_dateline(p))]
-        headings = list(self._splitter.pipe([article.title, *datelines]))
-        for number, doc in enumerate([*headings, *(s.words for s in sentences)]):
-            for name, locative in _capitalised_names(doc, self.place_keys):
+        headings = [Words.of(doc, text) for text, doc in zip([article.title, *datelines], self._splitter.pipe([article.title, *datelines]), strict=True)]
+        for number, words in enumerate([*headings, *(s.words for s in sentences)]):
+            for name, locative in _capitalised_names(words, self.place_keys):
                 location = self.places.geocode(name, kinds=_CONTEXT_KINDS)
                 if location is None or float(location.raw.get("score") or 0) < 100:
                     continue
@@ -346,7 +408,7 @@ class Extractor:
                     continue
                 names[code] = location.raw.get("country", "")
                 weights[code] += weight
-            for hint in _country_hints(doc):
+            for hint in _country_hints(words):
                 weights[hint] += 2
         weights.pop("", None)
         return ArticleContext(
@@ -368,9 +430,15 @@ class Extractor:
     ) -> list[Incident]:
         """The incidents of one event; `previous`: the incident told just before in its paragraph,
         `latest`: the article's last one so far."""
-        if event.background and not event.own_date:
-            return []  # "the students who were arrested during earlier demonstrations"
+        if event.names_no_kind or event.background and not event.own_date:
+            # "an incident occurred in X" tells no kind of event; "the students who were arrested
+            # during earlier demonstrations" no event of its own
+            return []
         when = self._date_of(sentence, event, article.published)
+        if event.series and (when.precision != TimePrecision.DAY if when is not None else event.casualties.fatalities is None and event.casualties.injuries is None):
+            # "hit by a string of rocket attacks": many events, none told; a series on one day, or
+            # a lead's undated toll of one ("a series of attacks has killed eight"), is the day's
+            return []
         resolved = self._event_places(event, context)
         if previous is not None:
             # a landmark the gazetteer does not know, named with no town ("the demonstrators
@@ -392,10 +460,13 @@ class Extractor:
         if event.plural and not specific and when is None:
             return []  # "rocket attacks on bases in Iraq": many incidents, none told
         if when is None:
+            # placed below its country: a town, site or named village, or a province or district
+            below_country = [r for r in resolved if r.named or r.location is not None and r.location.raw.get("kind") != "country"]
             if previous is not None and previous.event_date and not resolved:
                 when = ResolvedDate(previous.event_date, TimePrecision(previous.time_precision), "")
-            elif specific and self._as_reported(event):
-                when = ResolvedDate(article.published, TimePrecision.DAY, AS_REPORTED)
+            elif below_country and self._as_reported(event) and not any(d.label_ == "earlier" for d in sentence.doc.spans["dates"]):
+                # not when its sentence marks it as earlier ("last year", "since 2014")
+                when = ResolvedDate(article.published, TimePrecision.DAY, AS_REPORTED, reported=True)
             else:
                 return []
         if not resolved:
@@ -412,18 +483,26 @@ class Extractor:
     def _date_of(self, sentence: Sentence, event: EventMention, published: date) -> ResolvedDate | None:
         """The most precise date phrase of the event (roles.py: its clause's, else its sentence's
         outside other events' clauses); among equals, one stating its year, then the nearest to
-        the trigger."""
+        the trigger. A day its speaker spoke on ("clashes have killed 13, officials said on
+        Tuesday") dates it as reported that day: by then, not on it."""
         trigger_start = event.trigger.start_char
         places = [(p.start, p.end) for p in sentence.doc.spans["places"]]
         resolved = [
-            (int(r.precision), not _HAS_YEAR.search(d.text), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r)
+            (int(r.precision), not _HAS_YEAR.search(d.text), max(d.start_char - trigger_start, trigger_start - d.end_char, 0), r, d)
             for d in event.dates
-            # not a date inside a name: "the February 14 Youth Coalition", "Al Hudaydah - 7 July"
-            if d.root.dep_ not in ("compound", "nmod", "amod", "poss")
+            # not a date inside a name or a noun phrase: "the February 14 Youth Coalition", "Al
+            # Hudaydah - 7 July", "the April 30 vote"; but a full date opening the sentence is its date,
+            # wherever the parser hangs it ("Around 12 May 2022 (as reported), unidentified forces")
+            if (d.start == 0 and _HAS_YEAR.search(d.text) or d.root.dep_ not in ("compound", "nmod", "amod", "poss"))
             and not any(start < d.end and d.start < end for start, end in places)
             and (r := resolve_date(d.text, self._anchor(sentence, d, published)))
         ]
-        return min(resolved, key=lambda item: item[:3])[3] if resolved else None
+        if not resolved:
+            return None
+        *_, when, phrase = min(resolved, key=lambda item: item[:3])
+        if _spoken(phrase):
+            return ResolvedDate(when.day, when.precision, when.phrase, reported=True)
+        return when
 
     def _anchor(self, sentence: Sentence, phrase: Span, published: date) -> date:
         """The day a relative phrase counts from: the day the sentence's speaker spoke ("struck
@@ -431,24 +510,22 @@ class Extractor:
         if phrase.label_ != "relative_day":
             return published
         for spoken in sentence.doc.spans["dates"]:
-            verb = spoken.root.head.head if spoken.root.head.dep_ == "prep" else spoken.root.head
-            if spoken.label_ != "relative_day" and lexicon().has("speech", verb.lemma_.lower()):
+            if spoken.label_ != "relative_day" and _spoken(spoken):
                 said = resolve_date(spoken.text, published)
                 if said is not None and said.precision == TimePrecision.DAY:
                     return said.day
         return published
 
     def _as_reported(self, event: EventMention) -> bool:
-        """An undated event takes the report's date unless told as background: in the perfect
-        ("militias have attacked bases"), as several events, or by a definite noun ("the attack on
-        Balad"), which names an event told elsewhere."""
-        if event.definite:
+        """An undated event takes the report's date, as news reports tell the day's events ("a car
+        bomb has exploded in X, killing five"), unless told as background: as several events, by a
+        definite noun ("the attack on Balad", which names an event told elsewhere), or in the
+        perfect of a habit, with no one and nothing singular or counted in it ("militias have
+        attacked bases")."""
+        if event.definite or event.plural:
             return False
-        for trigger in event.triggers:
-            root = trigger.root
-            if any(c.dep_ == "aux" and c.lemma_ == "have" for c in root.children):
-                return False
-        return not event.plural
+        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for trigger in event.triggers for c in trigger.root.children)
+        return not perfect or any(_singular_or_counted(party) for party in (event.agent, event.patient) if party is not None)
 
     def _event_places(self, event: EventMention, context: ArticleContext) -> list[ResolvedPlace]:
         """The event's places: the most specific group of coordinated places (one incident each),
@@ -586,8 +663,10 @@ class Extractor:
             doubts=reasons_for_doubt(place, when, stated_actor=stated, actor1=actor1, attribution=attribution),
             cues=cue_words(sentence.text, event.trigger.text, place, when, actor1=actor1, stated_actor=stated,
                            agent=event.agent.text if event.agent is not None else "", actors=sentence.actors),
+            # the summary's date phrase, until the article is read (_extract); "as reported ..." when
+            # dated by the report or by the day its speaker spoke
+            notes=f"{AS_REPORTED} {when.phrase}" if when.reported and when.phrase != AS_REPORTED else when.phrase,
         )
-        incident.notes = _summary(incident, when)
         return incident
 
 
@@ -601,6 +680,14 @@ def _specificity(resolved: ResolvedPlace | None, ref: PlaceRef) -> float:
         return 0 if resolved.named else 2
     rank = _KIND_SPECIFICITY.get(resolved.location.raw.get("kind", ""), 1)
     return rank + (0.5 if resolved.fallback else 0)
+
+
+def _singular_or_counted(noun: Token) -> bool:
+    """"a car bomb", "one of its anchors", "five people", "the lawmaker": a party told as one or
+    counted, not a bare plural ("militias", "bases") that tells a habit."""
+    if noun.tag_ not in ("NNS", "NNPS"):
+        return noun.pos_ in ("NOUN", "PROPN", "NUM") or noun.lower_ in ("he", "she", "him", "her")
+    return any(c.dep_ in ("det", "nummod", "quantmod", "poss") for c in noun.children) or of_object(noun) is not None and noun.lower_ in ("dozens", "hundreds", "scores")
 
 
 # -- actors ---------------------------------------------------------------------------------
@@ -662,66 +749,174 @@ def _default_actor(event_type: str, country: str) -> str:
 _MAX_NAME_WORDS = 4
 
 
-def _capitalised_names(doc: Doc | Span, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
+_SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars)
+
+
+def _sentences(doc: Doc, words: Words) -> Iterator[Span]:
+    """The sentences spaCy's sentencizer finds (a sentence ends at its punctuation, with the
+    punctuation that follows it), read off the words: the sentencizer makes a Token of every word."""
+    punct = doc.to_array(IS_PUNCT).tolist() if len(doc) else []
+    start, seen_end = 0, False
+    for i, text in enumerate(words.texts):
+        ends = text in _SENTENCE_ENDS
+        if seen_end and not punct[i] and not ends:
+            yield doc[start:i]
+            start, seen_end = i, False
+        elif ends:
+            seen_end = True
+    if start < len(doc):
+        yield doc[start:]
+
+
+@dataclass(frozen=True)
+class Words:
+    """A sentence's (or heading's) words as plain strings, read off its Doc once: spaCy makes a
+    Token object at every access, which costs more than these look-ups when every sentence of
+    every article is scanned."""
+
+    texts: list[str]
+    lowers: list[str]
+    starts: list[int]  # character offsets in `source`
+    source: str
+
+    @classmethod
+    def of(cls, doc: Doc, text: str) -> Words:
+        """The words of a Doc made from `text` (given: Doc.text joins every token anew)."""
+        if not len(doc):
+            return cls([], [], [], text)
+        strings = doc.vocab.strings
+        orths, lowers, starts = doc.to_array([ORTH, LOWER, IDX]).T.tolist()
+        return cls([strings[o] for o in orths], [strings[w] for w in lowers], starts, text)
+
+    def part(self, start: int, end: int) -> Words:
+        return Words(self.texts[start:end], self.lowers[start:end], self.starts[start:end], self.source)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def text(self, start: int, end: int) -> str:
+        """The words from `start` to `end` as written (with the spaces between them)."""
+        return self.source[self.starts[start] : self.starts[end - 1] + len(self.texts[end - 1])]
+
+
+def _capitalised_names(words: Words, keys: frozenset[str]) -> Iterator[tuple[str, bool]]:
     """Names the gazetteer knows in a sentence or title without a parse (longest first, within
     runs of capitalised words, with a site word after them: "Ain al-Asad air base"), and whether
     a locative word governs them ("in western Iraq")."""
-    tokens = list(doc)
+    texts = words.texts
     i = 0
-    while i < len(tokens):
+    while i < len(texts):
         end = i
-        while end < len(tokens) and end - i < _MAX_NAME_WORDS and (tokens[end].text[:1].isupper() or (end > i and tokens[end].text == "-")):
+        while end < len(texts) and end - i < _MAX_NAME_WORDS and (texts[end][:1].isupper() or (end > i and texts[end] == "-")):
             end += 1
         if end == i:
             i += 1
             continue
-        site = _site_words(tokens, end)
+        site = _site_words(words.lowers, end)
         for width in range(end - i, 0, -1):
-            text = doc[i : i + width].text
+            text = words.text(i, i + width)
             if text in demonyms() or name_key(text).key not in keys:
                 continue
             if width == end - i and site:
-                text = doc[i : end + site].text
-            yield text, _locative_before(tokens, i)
+                text = words.text(i, end + site)
+            yield text, _locative_before(words.lowers, i)
             i += width
             break
         else:
             i += 1
 
 
-def _site_words(tokens: list[Token], end: int) -> int:
+def _site_words(lowers: list[str], end: int) -> int:
     """How many words after a name say it is a site ("air base", "airport"): 0, 1 or 2."""
-    following = [t.lower_ for t in tokens[end : end + 2]]
+    following = lowers[end : end + 2]
     for width in range(len(following), 0, -1):
         if lexicon().value("place_kind", tuple(following[:width])) == "site":
             return width
     return 0
 
 
-def _locative_before(tokens: list[Token], start: int) -> bool:
+def _locative_before(lowers: list[str], start: int) -> bool:
     i = start - 1
-    while i >= 0 and tokens[i].lower_ in BEFORE_NAME:
+    while i >= 0 and lowers[i] in BEFORE_NAME:
         i -= 1
-    return i >= 0 and lexicon().has("locative", tokens[i].lower_) and tokens[i].lower_ not in ("on", "over", "towards", "toward")
+    return i >= 0 and lexicon().has("locative", lowers[i]) and lowers[i] not in ("on", "over", "towards", "toward")
 
 
-def _country_hints(doc: Doc | Span) -> Iterator[str]:
+def _country_hints(words: Words) -> Iterator[str]:
     """"the Syrian town of X", "an Iraqi army base": the country by its adjective before a place
     word, with at most two common nouns between."""
-    tokens = list(doc)
-    for i, token in enumerate(tokens[:-1]):
-        code = demonyms().get(token.text, "")
+    for i, text in enumerate(words.texts[:-1]):
+        code = demonyms().get(text, "")
         if not code:
             continue
-        for following in tokens[i + 1 : i + 4]:
-            if lexicon().has("place_kind", following.lower_):
+        for following, lower in zip(words.texts[i + 1 : i + 4], words.lowers[i + 1 : i + 4], strict=True):
+            if lexicon().has("place_kind", lower):
                 yield code
                 break
-            if not (following.is_alpha and following.is_lower):
+            if not (following.isalpha() and following.islower()):
                 break
+
+
+def _spoken(phrase: Span) -> bool:
+    """Whether a date phrase tells when someone spoke ("officials said on Tuesday")."""
+    verb = phrase.root.head.head if phrase.root.head.dep_ == "prep" else phrase.root.head
+    return lexicon().has("speech", verb.lemma_.lower())
 
 
 # -- completing an incident -----------------------------------------------------------------
+
+# Sentences after an incident's within which "the attack" may refer back to it.
+REFERENCE_WINDOW = 3
+def _reported(phrase: str) -> bool:
+    """Whether an incident is dated by its report (or the day its speaker spoke), not a day of its own."""
+    return phrase.startswith(AS_REPORTED)
+
+
+def _same_kind(event: EventMention, incident: Incident) -> bool:
+    """Whether an event noun may name the incident: "the blast" a bombing, "the attack" any
+    violence; not "the protest" a shelling."""
+    if event.event_type == incident.event_type or not event.event_type:
+        return True
+    violent = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+    return event.event_type in violent and incident.event_type in violent
+
+
+def _more_exact(place: ResolvedPlace, near: bool, incident: Incident) -> bool:
+    """Whether a place told later says more exactly where an incident was than its own, in the
+    same country: a finer precision, a province after the country alone, or the place itself (or
+    its area) after a place it was near ("south of Baghdad ... in the Musayyib area")."""
+    if place.geo_precision is None or (incident.iso and place.iso and place.iso != incident.iso):
+        return False
+    if incident.geo_precision is None or place.geo_precision < incident.geo_precision:
+        return True
+    if place.geo_precision == incident.geo_precision == GeoPrecision.REGION:
+        return bool(place.admin1) and not incident.admin1
+    return place.geo_precision == incident.geo_precision == GeoPrecision.NEAR and not near
+
+
+def _place(incident: Incident, place: ResolvedPlace) -> None:
+    """The incident placed at a place told later ("The attack took place in Baquba"); its doubts
+    about the place are the new place's, and the place's words are no longer in its sentence."""
+    location = place.location
+    incident.location, incident.place_name = place.text, place.name
+    incident.latitude = location.latitude if location is not None else None
+    incident.longitude = location.longitude if location is not None else None
+    incident.geo_precision, incident.country, incident.iso, incident.admin1 = place.geo_precision, place.country, place.iso, place.admin1
+    doubts = without_doubt(without_doubt(incident.doubts, "place_unresolved"), "place_fallback")
+    if location is None:
+        doubts = with_doubt(doubts, "place_unresolved")
+    elif place.fallback:
+        doubts = with_doubt(doubts, "place_fallback")
+    incident.doubts = doubts
+    incident.cues.pop("place", None)
+
+
+def _date(incident: Incident, day: date, precision: int, phrase: str) -> None:
+    """The incident dated by a day told later ("The attack took place on Sunday")."""
+    incident.event_date, incident.time_precision, incident.notes = day, precision, phrase
+    incident.doubts = without_doubt(incident.doubts, "date_as_reported")
+    incident.cues.pop("date", None)
+
 
 
 def _complete(incident: Incident, toll: Casualties) -> None:
@@ -782,11 +977,11 @@ def _pieces(paragraph: str) -> list[str]:
     return pieces
 
 
-def _summary(incident: Incident, when: ResolvedDate) -> str:
-    """One line: what, where, when, who (as attributed), and the toll."""
+def _summary(incident: Incident, phrase: str) -> str:
+    """One line: what, where, when (`phrase`: as the report dates it), who (as attributed), and the toll."""
     what = incident.munitions or incident.sub_event_type or incident.event_type
     preposition = "in" if incident.geo_precision == GeoPrecision.REGION else "at"
-    parts = [f"{what[:1].upper()}{what[1:]} {preposition} {incident.location or 'an unknown place'} ({when.phrase})"]
+    parts = [f"{what[:1].upper()}{what[1:]} {preposition} {incident.location or 'an unknown place'} ({phrase})"]
     if incident.attribution != "unknown":
         by = f" by {incident.attributed_by}" if incident.attributed_by and incident.attribution != "claimed" else ""
         parts.append(f"{incident.actor1} {incident.attribution}{by}")
@@ -833,14 +1028,75 @@ def _tolls_differ(first: Incident, second: Incident) -> bool:
 
 def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
     """One incident per (day, place, event type) in an article: later mentions fill gaps; a
-    month or week report of an incident the article also dates exactly is dropped."""
+    month or week report of an incident the article also dates exactly is dropped, and so is a
+    region's or country's report of one the article places in a town (its day kept)."""
     incidents = [i for i in incidents if not any(_covers(i, other) for other in incidents if other is not i)]
+    incidents = _placed_once(incidents)
     merged: dict[tuple[date, str, str], Incident] = {}
     for incident in incidents:
         first = merged.setdefault((incident.event_date, _place_key(incident), incident.event_type), incident)
         if first is not incident:
             _fill(first, incident)
     return list(merged.values())
+
+
+def _placed_once(incidents: list[Incident]) -> list[Incident]:
+    """"Ten were killed in Iraq on Sunday ... A car bomb exploded in Samarra": an incident told in
+    a country or province only is the same as one of its kind the article places in a town there
+    (or in a province, when it names only the country) on the same day, or on the report's day
+    for want of its own (a lead and the sentence that places it); it is folded into the nearest
+    such one."""
+    kept = list(incidents)
+    for coarse in incidents:
+        if coarse.geo_precision != GeoPrecision.REGION:
+            continue
+        candidates = [fine for fine in kept if fine is not coarse and _vaguer(coarse, fine)]
+        if not candidates:
+            continue
+        position = incidents.index(coarse)
+        fine = min(candidates, key=lambda f: abs(incidents.index(f) - position))
+        if _reported(fine.notes) and not _reported(coarse.notes):
+            _date(fine, coarse.event_date, coarse.time_precision, coarse.notes)
+        if fine.actor1.startswith("Unidentified") and not coarse.actor1.startswith("Unidentified"):
+            fine.actor1, fine.actor_group = coarse.actor1, coarse.actor_group
+            fine.doubts = without_doubt(fine.doubts, "actor_unnamed")
+            fine.cues.pop("actor", None)
+        _fill(fine, coarse)
+        kept.remove(coarse)
+    return kept
+
+
+# A province coded at its capital (ACLED geo_precision 3) holds a town within about this distance.
+_PROVINCE_KM = 150.0
+
+
+def _vaguer(coarse: Incident, fine: Incident) -> bool:
+    """Whether `coarse` (told in a country or province) may be `fine` (placed in a town there, or
+    in a province when `coarse` names only the country)."""
+    in_province = fine.geo_precision == GeoPrecision.REGION and bool(fine.admin1) and not coarse.admin1
+    if fine.geo_precision not in (GeoPrecision.PLACE, GeoPrecision.NEAR) and not in_province or not coarse.iso or coarse.iso != fine.iso:
+        return False
+    # the same kind, or one told only by its toll ("ten people were killed"): violence against
+    # civilians until the other telling says how
+    types = {coarse.event_type, fine.event_type}
+    if len(types) > 1 and not (CIVILIANS in types and types <= {"Battles", REMOTE, CIVILIANS}):
+        return False
+    if _tolls_differ(coarse, fine):
+        return False
+    same_day = coarse.event_date == fine.event_date or (
+        (_reported(coarse.notes) or _reported(fine.notes)) and min(coarse.event_date, fine.event_date) >= max(coarse.event_date, fine.event_date) - _AS_REPORTED_LAG
+    )
+    if not same_day:
+        return False
+    if coarse.admin1 and coarse.admin1 != fine.admin1:
+        if None in (coarse.latitude, fine.latitude):
+            return False
+        return distance((coarse.latitude, coarse.longitude), (fine.latitude, fine.longitude)).km <= _PROVINCE_KM
+    return True
+
+
+# An event told undated is dated by its report, which tells it this many days after at most.
+_AS_REPORTED_LAG = timedelta(days=2)
 
 
 def _place_key(incident: Incident) -> str:

@@ -112,6 +112,11 @@ def with_doubt(doubts: str, code: str) -> str:
     codes = doubt_codes(doubts)
     return doubts if code in codes else DOUBT_SEPARATOR.join([*codes, code])
 
+
+def without_doubt(doubts: str, code: str) -> str:
+    """The reasons without one (a later sentence settled it)."""
+    return DOUBT_SEPARATOR.join(c for c in doubt_codes(doubts) if c != code)
+
 # How an incident is placed, in the page's and the CLI's terms: ACLED's geo_precision, with the
 # region-level incidents that name no province ("country") told apart, since a point at a
 # country's capital claims a place the source never gave. The store defines which is which
@@ -148,7 +153,7 @@ class Incident:
     assoc_actor_2: str = ""
     actor_group: str = UNIDENTIFIED_GROUP
     attribution: str = "unknown"  # one of ATTRIBUTIONS
-    attributed_by: str = ""  # who attributes it: "US officials", "security sources"
+    attributed_by: str = ""  # who attributes it ("US officials", "security sources"), or who reports it when nobody does
     location: str = ""  # the place as the source writes it
     place_name: str = ""  # the resolved place, as the gazetteer names it
     latitude: float | None = None

@@ -67,3 +67,23 @@ def test_a_day_told_approximately_is_coded_to_that_day_with_a_weeks_precision() 
     assert (around.day, around.precision) == (date(2022, 6, 26), TimePrecision.WEEK)
     assert resolve_date("26 June 2022", date(2022, 7, 1)).precision == TimePrecision.DAY
     assert find_date_phrases("Protesters say they may 12 times a year.") == []
+
+
+@pytest.mark.parametrize("published", [date(2019, 12, 8), date(2020, 2, 29), date(2021, 1, 1), date(2014, 3, 10), date(2022, 6, 30)])
+@pytest.mark.parametrize(
+    "phrase",
+    ["Sunday", "last Sunday", "Monday", "Saturday", "December 5", "Dec. 5", "5 December 2019", "1st of May", "Feb 29",
+     "29 February", "Sept 3", "January 1", "June 30, 2022", "November", "March 2014", "January", "December"],
+)
+def test_common_phrases_are_read_as_dateparser_reads_them(phrase: str, published: date) -> None:
+    from incidents.extraction.dates import _parse_common, _parser
+
+    fast = _parse_common(phrase, published)
+    data = _parser(published).get_date_data(phrase)
+    if fast is None:  # not a date ("Feb 29" of a year without one): dateparser reads it
+        return
+    assert data.date_obj is not None and fast[1] == (data.period or "day")
+    if fast[1] == "day":
+        assert fast[0] == data.date_obj.date()
+    else:  # a month: only its year and month are read
+        assert (fast[0].year, fast[0].month) == (data.date_obj.year, data.date_obj.month)

@@ -103,7 +103,7 @@ def attribute(sentence: AttributedSentence, stated: str, sentences: Sequence[Att
         named = _attributed_actor(candidate, cue.kind, cue.start, cue.end, who)
         if named is None and cue.kind == "claimed":
             named = _claimant_outside_lexicon(candidate.text, cue.start)
-        if named is None and stated and candidate is sentence:
+        if named is None and stated and candidate is sentence and not _describes_someone(candidate.text, cue):
             named = stated
         if named is None:
             continue
@@ -114,7 +114,29 @@ def attribute(sentence: AttributedSentence, stated: str, sentences: Sequence[Att
         return named, cue.kind, who
     if stated and _own_report(sentence, stated):
         return stated, "claimed", stated  # "Turkish jets struck ..., the Turkish Defence Ministry said"
-    return stated, "unknown", ""
+    # told as someone's report ("Yemeni officials say a gunman killed ...", "according to the UN"):
+    # the speaker is who reports it, not who did it, and says nothing of how sure
+    return stated, "unknown", reporter(sentence.text)
+
+
+def reporter(sentence: str) -> str:
+    """Who reports what a sentence tells: its speaker ("Yemeni security officials say ...",
+    "..., police said"), or the source "according to" it; "" when it is told as a fact."""
+    according = _ACCORDING_TO.search(sentence)
+    if according:
+        return according.group("who").strip(" ,")
+    closing = _CLOSING_SPEAKER.search(sentence)
+    if closing and not _NOT_A_SPEAKER.match(closing.group("who")):
+        return closing.group("who").strip(" ,")
+    return find_attributer(sentence)
+
+
+_ACCORDING_TO = re.compile(r"\baccording to (?P<who>(?:the )?[\w’'.-]+(?: [\w’'.-]+){0,5}?)(?=[,.;]|$)", re.IGNORECASE)
+
+
+def _describes_someone(text: str, cue: AttributionCue) -> bool:
+    """"a man suspected of spying": the suspicion describes a person, not who did the event."""
+    return cue.kind == "suspected" and text[cue.end :].lstrip().lower().startswith("of ")
 
 
 _MODIFIER_BEFORE = re.compile(r"(?:\bpro-?\s*|\b(?:close|loyal|linked|allied|aligned|affiliated) (?:to|with)\s+|\bbacked by\s+|\bblacklisted by\s+)$", re.IGNORECASE)

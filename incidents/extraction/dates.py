@@ -54,6 +54,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("relative_month", re.compile(r"\b(?:last month|earlier this month|this month|late last month|early last month)\b", re.I)),
+    # a time before the report's that names no day, week or month: the event is not the day's news
+    ("earlier", _EARLIER := re.compile(
+        rf"\b(?:(?:last|(?:the )?previous|the past) year|earlier this year|in recent (?:weeks|months|years)"
+        rf"|(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|a few|many) (?:weeks?|months?|years?) ago"
+        rf"|since (?:{_YEAR}\b|(?:the )?(?:\d+|[a-z]+) (?:weeks|months|years))|(?:in|during) {_YEAR}\b(?![-/.]))",
+        re.I,
+    )),
 )
 _FUTURE_WORDS = re.compile(r"\b(?:next|coming|tomorrow|upcoming)\b", re.I)
 _HAS_YEAR = re.compile(rf"\b{_YEAR}\b")
@@ -78,10 +85,24 @@ class ResolvedDate:
     day: date
     precision: TimePrecision
     phrase: str
+    # dated by the report (phrase AS_REPORTED) or by the day its speaker spoke ("officials said on
+    # Tuesday"): by then, not necessarily on it
+    reported: bool = False
+
+
+# A word every date phrase holds (a digit, a month or weekday, a relative word): a sentence with
+# none has no date phrase, found by one search instead of every pattern's.
+_DATE_WORD = re.compile(
+    rf"\d|\b(?:{_MONTH[3:-4]}|{_WEEKDAY[3:-1]}|yesterday|today|tonight|overnight|week|weekend|month|year|years|ago|earlier|later"
+    rf"|same day|shortly|since)",
+    re.I,
+)
 
 
 def find_date_phrases(sentence: str) -> list[DatePhrase]:
     """Date expressions in a sentence, in the order they appear."""
+    if not _DATE_WORD.search(sentence):
+        return []
     taken: list[tuple[int, int]] = []
     found: list[DatePhrase] = []
     for kind, pattern in _PATTERNS:
@@ -117,6 +138,8 @@ def resolve_date(phrase: str, published: date) -> ResolvedDate | None:
     Never after publication unless the phrase states its year: an undated "December 10" in an
     article of 8 December 2019 is 10 December 2018.
     """
+    if _EARLIER.fullmatch(phrase.strip()):
+        return None  # "last year", "since 2014": earlier than the report, no day of its own
     text = re.sub(r"^(?:on|in|during)\s+", "", phrase.strip(), flags=re.I)
     if _ABOUT_PREFIX.match(text):
         exact = resolve_date(_ABOUT_PREFIX.sub("", text), published)
@@ -171,10 +194,55 @@ def _numeric(text: str, published: date) -> date | None:
 
 
 def _parse(text: str, published: date) -> tuple[date, str] | None:
+    """The date a phrase names and its period ("day", "month"), as dateparser reads it with the
+    report's date as base, preferring the past: the common shapes read here directly (a
+    weekday, a month with its day, a month), the rest by dateparser, 100 times slower."""
+    found = _parse_common(text, published)
+    if found is not None:
+        return found
     data = _parser(published).get_date_data(text)
     if data.date_obj is None:
         return None
     return data.date_obj.date(), data.period or "day"
+
+
+_MONTH_NUMBERS = {name: number for number in range(1, 13) for name in (calendar.month_name[number].lower(), calendar.month_abbr[number].lower())}
+_MONTH_NUMBERS["sept"] = 9
+_WEEKDAYS = {calendar.day_name[number].lower(): number for number in range(7)}
+_COMMON = (
+    ("weekday", re.compile(rf"(?:last\s+)?(?P<weekday>{_WEEKDAY})", re.I)),
+    ("day", re.compile(rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>{_YEAR}))?", re.I)),
+    ("day", re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?", re.I)),
+    ("month", re.compile(rf"(?P<month>{_MONTH})(?:\s+(?P<year>{_YEAR}))?", re.I)),
+)
+
+
+def _parse_common(text: str, published: date) -> tuple[date, str] | None:
+    """dateparser's reading of a weekday ("Sunday", "last Sunday": the last one before the
+    report's day), a month and day ("December 5", "5 December 2019": without a year, the last one
+    on or before the report's day) or a month ("November", "March 2014": without a year, the last
+    one not after the report's month); None for any other phrase."""
+    for kind, pattern in _COMMON:
+        match = pattern.fullmatch(text.strip())
+        if match is None:
+            continue
+        if kind == "weekday":
+            back = (published.weekday() - _WEEKDAYS[match["weekday"].lower()]) % 7 or 7
+            return published - timedelta(days=back), "day"
+        month = _MONTH_NUMBERS[match["month"].lower().rstrip(".")]
+        year = int(match["year"]) if match["year"] else None
+        if kind == "month":
+            if year is None:
+                year = published.year if month <= published.month else published.year - 1
+            return date(year, month, min(published.day, calendar.monthrange(year, month)[1])), "month"
+        day = int(match["day"])
+        if year is None:
+            year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
+        try:
+            return date(year, month, day), "day"
+        except ValueError:
+            return None
+    return None
 
 
 def _split_month_modifier(text: str) -> tuple[str, str]:

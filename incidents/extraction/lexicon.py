@@ -42,7 +42,10 @@ from geo.sources import DATA_DIR
 TRIGGERS_CSV = DATA_DIR / "triggers.csv"
 LEXICON_CSV = DATA_DIR / "lexicon.csv"
 
-FRAMES = ("attack", "remote", "strike", "clash", "protest", "riot", "arrest", "capture", "abduct", "destroy", "disrupt", "territory", "deploy")
+FRAMES = (
+    "attack", "remote", "strike", "clash", "protest", "riot", "arrest", "capture", "abduct", "destroy", "disrupt", "territory", "deploy",
+    "reference",
+)
 REQUIREMENTS = (
     "weapon", "casualties", "protest_agent", "person_patient", "place_patient", "intransitive", "armed_agent",
     "armed_patient", "found",
@@ -141,7 +144,10 @@ def lexicon() -> Lexicon:
 
 
 # Words of trigger patterns too common to flag a sentence by themselves ("set fire": "fire" does).
-_WEAK_WORDS = frozenset({"go", "off", "on", "up", "down", "out", "of", "over", "take", "set", "-", "in", "step", "gain", "regain", "open", "throw", "hurl", "exchange", "sit", "dead"})
+_WEAK_WORDS = frozenset({
+    "go", "off", "on", "up", "down", "out", "of", "over", "take", "set", "-", "in", "step", "gain", "regain", "open", "throw", "hurl",
+    "exchange", "sit", "dead", "the", "to", "into", "find",
+})
 
 
 def inflections(lemma: str, irregular: dict[str, list[str]]) -> set[str]:

@@ -51,7 +51,7 @@ _ARMED_FRAMES = frozenset({"attack", "remote", "strike", "clash"})
 # How strongly a frame decides the type of an event of several triggers.
 _FRAME_RANK = {
     "remote": 0, "strike": 1, "protest": 2, "riot": 3, "territory": 4, "abduct": 5, "clash": 6, "capture": 7,
-    "arrest": 8, "attack": 9, "disrupt": 10, "destroy": 11, "deploy": 12,
+    "arrest": 8, "attack": 9, "disrupt": 10, "destroy": 11, "deploy": 12, "reference": 13,
 }
 # Links by which a trigger belongs to the event of the word it hangs from.
 _SAME_EVENT_DEPS = frozenset({"conj", "advcl", "xcomp", "acl", "dobj", "nsubj", "nsubjpass", "pobj", "prep", "appos", "pcomp", "relcl", "compound", "agent"})
@@ -88,7 +88,14 @@ class EventMention:
     casualties: Casualties = Casualties()
     definite: bool = False  # "the attack": refers back to an event told before
     plural: bool = False  # "attacks": many events unless placed and dated
+    series: bool = False  # "a series of bombings killed 21": many events told as one toll
     scope: frozenset[int] = frozenset()  # token indices of the event's clause
+
+    @property
+    def names_no_kind(self) -> bool:
+        """Told only by words that name an event of no kind of their own ("the incident occurred
+        in X", "the violence"): it can complete an event told before, never tell one."""
+        return all(t._.trigger.frame == "reference" for t in self.triggers)
 
     @property
     def refers_back(self) -> bool:
@@ -103,32 +110,39 @@ class EventRoles:
         self.protest_words = frozenset(e.lemmas[0] for e in self.lexicon.triggers if e.frame == "protest" and len(e.lemmas) == 1)
 
     def __call__(self, doc: Doc) -> Doc:
+        # the connectives heading clauses about other events, found once per sentence
+        leading = [token for token in doc if self._leads_elsewhere(token)]
+        leads = frozenset(token.i for token in leading)
         denied = {t.root.i for t in doc.spans.get("triggers", []) if not t._.asserted}
         triggers = [
             t for t in doc.spans.get("triggers", [])
-            if t._.asserted and not self._other_event(t.root) and not _under(t.root, denied) and self._meets(t)
+            if t._.asserted and not self._other_event(t.root, leads) and not _under(t.root, denied) and self._meets(t)
         ]
         groups = self._group(triggers)
         tops = [self._top(group) for group in groups]
         scopes = [
-            self._scope(top, group, [o.root for o in tops if o is not top and top.root.is_ancestor(o.root)])
+            self._scope(top, group, [o.root for o in tops if o is not top and top.root.is_ancestor(o.root)], leads)
             for group, top in zip(groups, tops, strict=True)
         ]
         # Clauses about other events, and triggers that tell no event: their dates are not ours.
-        elsewhere = {t.i for token in doc if self._leads_elsewhere(token) for t in token.subtree}
+        elsewhere = {t.i for token in leading for t in token.subtree}
         elsewhere |= {t.i for span in doc.spans.get("triggers", []) if span.root.i in denied for t in span.root.subtree}
         # clauses about other events that hold a trigger of their own ("days after a strike in X")
         trigger_roots = {span.root.i for span in doc.spans.get("triggers", [])}
-        triggered = {
-            t.i for token in doc if self._leads_elsewhere(token) and any(d.i in trigger_roots for d in token.subtree)
-            for t in token.subtree
-        }
+        causes = [token for token in leading if any(d.i in trigger_roots for d in token.subtree)]
+        triggered = {t.i for token in causes for t in token.subtree}
         events: list[EventMention] = []
         for group, scope in zip(groups, scopes, strict=True):
             others = set().union(*(other for other in scopes if other is not scope))
-            event = self._event(doc, group, scope, others | triggered)
+            event = self._event(doc, group, scope, others | triggered, causes)
+            # "a series of bombings killed 21", "hit by a string of rocket attacks": many events,
+            # of the kind the counted nouns say
             if event.agent is not None and self._counts_events(event.agent, trigger_roots):
-                continue  # "hit by a string of rocket attacks": many events, none told
+                counted = [t for t in doc.spans.get("triggers", []) if t.root.dep_ == "pobj" and t.root.head.head == event.agent]
+                if counted:
+                    weapon = self._weapon(counted, scope)
+                    event.event_type, event.sub_event_type = self._type(counted, counted[0], None, event.patient, weapon, doc, scope)
+                event.series = True
             if event.plural and _perfect(self._top(group).root):
                 continue  # "protests that began on Oct. 1 have left 400 dead": a tally of many
             event.own_date = bool(event.dates)
@@ -204,7 +218,7 @@ class EventRoles:
         """The trigger highest in the parse (its clause holds the others)."""
         return min(group, key=lambda t: (_depth(t.root), t.start))
 
-    def _scope(self, top: Span, group: list[Span], other_tops: list[Token]) -> frozenset[int]:
+    def _scope(self, top: Span, group: list[Span], other_tops: list[Token], leads: frozenset[int]) -> frozenset[int]:
         """Token indices of the event's clause: the subtree of its highest verb (or of the
         support verb of its event noun), minus other events' clauses and clauses about another event."""
         head = top.root
@@ -226,13 +240,29 @@ class EventRoles:
             head = head.head
         excluded: set[int] = set()
         for token in head.subtree:
-            if token.i != head.i and self._leads_elsewhere(token):
+            if token.i != head.i and token.i in leads:
                 excluded.update(t.i for t in token.subtree)
         for other in other_tops:
             excluded.update(t.i for t in other.subtree)
         for trigger in group:
             excluded.difference_update(range(trigger.start, trigger.end))
-        return frozenset(t.i for t in head.subtree if t.i not in excluded)
+        return frozenset(t.i for t in (*head.subtree, *self._fronted_place(head)) if t.i not in excluded)
+
+    def _fronted_place(self, head: Token) -> list[Token]:
+        """"In the northern city of Mosul, police say gunmen killed ...": a locative phrase put
+        before the speaker of a reported event tells where the event was (the parser hangs it on
+        the verb of saying)."""
+        speech = head.head
+        if head.dep_ not in ("ccomp", "parataxis") or not self.lexicon.has("speech", speech.lemma_.lower()):
+            return []
+        speaker = _subject(speech)
+        if speaker is None:
+            return []
+        return [
+            t for c in speech.children
+            if c.dep_ == "prep" and c.i < speaker.i and self.lexicon.has("locative", c.lower_) and not any(_is_date(t) for t in c.subtree)
+            for t in c.subtree
+        ]
 
     def _leads_elsewhere(self, token: Token) -> bool:
         """A connective heading a clause about another event: "after ...", "in retaliation for ..."."""
@@ -249,13 +279,12 @@ class EventRoles:
             token.dep_ == "pobj" and token.head.lower_ in ("in", "for") and self.lexicon.has("other_event", token.lemma_.lower())
         )
 
-    def _other_event(self, token: Token) -> bool:
-        """Whether a trigger sits in a clause that leads to another event than its sentence's own."""
+    def _other_event(self, token: Token, leads: frozenset[int]) -> bool:
+        """Whether a trigger sits in a clause that leads to another event than its sentence's own
+        (`leads`: the connectives of the sentence that do, _leads_elsewhere)."""
         current = token
         for _ in range(8):
-            if current.i != token.i and self._leads_elsewhere(current):
-                return True
-            if current.dep_ == "advcl" and self._leads_elsewhere(current):
+            if current.i in leads and (current.i != token.i or current.dep_ == "advcl"):
                 return True
             if current.head.i == current.i:
                 return False
@@ -321,7 +350,7 @@ class EventRoles:
 
     # -- one event ---------------------------------------------------------------------------
 
-    def _event(self, doc: Doc, group: list[Span], scope: frozenset[int], elsewhere: set[int]) -> EventMention:
+    def _event(self, doc: Doc, group: list[Span], scope: frozenset[int], elsewhere: set[int], causes: list[Token]) -> EventMention:
         # A trigger that modifies another names its kind ("arson attack"); else the frame ranks.
         # A trigger told inside another's subject ("forces supported by air raids clashed") backs
         # that event and does not decide it.
@@ -331,7 +360,10 @@ class EventRoles:
             t.start for t in group
             if any(_in_subject_of(t.root, o.root) or (t.root.dep_ == "acl" and o.root.is_ancestor(t.root)) for o in group if o is not t)
         }
-        group = sorted(group, key=lambda t: (t.start in backing, t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start))
+        # A word that names no kind of event ("incident") never decides one.
+        group = sorted(group, key=lambda t: (
+            t.start in backing, t._.trigger.frame == "reference", t.start not in modifiers, _FRAME_RANK.get(t._.trigger.frame, 99), t.start,
+        ))
         decisive = group[0]
         roots = [t.root for t in group]
         # who did it, rather than the weapon they used ("a drone launched by the Houthis hit X")
@@ -352,6 +384,10 @@ class EventRoles:
         event_type, sub_event_type = self._type(group, decisive, agent, patient, weapon, doc, scope)
         triggers = {i for t in group for i in range(t.start, t.end)}
         nouns = [t for t in group if t.root.pos_ in ("NOUN", "PROPN")]
+        dates = [d for d in doc.spans.get("dates", []) if d.root.i in scope]
+        places, cause = self._places(doc, scope, roots, elsewhere, causes, dated=bool(dates))
+        if not dates and cause:
+            dates = [d for d in doc.spans.get("dates", []) if d.root.i in cause]  # "killed ... after shelling X on Friday"
         tokens = [doc[i] for i in sorted(scope)]
         return EventMention(
             trigger=decisive,
@@ -360,13 +396,14 @@ class EventRoles:
             sub_event_type=sub_event_type,
             agent=agent,
             patient=patient,
-            places=self._places(doc, scope, roots, elsewhere),
-            dates=[d for d in doc.spans.get("dates", []) if d.root.i in scope],
+            places=places,
+            dates=dates,
             weapon=weapon[0] if weapon is not None else None,
             munitions=self._munitions(weapon[0], triggers) if weapon is not None and event_type == REMOTE else "",
             casualties=count_casualties(tokens, self.lexicon),
             definite=self._definite(group, nouns),
-            plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) for t in group),
+            # "the bodies of 18 men were found": bodies count the dead of one finding, not events
+            plural=all(t.root.tag_ in ("NNS", "NNPS") and not _one_of(t.root) and t._.trigger.requires != "found" for t in group),
             scope=scope,
         )
 
@@ -564,6 +601,8 @@ class EventRoles:
     ) -> tuple[str, str]:
         entry = decisive._.trigger
         frame = entry.frame
+        if frame == "reference":
+            return "", ""  # "the incident": an event told elsewhere, of its kind
         agent_party = self._party(agent) if agent is not None else ""
         patient_party = self._party(patient) if patient is not None else ""
         frames = {t._.trigger.frame for t in group}
@@ -700,11 +739,16 @@ class EventRoles:
 
     # -- places ------------------------------------------------------------------------------
 
-    def _places(self, doc: Doc, scope: frozenset[int], roots: list[Token], elsewhere: set[int]) -> list[list[PlaceRef]]:
+    def _places(
+        self, doc: Doc, scope: frozenset[int], roots: list[Token], elsewhere: set[int], causes: list[Token] = (), dated: bool = True,
+    ) -> tuple[list[list[PlaceRef]], frozenset[int]]:
         """Where the event happened: groups of coordinated places ("in A, B and C": one event
         each), each place with the places written as containing it. When the parse puts no place
         in the event's clause (it misparses long notes), a place the words put there: after a
-        locative word or the trigger itself, outside other events' clauses."""
+        locative word or the trigger itself, outside other events' clauses; else where the event
+        that caused it was, told in a clause of its own ("eight were killed after militants shelled
+        the city of X"), without a day of its own unless the event has none (then the cause's day is
+        the event's: the clause is returned with the groups to date it by)."""
         spans = [s for s in doc.spans.get("places", []) if s.root.i in scope or s.start in scope]
         # "approached Ain al-Asad air base in Anbar": a place that contains another of the clause
         # tells where that one is; the one it contains is the event's
@@ -712,16 +756,31 @@ class EventRoles:
         located = list(dict.fromkeys(located))
         # "teachers organized by the syndicates in Iran protested in X": a place inside who did it
         # says where the event was only when nothing else does
+        # (not inside a weapon: "a raid by an unknown plane on X district" is a raid on X)
         agents = {
-            t.i for root in roots if (a := self._agent(root)) is not None and a.i not in {r.i for r in roots} for t in a.subtree
+            t.i for root in roots if (a := self._agent(root)) is not None and a.i not in {r.i for r in roots} and self._weapon_word(a) is None
+            for t in a.subtree
         }
         outside = [s for s in located if s.start not in agents]
         located = outside or located
         if not located:
+            # not where the speaker is ("..., police in Ramadi said"): who reports it, not where it was
+            speakers = {s.i for token in doc if self.lexicon.has("speech", token.lemma_.lower()) for s in token.children if s.dep_ == "nsubj"}
             located = [
                 s for s in doc.spans.get("places", [])
-                if s.start not in elsewhere and not self._launch_site(_head_token(s), roots) and self._placed_by_words(s, roots)
+                if s.start not in elsewhere and not _said_where(_head_token(s), speakers)
+                and not self._launch_site(_head_token(s), roots) and self._placed_by_words(s, roots)
             ]
+        cause_clause: frozenset[int] = frozenset()
+        for cause in causes if not located else ():
+            clause = frozenset(t.i for t in cause.subtree)
+            if cause.head.i not in scope or dated and any(_is_date(doc[i]) for i in clause):
+                continue
+            cause_roots = [s.root for s in doc.spans.get("triggers", []) if s.root.i in clause]
+            located = [s for s in doc.spans.get("places", []) if s.start in clause and self._locative(s, cause_roots)]
+            if located:
+                cause_clause = clause
+                break
         # a container is told right after its place, wherever the parser hangs it ("in Besiktas
         # town, Istanbul to oppose ...": Istanbul as the subject of "oppose")
         spans = [s for s in doc.spans.get("places", []) if s in spans or s.start not in elsewhere]
@@ -746,7 +805,7 @@ class EventRoles:
                 containers = [PlaceRef(c, self._near(c)) for c in (own or shared)]
                 group.append(PlaceRef(member, self._near(member), containers))
             groups.append(group)
-        return groups
+        return groups, cause_clause
 
     def _launch_site(self, token: Token, roots: list[Token]) -> bool:
         """"launched from an area south of Erbil", "fired from Syria": where the weapon was
@@ -791,6 +850,8 @@ class EventRoles:
                 part = prep.head  # "north of X", "the village of X", "the entrance of X"
                 if self.lexicon.has("locative", part.lower_) or self.lexicon.value("place_kind", part.lemma_.lower()) is not None:
                     return True
+                if part in roots and part.pos_ == "NOUN":
+                    return True  # "the shelling of X", "the aerial bombardment of X city": the event noun's target
                 head = part
             elif head.dep_ in ("dobj", "nsubjpass") and head.head in roots:
                 return head.head.lemma_.lower() not in ("fire", "launch")  # "shelled X", "X was hit"; not "fired from"
@@ -823,6 +884,12 @@ class EventRoles:
     def _near(self, span: Span) -> bool:
         if span._.place_kind == "near":
             return True
+        doc = span.doc
+        before = span.start - 1
+        while before >= 0 and doc[before].lower_ == "the":
+            before -= 1
+        if before >= 0 and self.lexicon.value("place_kind", doc[before].lower_) == "near" and doc[before].pos_ == "ADJ":
+            return True  # "in rural Qahtaniyah": around the town
         head = _head_token(span)
         while head.dep_ == "conj" and head.head.i != head.i:
             head = head.head  # "between Ein Thakar and Tassil": the list shares its first member's word
@@ -839,6 +906,12 @@ class EventRoles:
                 word = word.head  # "near the town of Tarmiyah": what the town is governed by
             return self.lexicon.value("locative", word.lower_) == "near" or self.lexicon.value("place_kind", word.lemma_.lower()) == "near"
         return False
+
+
+def _said_where(token: Token, speakers: set[int]) -> bool:
+    """"police in Ramadi": a place in a prepositional phrase of a speaker (`speakers`: the
+    subjects of verbs of saying)."""
+    return token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.i in speakers
 
 
 def _perfect(token: Token) -> bool:
@@ -957,9 +1030,9 @@ def _qualifies_other(token: Token) -> bool:
 
 
 def phrase_value(token: Token, word_class: str, lexicon_: Lexicon) -> str | None:
-    """The class's value for a noun with the compounds before it ("security forces", "police
-    officers"), the longest term first."""
-    before = [c.lemma_.lower() for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    """The class's value for a noun with the compounds and adjectives before it ("security
+    forces", "police officers", "armed men", "tribal militias"), the longest term first."""
+    before = [c.lemma_.lower() for c in token.children if c.dep_ in ("compound", "amod") and c.i < token.i]
     # the lemma, else the form: a capitalised first word may be tagged a name ("Settlers")
     for last in dict.fromkeys((token.lemma_.lower(), token.lower_, token.lower_.removesuffix("s"))):
         found = lexicon_.longest(word_class, [*before, last], len(before))

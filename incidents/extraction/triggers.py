@@ -1,8 +1,8 @@
 """spaCy component `incident_triggers`: the words that report an event, and whether they report it
 as a fact.
 
-Patterns come from data/triggers.csv and match lemmas with spaCy's `Matcher`, so "kill",
-"killed", "killing" and "were killed" are one entry. Each match is kept with `span._.trigger`
+Patterns come from data/triggers.csv and match lemmas (looked up by their first lemma), so
+"kill", "killed", "killing" and "were killed" are one entry. Each match is kept with `span._.trigger`
 (its lexicon entry) and `span._.asserted`: False when the parse makes it something other than a
 told event: negated ("no rockets hit"), modal ("could hit"), governed by a threat, plan or denial
 ("vowed to attack", "denied that its forces shelled"), an infinitive of purpose ("to defend
@@ -12,8 +12,8 @@ conditional. Layer written: `doc.spans["triggers"]` (label: the event type).
 
 from __future__ import annotations
 
+from spacy.attrs import LEMMA
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from incidents.extraction.lexicon import Lexicon, TriggerEntry, lexicon
@@ -35,19 +35,30 @@ _HEDGE_DEPTH = 4
 class EventTriggers:
     def __init__(self, nlp: Language, lexicon_: Lexicon | None = None) -> None:
         self.lexicon = lexicon_ or lexicon()
-        self.matcher = Matcher(nlp.vocab)
         self.entries: list[TriggerEntry] = list(self.lexicon.triggers)
-        for number, entry in enumerate(self.entries):
-            pattern = [{"LEMMA": lemma} for lemma in entry.lemmas]
-            self.matcher.add(str(number), [pattern])
+        # entries by their first lemma's string id: a token looks up the few that may start on it
+        self.by_first: dict[int, list[tuple[TriggerEntry, tuple[int, ...]]]] = {}
+        for entry in self.entries:
+            ids = tuple(nlp.vocab.strings.add(lemma) for lemma in entry.lemmas)
+            self.by_first.setdefault(ids[0], []).append((entry, ids))
+
+    def matches(self, doc: Doc) -> list[tuple[TriggerEntry, int, int]]:
+        """(entry, start, end) of every lexicon entry whose lemmas the tokens spell, in lexicon order at each token."""
+        lemmas = doc.to_array([LEMMA]).tolist() if len(doc) else []
+        found = []
+        for start, lemma in enumerate(lemmas):
+            for entry, ids in self.by_first.get(lemma, ()):
+                end = start + len(ids)
+                if tuple(lemmas[start:end]) == ids:
+                    found.append((entry, start, end))
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Span] = []
         taken: set[int] = set()
         # Longer patterns first: "air strike" before "strike", "shoot down" before "shoot".
-        matches = sorted(self.matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
-        for match_id, start, end in matches:
-            entry = self.entries[int(doc.vocab.strings[match_id])]
+        matches = sorted(self.matches(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
+        for entry, start, end in matches:
             span = doc[start:end]
             head = span.root
             if entry.pos and head.pos_ != entry.pos and not (entry.pos == "VERB" and head.pos_ == "AUX"):
