@@ -207,6 +207,8 @@ class Context(NamedTuple):
 
 
 _NO_CONTEXT = Context()
+_POINT_KINDS = frozenset(KINDS.index(k) for k in ("city", "base", "airfield", "site"))  # what reverse() names
+_FIELD_KINDS = frozenset(KINDS.index(k) for k in ("base", "airfield"))
 
 # What a layer's places are to the ranking: places the user placed by hand win; places the user's
 # own data sets name rank by how many events name them; a gazetteer's rank by what they are.
@@ -307,7 +309,7 @@ class OfflineGeocoder(Geocoder):
         self._layer_order = {id(g.layer): i for i, g in enumerate(self.gazetteer_layers)}
         self._admin_names: _AdminNames | None = None  # built on the first look-up with a province
         self._display_names: _AdminNames | None = None  # built on the first answer with a province
-        self._grid: dict[tuple[int, int], list[tuple[Layer, int]]] | None = None
+        self._grids: dict[frozenset[int], dict[tuple[int, int], list[tuple[Layer, int]]]] = {}
 
     def layer(self, name: str) -> Layer | None:
         """The places of the layer of that name, None when the geocoder has no such layer."""
@@ -546,7 +548,7 @@ class OfflineGeocoder(Geocoder):
         fields = [
             (_distance_km(point, (layer.latitudes[row], layer.longitudes[row])), layer, row)
             for dlat in (-1, 0, 1) for dlon in (-1, 0, 1)
-            for layer, row in self._reverse_grid().get((math.floor(point[0]) + dlat, math.floor(point[1]) + dlon), [])
+            for layer, row in self._reverse_grid(_FIELD_KINDS).get((math.floor(point[0]) + dlat, math.floor(point[1]) + dlon), [])
             if layer.kind(row) in HINT_KINDS[hint] and (context.kinds is None or layer.kind(row) in context.kinds)
         ]
         fields = [f for f in fields if f[0] <= AIRFIELD_OF_TOWN_KM]
@@ -825,17 +827,20 @@ class OfflineGeocoder(Geocoder):
         location.raw["distance_km"] = round(distance, 3)
         return location
 
-    def _reverse_grid(self) -> dict[tuple[int, int], list[tuple[Layer, int]]]:
+    def _reverse_grid(self, kinds: frozenset[int] = _POINT_KINDS) -> dict[tuple[int, int], list[tuple[Layer, int]]]:
+        """Places of the given kind codes by one-degree cell, built on first use: the airfields
+        and bases alone (a few thousand) for "X airport", every town for reverse()."""
         with self._lock:
-            if self._grid is None:
-                grid: dict[tuple[int, int], list[tuple[Layer, int]]] = {}
+            grid = self._grids.get(kinds)
+            if grid is None:
+                grid = {}
                 for layer in self.layers:
-                    for row in range(len(layer)):
-                        if layer.kind(row) in ("city", "base", "airfield", "site") and layer.has_point(row):
-                            cell = (math.floor(layer.latitudes[row]), math.floor(layer.longitudes[row]))
-                            grid.setdefault(cell, []).append((layer, row))
-                self._grid = grid
-            return self._grid
+                    latitudes, longitudes = layer.latitudes, layer.longitudes
+                    for row, kind in enumerate(layer.kinds):
+                        if kind in kinds and latitudes[row] == latitudes[row]:  # not NaN: a point
+                            grid.setdefault((math.floor(latitudes[row]), math.floor(longitudes[row])), []).append((layer, row))
+                self._grids[kinds] = grid
+            return grid
 
     def country_name(self, code: str) -> str:
         """The gazetteer's everyday name of a country ("RU" -> "Russia"), "" when unknown."""
@@ -932,6 +937,7 @@ class OfflineGeocoder(Geocoder):
 
 _ADMIN1_KIND = KINDS.index("admin1")
 _PART_KIND = KINDS.index("part")
+
 _VILLAGE_KINDS = frozenset({KINDS.index("city"), _PART_KIND})
 _WHOLE_PLACE_KINDS = frozenset(k for k in KINDS if k != "part")
 
