@@ -155,7 +155,7 @@ def _v5_value_counts(conn: sa.Connection) -> None:
     # How many incidents hold each value of the columns the filter widgets offer (actor groups, event
     # types, sources, actor names): reading them was four scans of the table, 2 s at a million
     # incidents, on every first visit. The store's writers keep the counts in the same transaction
-    # as the rows (incidents/store.py, _ValueCounts); the rows already stored are counted here.
+    # as the rows (incidents/store.py, _AggregateChanges); the rows already stored are counted here.
     columns = ("actor_group", "event_type", "source_kind", "actor1", "assoc_actor_1", "actor2")
     counts = sa.Table(
         "value_counts",
@@ -179,7 +179,7 @@ def _v6_page_aggregates(conn: sa.Connection) -> None:
     # SQLite) and the date index for its counts and weekly chart (0.5 s), again after every write.
     # These tables hold those answers; the store's writers keep them in the same transaction as
     # the rows, and the store fills them from the rows already stored once this step has run
-    # (incidents/store.py, _RollupChanges and rebuild_rollups).
+    # (incidents/store.py, _AggregateChanges and rebuild_aggregates).
     metadata = sa.MetaData()
     sa.Table(
         "daily_counts",
