@@ -761,7 +761,11 @@ class IncidentStore:
         )
         already = conn.execute(
             sa.select(c.event_id).where(c.event_id == incident.event_id).union(
-                sa.select(links_table.c.event_id).where(links_table.c.reported_event_id == incident.event_id)
+                # A link's own incident is found by its key; the condition lets the partial index serve.
+                sa.select(links_table.c.event_id).where(
+                    links_table.c.reported_event_id == incident.event_id,
+                    links_table.c.reported_event_id != links_table.c.event_id,
+                )
             )
         ).first()
         if already is not None or earlier.told(sentence, incident.event_type):
