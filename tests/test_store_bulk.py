@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -50,9 +49,7 @@ def test_newer_records_replace_older_ones_and_older_ones_change_nothing(db_url: 
     assert not any(notes[i.event_id] == "stale" for i in older)
 
 
-def test_an_error_while_reading_ahead_keeps_the_batches_before_it_and_is_raised(db_url: str) -> None:
-    # The next batch is read by a thread while one is written: its error must still reach the caller,
-    # after the batches read before it were written whole, and the thread must end with the import.
+def test_an_error_while_reading_keeps_the_batches_before_it_and_is_raised(db_url: str) -> None:
     store = IncidentStore(db_url)
     incidents = list(generate_incidents(250, seed=5))
 
@@ -64,11 +61,10 @@ def test_an_error_while_reading_ahead_keeps_the_batches_before_it_and_is_raised(
         store.upsert(records(), batch_size=100)
 
     assert sorted(i.event_id for i in store.iter_incidents()) == sorted(i.event_id for i in incidents[:200])
-    assert not [t for t in threading.enumerate() if t.name == "read-ahead"]
     assert store.upsert(incidents, batch_size=100).inserted == 50
 
 
-def test_a_failed_batch_stops_the_reading_ahead_and_keeps_the_batches_before_it(db_url: str) -> None:
+def test_a_failed_batch_keeps_the_batches_before_it(db_url: str) -> None:
     store = IncidentStore(db_url)
     incidents = list(generate_incidents(300, seed=5))
     # The second batch fails inside its transaction (a row breaks the table's NOT NULL on event_type).
@@ -78,5 +74,4 @@ def test_a_failed_batch_stops_the_reading_ahead_and_keeps_the_batches_before_it(
         store.upsert(iter(incidents), batch_size=100)
 
     assert store.count() == 100  # the first batch, committed; nothing of the second
-    assert not [t for t in threading.enumerate() if t.name == "read-ahead"]
     assert sum(n for _, n in value_counts(store, "event_type")) == 100
