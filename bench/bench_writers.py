@@ -35,12 +35,12 @@ from incidents.store import IncidentStore, to_db_url  # noqa: E402
 WHOLE_FILE = """
 import sys
 from incidents.exchange import IncidentReader
-from incidents.store import IncidentStore, UpsertResult, _batches
+from incidents.store import IncidentStore, UpsertResult, _import_batches
 store = IncidentStore(sys.argv[2])
 result = UpsertResult()
 with IncidentReader(sys.argv[1]) as reader, store._write() as conn:
-    for batch in _batches(reader.incidents(), 5000):
-        store._upsert_batch(conn, {i.event_id: i for i in batch}, result)
+    for batch in _import_batches(reader.incidents(), 5000):
+        store._upsert_batch(conn, batch.rows, result, "bench", "")
 print(result)
 """
 

@@ -245,16 +245,10 @@ def _v7_review(conn: sa.Connection) -> None:
     if conn.dialect.name == "sqlite":
         # The map's and the counts' covering indexes hold the status too: the page's default view
         # (everything but rejected) is then still read from the indexes alone.
-        conn.execute(sa.text("DROP INDEX IF EXISTS ix_incidents_map"))
-        conn.execute(sa.text(
-            "CREATE INDEX ix_incidents_map ON incidents (actor_group, latitude, longitude, geo_precision, admin1, "
-            "event_date, event_type, source_kind, review_status)"
-        ))
-        conn.execute(sa.text("DROP INDEX IF EXISTS ix_incidents_date_cover"))
-        conn.execute(sa.text(
-            "CREATE INDEX ix_incidents_date_cover ON incidents (event_date, actor_group, latitude, longitude, "
-            "geo_precision, admin1, event_type, source_kind, review_status)"
-        ))
+        _replace_index(conn, "ix_incidents_map", "ON incidents (actor_group, latitude, longitude, geo_precision, "
+                       "admin1, event_date, event_type, source_kind, review_status)")
+        _replace_index(conn, "ix_incidents_date_cover", "ON incidents (event_date, actor_group, latitude, longitude, "
+                       "geo_precision, admin1, event_type, source_kind, review_status)")
     # The page's aggregates count by status too (the store fills them again after this step).
     conn.execute(sa.text("DROP TABLE daily_counts"))
     conn.execute(sa.text("DROP TABLE map_cells"))
@@ -288,16 +282,14 @@ def _v8_partial_indexes(conn: sa.Connection) -> None:
     # text of incidents with no point (a placement from the page finds them), and the report ids a
     # merged article gave (an article ingested again finds them; a row's own id is its key). As
     # partial indexes an import writes neither: two of the thirteen index entries of each row.
-    conn.execute(sa.text("DROP INDEX ix_incidents_location_key"))
-    conn.execute(sa.text(
-        "CREATE INDEX ix_incidents_location_key ON incidents (location_key) "
-        "WHERE latitude IS NULL OR longitude IS NULL"
-    ))
-    conn.execute(sa.text("DROP INDEX ix_incident_sources_reported"))
-    conn.execute(sa.text(
-        "CREATE INDEX ix_incident_sources_reported ON incident_sources (reported_event_id) "
-        "WHERE reported_event_id <> event_id"
-    ))
+    _replace_index(conn, "ix_incidents_location_key", "ON incidents (location_key) WHERE latitude IS NULL OR longitude IS NULL")
+    _replace_index(conn, "ix_incident_sources_reported", "ON incident_sources (reported_event_id) WHERE reported_event_id <> event_id")
+
+
+def _replace_index(conn: sa.Connection, name: str, definition: str) -> None:
+    """The index `name` dropped if it exists and created as `definition` (what follows its name)."""
+    conn.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
+    conn.execute(sa.text(f"CREATE INDEX {name} {definition}"))
 
 
 def _postgis(conn: sa.Connection) -> None:
