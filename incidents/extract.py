@@ -319,11 +319,13 @@ class Extractor:
             # what "the attack" may refer back to: the latest incident, told a few sentences before
             antecedent = incidents[-1] if incidents and sentence.index - latest_at <= REFERENCE_WINDOW else None
             here: dict[tuple[date, str], Incident] = {}
+            by_event: list[list[Incident]] = []
             for event in sentence.events:
                 # the incident told just before: in the sentence before, or earlier in this one
                 if antecedent is not None and event.definite and self._refer_back(article, sentence, event, sentences, context, antecedent):
                     continue
                 made = self._incidents(article, sentence, event, sentences, context, told, incidents[-1] if incidents else None)
+                by_event.append([])
                 for incident in made:
                     # one sentence, one day, one place: one incident, told by its first clause
                     same = here.setdefault((incident.event_date, _place_key(incident)), incident)
@@ -331,8 +333,13 @@ class Extractor:
                         _fill(same, incident)
                         continue
                     incidents.append(incident)
+                    by_event[-1].append(incident)
                     latest_at = sentence.index
                     told = incident
+            for unplaced in _unplaced_twins(by_event):
+                incidents.remove(unplaced)
+                if told is unplaced:
+                    told = incidents[-1] if incidents else None
             if told is not None:
                 last[sentence.paragraph] = (sentence.index, told)
         incidents = _merge_duplicates(incidents, self._stand_ins)
@@ -1051,6 +1058,37 @@ def _tolls_differ(first: Incident, second: Incident) -> bool:
     return first.fatalities is not None and second.fatalities is not None and first.fatalities != second.fatalities
 
 
+def _unplaced_twins(by_event: list[list[Incident]]) -> list[Incident]:
+    """"Gunmen killed 20 men during an attack on the village of X, near Y": of one sentence's
+    events on one day, one placed nowhere (a village no gazetteer knows) and another of its kind
+    that is placed are one incident told twice; the placed one keeps what the other adds. Not the
+    places of one list ("shelled A, B and C": one event, an incident each)."""
+    dropped: list[Incident] = []
+    for n, made in enumerate(by_event):
+        for unplaced in made:
+            if unplaced.latitude is not None:
+                continue
+            twin = next(
+                (
+                    other for m, others in enumerate(by_event) if m != n for other in others
+                    if other.latitude is not None and other not in dropped and other.event_date == unplaced.event_date
+                    and _kin(unplaced, other) and not _tolls_differ(unplaced, other)
+                ),
+                None,
+            )
+            if twin is not None:
+                _fill(twin, unplaced)
+                dropped.append(unplaced)
+    return dropped
+
+
+def _kin(first: Incident, second: Incident) -> bool:
+    """The same kind of event, or one told only by its toll beside a violent one (violence against
+    civilians until the other telling says how)."""
+    types = {first.event_type, second.event_type}
+    return len(types) == 1 or CIVILIANS in types and types <= {"Battles", REMOTE, CIVILIANS}
+
+
 def _merge_duplicates(incidents: list[Incident], stand_ins: set[int] = frozenset()) -> list[Incident]:
     """One incident per (day, place, event type) in an article: later mentions fill gaps; a
     month or week report of an incident the article also dates exactly is dropped, and so is a
@@ -1103,8 +1141,7 @@ def _vaguer(coarse: Incident, fine: Incident) -> bool:
         return False
     # the same kind, or one told only by its toll ("ten people were killed"): violence against
     # civilians until the other telling says how
-    types = {coarse.event_type, fine.event_type}
-    if len(types) > 1 and not (CIVILIANS in types and types <= {"Battles", REMOTE, CIVILIANS}):
+    if not _kin(coarse, fine):
         return False
     if _tolls_differ(coarse, fine):
         return False
