@@ -155,7 +155,7 @@ def _v5_value_counts(conn: sa.Connection) -> None:
     # How many incidents hold each value of the columns the filter widgets offer (actor groups, event
     # types, sources, actor names): reading them was four scans of the table, 2 s at a million
     # incidents, on every first visit. The store's writers keep the counts in the same transaction
-    # as the rows (incidents/store.py, _ValueCounts); the rows already stored are counted here.
+    # as the rows (incidents/store.py, _AggregateChanges); the rows already stored are counted here.
     columns = ("actor_group", "event_type", "source_kind", "actor1", "assoc_actor_1", "actor2")
     counts = sa.Table(
         "value_counts",
@@ -179,7 +179,7 @@ def _v6_page_aggregates(conn: sa.Connection) -> None:
     # SQLite) and the date index for its counts and weekly chart (0.5 s), again after every write.
     # These tables hold those answers; the store's writers keep them in the same transaction as
     # the rows, and the store fills them from the rows already stored once this step has run
-    # (incidents/store.py, _RollupChanges and rebuild_rollups).
+    # (incidents/store.py, _AggregateChanges and rebuild_aggregates).
     metadata = sa.MetaData()
     sa.Table(
         "daily_counts",
@@ -283,6 +283,23 @@ def _v7_review(conn: sa.Connection) -> None:
     metadata.create_all(conn)
 
 
+def _v8_partial_indexes(conn: sa.Connection) -> None:
+    # Two indexes that every imported row paid for and only a few rows are looked up by: the place
+    # text of incidents with no point (a placement from the page finds them), and the report ids a
+    # merged article gave (an article ingested again finds them; a row's own id is its key). As
+    # partial indexes an import writes neither: two of the thirteen index entries of each row.
+    conn.execute(sa.text("DROP INDEX ix_incidents_location_key"))
+    conn.execute(sa.text(
+        "CREATE INDEX ix_incidents_location_key ON incidents (location_key) "
+        "WHERE latitude IS NULL OR longitude IS NULL"
+    ))
+    conn.execute(sa.text("DROP INDEX ix_incident_sources_reported"))
+    conn.execute(sa.text(
+        "CREATE INDEX ix_incident_sources_reported ON incident_sources (reported_event_id) "
+        "WHERE reported_event_id <> event_id"
+    ))
+
+
 def _postgis(conn: sa.Connection) -> None:
     installed = conn.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first()
     if installed:
@@ -305,6 +322,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "incidents per value of the filter widgets' columns", _v5_value_counts),
     Migration(6, "incidents per day and per map cell, by actor group and place class", _v6_page_aggregates),
     Migration(7, "review status and history; the aggregates by status", _v7_review),
+    Migration(8, "partial indexes of unplaced incidents' place text and of merged reports' ids", _v8_partial_indexes),
 )
 # The steps that (re)create the page's aggregate tables: the store fills them after any of these.
 AGGREGATES_VERSIONS = frozenset({6, 7})

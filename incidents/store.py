@@ -15,7 +15,6 @@ import math
 import operator
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -138,7 +137,7 @@ value_counts_table = sa.Table(
 )
 COUNTED_COLUMNS: tuple[str, ...] = ("actor_group", "event_type", "source_kind", "actor1", "assoc_actor_1", "actor2")
 # The page's aggregates (migrations 6 and 7), kept by every writer in the same transaction as the
-# rows (_RollupChanges): incidents per day, actor group, place class and review status (the counts
+# rows (_AggregateChanges): incidents per day, actor group, place class and review status (the counts
 # and the weekly chart of a date range), and the drawable incidents per map cell of
 # ROLLUP_CELL_DEG, actor group, place class and review status (the map's cells when zoomed out; a
 # coarser cell is a union of these).
@@ -239,9 +238,8 @@ _TIME_PRECISION, _GEO_PRECISION, _TIMESTAMP = (
 # The incidents columns an incident's content fills, in table order (the source columns are the writer's).
 ROW_COLUMNS: tuple[str, ...] = (*SCALAR_FIELDS, "extra", "place_key", "location_key", "row_hash")
 _ROW_HASH = ROW_COLUMNS.index("row_hash")
-_counted_values = operator.itemgetter(*(ROW_COLUMNS.index(name) for name in COUNTED_COLUMNS))
 _LOOKUP_IDS = 500  # ids per look-up of stored versions: well under any database's parameter limit
-_ROLLUP_IDS = 5000  # ids per statement that updates the aggregate tables (an import's batch)
+_AGGREGATE_IDS = 1000  # ids per statement that updates the aggregate tables for changed rows
 assert ROW_COLUMNS[0] == "event_id"  # upsert's UPDATE moves the first value to its WHERE clause
 
 
@@ -300,6 +298,46 @@ def _review_values(incident: Incident) -> list[Any]:
     return [status, incident.reviewed_by, incident.reviewed_at, incident.doubts, doubt_score(incident.doubts), incident.cues]
 
 
+# A new incident's row as an import writes it: the content, its sources' columns, its review.
+NEW_ROW_COLUMNS: tuple[str, ...] = (*ROW_COLUMNS, "primary_source_id", "source_count", *REVIEW_COLUMNS)
+# Where an import stages its batch's new rows: a temporary table of the connection, in memory.
+import_batch_table = sa.Table(
+    "import_batch",
+    sa.MetaData(),
+    *(sa.Column(name, incidents_table.c[name].type) for name in NEW_ROW_COLUMNS),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _new_row_values(incident: Incident) -> list[Any]:
+    """NEW_ROW_COLUMNS of an incident."""
+    values = _incident_values(incident)
+    sources = incident.sources
+    values.append(source_key(sources[0]) if sources else None)
+    values.append(len({source_key(s) for s in sources}))
+    values += _review_values(incident)
+    return values
+
+
+@dataclass
+class _ImportBatch:
+    rows: dict[str, tuple[Incident, list[Any]]]  # the newest record of each id, with its NEW_ROW_COLUMNS
+    size: int  # records read
+    repeated: int  # records a later one of the same id in the batch replaces
+
+
+def _import_batches(incidents: Iterable[Incident], size: int) -> Iterator[_ImportBatch]:
+    """The records in batches of `size`, with the values upsert writes (the work needing no database)."""
+    for batch in _batches(incidents, size):
+        latest: dict[str, Incident] = {}
+        for incident in batch:  # the batch itself may repeat an id: the newest wins
+            seen = latest.get(incident.event_id)
+            if seen is None or (incident.timestamp or 0) >= (seen.timestamp or 0):
+                latest[incident.event_id] = incident
+        rows = {event_id: (incident, _new_row_values(incident)) for event_id, incident in latest.items()}
+        yield _ImportBatch(rows, len(batch), len(batch) - len(latest))
+
+
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -322,9 +360,9 @@ def _long_lived_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _place_conditions() -> dict[str, sa.ColumnElement[bool]]:
-    """Which incidents each of PLACE_CLASSES holds; the conditions exclude each other."""
-    c = incidents_table.c
+def place_conditions(c: sa.ColumnCollection[str, Any]) -> dict[str, sa.ColumnElement[bool]]:
+    """Which rows each of PLACE_CLASSES holds, over the columns `c` (of the incidents or of a staged
+    import batch); the conditions exclude each other."""
     resolved = sa.and_(c.latitude.is_not(None), c.longitude.is_not(None))
     place, near, region = int(GeoPrecision.PLACE), int(GeoPrecision.NEAR), int(GeoPrecision.REGION)
     precision = sa.func.coalesce(c.geo_precision, place)
@@ -337,14 +375,20 @@ def _place_conditions() -> dict[str, sa.ColumnElement[bool]]:
     }
 
 
-PLACE_CONDITIONS = _place_conditions()
-# Drawn on the map: a place, near one, or a province; country-level and unresolved ones are listed.
-MAPPED = sa.or_(*(PLACE_CONDITIONS[name] for name in MAPPED_PLACE_CLASSES))
+PLACE_CONDITIONS = place_conditions(incidents_table.c)
 
 
-def place_class() -> sa.ColumnElement[str]:
-    """Each incident's PLACE_CLASSES value, as a column."""
-    return sa.case(*((condition, name) for name, condition in PLACE_CONDITIONS.items()), else_="unresolved")
+def mapped(conditions: Mapping[str, sa.ColumnElement[bool]]) -> sa.ColumnElement[bool]:
+    """Drawn on the map: a place, near one, or a province; country-level and unresolved ones are listed."""
+    return sa.or_(*(conditions[name] for name in MAPPED_PLACE_CLASSES))
+
+
+MAPPED = mapped(PLACE_CONDITIONS)
+
+
+def place_class(conditions: Mapping[str, sa.ColumnElement[bool]] = PLACE_CONDITIONS) -> sa.ColumnElement[str]:
+    """Each row's PLACE_CLASSES value, as a column."""
+    return sa.case(*((condition, name) for name, condition in conditions.items()), else_="unresolved")
 
 
 def grid_index(coordinate: sa.ColumnElement[float], offset: float, size: float, dialect: str) -> sa.ColumnElement[int]:
@@ -356,25 +400,35 @@ def grid_index(coordinate: sa.ColumnElement[float], offset: float, size: float, 
     return sa.cast(index, sa.BigInteger)
 
 
-def _rollup_statements(dialect: str, rows: sa.ColumnElement[bool], sign: int) -> list[sa.Insert]:
-    """Add (sign +1) or take out (-1) the rows the condition selects to or from the aggregate
-    tables, grouped by SQL over the rows themselves: the place classes and cells the queries use."""
-    c = incidents_table.c
+def _aggregate_statements(dialect: str, rows: sa.TableClause, where: sa.ColumnElement[bool], sign: int) -> list[sa.Insert]:
+    """Add (sign +1) or take out (-1) the rows of `rows` (the incidents table, or a staged batch
+    of new ones) that `where` selects, to or from the aggregate tables, grouped by SQL over the rows
+    themselves: the value counts, and the place classes and cells the queries use."""
+    c = rows.c
+    conditions = place_conditions(c)
     # Grouped by the labels: PostgreSQL does not see two renderings of an expression with bound
     # parameters as the same expression.
-    place = place_class().label("place")
+    place = place_class(conditions).label("place")
     status = c.review_status.label("status")
     y = grid_index(c.latitude, 90, ROLLUP_CELL_DEG, dialect).label("y")
     x = grid_index(c.longitude, 180, ROLLUP_CELL_DEG, dialect).label("x")
-    daily = sa.select(c.event_date, c.actor_group, place, status, sign * sa.func.count()).where(rows)
+    daily = sa.select(c.event_date, c.actor_group, place, status, sign * sa.func.count()).where(where)
     cells = sa.select(
         y, x, c.actor_group, place, status,
         sign * sa.func.count(), sign * sa.func.sum(c.latitude), sign * sa.func.sum(c.longitude),
-    ).where(rows, MAPPED)
+    ).where(where, mapped(conditions))
+    # One statement for every counted column (the widgets offer no empty value).
+    values = sa.union_all(*(
+        sa.select(sa.literal(name, sa.String).label("field"), c[name].label("value"), (sign * sa.func.count()).label("n"))
+        .where(where, c[name] != "")
+        .group_by(c[name])
+        for name in COUNTED_COLUMNS
+    )).subquery()
     statements = []
     for table, select, keys in (
         (daily_counts_table, daily, (c.event_date, c.actor_group, place, status)),
         (map_cells_table, cells, (y, x, c.actor_group, place, status)),
+        (value_counts_table, sa.select(values.c.field, values.c.value, sa.func.sum(values.c.n)), (values.c.field, values.c.value)),
     ):
         names = [column.name for column in table.columns]
         measures = names[len(keys):]
@@ -386,10 +440,10 @@ def _rollup_statements(dialect: str, rows: sa.ColumnElement[bool], sign: int) ->
     return statements
 
 
-class _RollupChanges:
-    """The rows one write transaction changes, for the aggregate tables: a stored row's part is
-    taken out before the row first changes (`changing`), and every changed or inserted row's new
-    part is added when the transaction's writes are done (`write`)."""
+class _AggregateChanges:
+    """What one write transaction changes in the aggregate tables (value counts, daily counts, map
+    cells): a stored row's part is taken out before the row first changes (`changing`), and every
+    changed or inserted row's new part is added when the transaction's writes are done (`write`)."""
 
     def __init__(self, dialect: str) -> None:
         self.dialect = dialect
@@ -407,17 +461,22 @@ class _RollupChanges:
         self._apply(conn, sorted(self._changed), +1)
         self._changed.clear()
 
+    def add_staged(self, conn: sa.Connection, staged: sa.Table) -> None:
+        """Add every row of a staged batch, inserted from it as they are."""
+        for statement in _aggregate_statements(self.dialect, staged, sa.true(), +1):
+            conn.execute(statement)
+
     def _apply(self, conn: sa.Connection, event_ids: list[str], sign: int) -> None:
-        for chunk in _batches(event_ids, _ROLLUP_IDS):
-            for statement in _rollup_statements(self.dialect, incidents_table.c.event_id.in_(chunk), sign):
+        for chunk in _batches(event_ids, _AGGREGATE_IDS):
+            for statement in _aggregate_statements(self.dialect, incidents_table, incidents_table.c.event_id.in_(chunk), sign):
                 conn.execute(statement)
 
 
-def rebuild_rollups(conn: sa.Connection, dialect: str) -> None:
-    """The aggregate tables counted afresh from every stored row (after the migration that adds them)."""
-    conn.execute(daily_counts_table.delete())
-    conn.execute(map_cells_table.delete())
-    for statement in _rollup_statements(dialect, sa.true(), +1):
+def rebuild_aggregates(conn: sa.Connection, dialect: str) -> None:
+    """The aggregate tables counted afresh from every stored row (after a migration that changes them)."""
+    for table in (value_counts_table, daily_counts_table, map_cells_table):
+        conn.execute(table.delete())
+    for statement in _aggregate_statements(dialect, incidents_table, sa.true(), +1):
         conn.execute(statement)
 
 
@@ -490,38 +549,6 @@ def _dialect_insert(dialect: str) -> Callable[[sa.Table], Any]:
     return insert
 
 
-class _ValueCounts:
-    """What one write transaction changes in value_counts, written at its end."""
-
-    def __init__(self) -> None:
-        self._changes: Counter[tuple[str, str]] = Counter()
-
-    def add(self, values: Sequence[Any], change: int) -> None:
-        """An incident's COUNTED_COLUMNS values: +1 for a row written, -1 for the row it replaced."""
-        for name, value in zip(COUNTED_COLUMNS, values):
-            if value:  # the widgets offer no empty value
-                self._changes[name, value] += change
-
-    def add_row(self, row: Any, change: int) -> None:
-        """As add, for a mapping of column names (a written row, or one read back)."""
-        self.add([row[name] for name in COUNTED_COLUMNS], change)
-
-    def write(self, conn: sa.Connection, dialect: str) -> None:
-        # In key order: two writers on PostgreSQL then lock the rows they share in the same order,
-        # so one waits for the other and neither deadlocks.
-        rows = [{"field": f, "value": v, "n": n} for (f, v), n in sorted(self._changes.items()) if n]
-        if not rows:
-            return
-        statement = _dialect_insert(dialect)(value_counts_table)
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["field", "value"], set_={"n": value_counts_table.c.n + statement.excluded.n}
-            ),
-            rows,
-        )
-        self._changes.clear()
-
-
 class _Prepared:
     """A statement compiled once for the database, executed with plain value sequences.
 
@@ -581,11 +608,35 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints only
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA temp_store=MEMORY")  # an import's staged batch (import_batch_table) is never written to a file
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+# WAL pages between an importing connection's checkpoints (SQLite's default: 1,000). Each batch
+# dirties a page of every large index for most of its rows (their keys fall anywhere in them), and
+# each checkpoint copies every page the log holds into the database: with a longer log a page that
+# several batches changed is copied once. At a million rows this cut the bytes an import writes
+# by a fifth (4.1 to 3.2 GB for 100,000 rows).
+_IMPORT_CHECKPOINT_PAGES = 100_000
+
+
+def _configure_import(conn: sa.Connection) -> None:
+    """The importing connection's settings (SQLite), inside its batch's transaction."""
+    # 256 MB of page cache (the default is 2 MB): the import updates the incidents table's indexes,
+    # whose pages it would otherwise keep reading again. Readers keep the default: the page's
+    # server holds a pool of them.
+    conn.exec_driver_sql("PRAGMA cache_size=-262144")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={_IMPORT_CHECKPOINT_PAGES}")
+
+
+def _end_import(conn: sa.Connection) -> None:
+    """Back to SQLite's checkpoint interval, the log copied into the database as far as readers allow."""
+    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
+    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 class IncidentStore:
@@ -606,7 +657,7 @@ class IncidentStore:
         if not up_to_date:
             with self._write(count_change=False) as conn:
                 if AGGREGATES_VERSIONS.intersection(migrate(conn)):
-                    rebuild_rollups(conn, self.dialect)
+                    rebuild_aggregates(conn, self.dialect)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -655,14 +706,13 @@ class IncidentStore:
         source_id = source_key(source)
         now = int(time.time())
         editor = editor or default_editor()
-        counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
+        aggregates = _AggregateChanges(self.dialect)
         with self._write() as conn:
             earlier = _EarlierReports.of(conn, source_id)
             conn.execute(self._insert_on_conflict(sources_table), [_source_row(source)])
             for incident in incidents:
-                self._ingest_one(conn, source, source_id, incident, now, result, counts, rollups, earlier, editor)
-            counts.write(conn, self.dialect)
-            rollups.write(conn)
+                self._ingest_one(conn, source, source_id, incident, now, result, aggregates, earlier, editor)
+            aggregates.write(conn)
         return result
 
     def _ingest_one(
@@ -673,8 +723,7 @@ class IncidentStore:
         incident: Incident,
         now: int,
         result: IngestResult,
-        counts: _ValueCounts,
-        rollups: _RollupChanges,
+        aggregates: _AggregateChanges,
         earlier: _EarlierReports,
         editor: str,
     ) -> None:
@@ -685,7 +734,11 @@ class IncidentStore:
         )
         already = conn.execute(
             sa.select(c.event_id).where(c.event_id == incident.event_id).union(
-                sa.select(links_table.c.event_id).where(links_table.c.reported_event_id == incident.event_id)
+                # A link's own incident is found by its key; the condition lets the partial index serve.
+                sa.select(links_table.c.event_id).where(
+                    links_table.c.reported_event_id == incident.event_id,
+                    links_table.c.reported_event_id != links_table.c.event_id,
+                )
             )
         ).first()
         if already is not None or earlier.told(sentence, incident.event_type):
@@ -711,8 +764,7 @@ class IncidentStore:
             row = _incident_row(stored)
             row.update(primary_source_id=source_id, source_count=1, **dict(zip(REVIEW_COLUMNS, _review_values(stored))))
             conn.execute(incidents_table.insert(), [row])
-            counts.add_row(row, +1)
-            rollups.inserted([stored.event_id])
+            aggregates.inserted([stored.event_id])
             result.added += 1
         else:
             existing = _incident_from_row(candidate)
@@ -728,10 +780,8 @@ class IncidentStore:
             stored = filled.with_changes(sources=[*existing.sources, report], timestamp=now)
             row = _incident_row(stored)
             row.update(source_count=len(stored.sources), doubts=doubts, doubt=doubt_score(doubts))
-            rollups.changing(conn, [stored.event_id])
+            aggregates.changing(conn, [stored.event_id])
             conn.execute(incidents_table.update().where(c.event_id == stored.event_id).values(row))
-            counts.add_row(candidate, -1)
-            counts.add_row(row, +1)
             changes = _changes(existing, stored.with_changes(doubts=doubts))
             if changes:
                 _write_history(conn, [_history_row(stored.event_id, now, editor, "merge", changes,
@@ -759,15 +809,13 @@ class IncidentStore:
         return {
             # What is stored under _LOOKUP_IDS ids (a shorter list is padded with its first id).
             "lookup": _Prepared(
-                sa.select(c.event_id, c.timestamp, c.row_hash, *(c[name] for name in COUNTED_COLUMNS)).where(
+                sa.select(c.event_id, c.timestamp, c.row_hash).where(
                     c.event_id.in_([sa.bindparam(f"id{i}", type_=c.event_id.type) for i in range(_LOOKUP_IDS)])
                 ),
                 [f"id{i}" for i in range(_LOOKUP_IDS)],
                 dialect,
             ),
-            "insert": _Prepared(
-                incidents_table.insert(), (*ROW_COLUMNS, "primary_source_id", "source_count", *REVIEW_COLUMNS), dialect
-            ),
+            "stage": _Prepared(import_batch_table.insert(), NEW_ROW_COLUMNS, dialect),
             # Every column the content fills, except the key; the source columns are recounted after.
             "update": _Prepared(
                 incidents_table.update().where(c.event_id == sa.bindparam("_event_id")),
@@ -786,17 +834,15 @@ class IncidentStore:
             ),
         }
 
-    def _stored_versions(
-        self, conn: sa.Connection, event_ids: list[str]
-    ) -> dict[str, tuple[int | None, str, Sequence[Any]]]:
-        """(timestamp, row_hash, COUNTED_COLUMNS values) of the stored incidents among `event_ids`."""
+    def _stored_versions(self, conn: sa.Connection, event_ids: list[str]) -> dict[str, tuple[int | None, str]]:
+        """(timestamp, row_hash) of the stored incidents among `event_ids`."""
         lookup = self._import_statements["lookup"]
-        stored: dict[str, tuple[int | None, str, Sequence[Any]]] = {}
+        stored: dict[str, tuple[int | None, str]] = {}
         for start in range(0, len(event_ids), _LOOKUP_IDS):
             chunk = event_ids[start : start + _LOOKUP_IDS]
             chunk += chunk[:1] * (_LOOKUP_IDS - len(chunk))
-            for event_id, timestamp, row_hash, *counted in lookup.execute(conn, chunk):
-                stored[event_id] = (timestamp, row_hash, counted)
+            for event_id, timestamp, row_hash in lookup.execute(conn, chunk):
+                stored[event_id] = (timestamp, row_hash)
         return stored
 
     def upsert(
@@ -829,61 +875,56 @@ class IncidentStore:
         result = UpsertResult()
         editor = editor or default_editor()
         with _long_lived_objects_frozen():
-            for batch in _batches(incidents, batch_size):
-                latest: dict[str, Incident] = {}
-                for incident in batch:  # the batch itself may repeat an id: the newest wins
-                    seen = latest.get(incident.event_id)
-                    if seen is None or (incident.timestamp or 0) >= (seen.timestamp or 0):
-                        latest[incident.event_id] = incident
-                result.unchanged += len(batch) - len(latest)
+            for batch in _import_batches(incidents, batch_size):
+                result.unchanged += batch.repeated
                 with self._write() as conn:
                     if self.dialect == "sqlite":
-                        # 64 MB of page cache for this connection (the default is 2 MB): an import
-                        # updates seven indexes of the incidents table, and with 2 MB it keeps
-                        # re-reading evicted index pages (a third of its database time at 100,000
-                        # rows). Readers keep the default: the page's server holds a pool of them.
-                        conn.exec_driver_sql("PRAGMA cache_size=-65536")
-                    self._upsert_batch(conn, latest, result, editor, note)
+                        _configure_import(conn)
+                    self._upsert_batch(conn, batch.rows, result, editor, note)
                 if on_progress:
-                    on_progress(len(batch))
+                    on_progress(batch.size)
+        if self.dialect == "sqlite":
+            with self.engine.connect() as conn:
+                _end_import(conn)
         return result
 
     def _upsert_batch(
-        self, conn: sa.Connection, latest: dict[str, Incident], result: UpsertResult, editor: str, note: str
+        self, conn: sa.Connection, rows: dict[str, tuple[Incident, list[Any]]], result: UpsertResult, editor: str, note: str
     ) -> None:
-        """Write one batch (at most one incident per id) inside the caller's transaction."""
+        """Write one batch (at most one incident per id, with its NEW_ROW_COLUMNS values) inside the
+        caller's transaction."""
         c = incidents_table.c
         statements = self._import_statements
-        stored = self._stored_versions(conn, list(latest))
-        inserts: list[list[Any]] = []
-        newer: list[tuple[Incident, list[Any], Sequence[Any]]] = []
+        stored = self._stored_versions(conn, list(rows))
+        new_rows: list[list[Any]] = []
+        newer: list[tuple[Incident, list[Any]]] = []
         written: list[Incident] = []
-        counts = _ValueCounts()
-        for incident in latest.values():
-            values = _incident_values(incident)
-            old = stored.get(incident.event_id)
+        for event_id, (incident, values) in rows.items():
+            old = stored.get(event_id)
             if old is None:
-                sources = incident.sources
-                values.append(source_key(sources[0]) if sources else None)
-                values.append(len({source_key(s) for s in sources}))
-                values += _review_values(incident)
-                inserts.append(values)
-                counts.add(_counted_values(values), +1)
+                new_rows.append(values)
                 written.append(incident)
             elif old[1] == values[_ROW_HASH] or (
                 incident.timestamp is not None and old[0] is not None and incident.timestamp < old[0]
             ):
                 result.unchanged += 1
             else:
-                newer.append((incident, values, old[2]))
-        updates = self._updates(conn, newer, counts, written, result, editor, note)
-        rollups = _RollupChanges(self.dialect)
-        rollups.changing(conn, [values[-1] for values in updates])
-        statements["insert"].execute_many(conn, inserts)
+                newer.append((incident, values[: len(ROW_COLUMNS)]))
+        aggregates = _AggregateChanges(self.dialect)
+        updates = self._updates(conn, newer, written, result, editor, note)
+        aggregates.changing(conn, [values[-1] for values in updates])
         statements["update"].execute_many(conn, updates)
-        rollups.inserted(values[0] for values in inserts)
-        rollups.write(conn)
-        counts.write(conn, self.dialect)
+        aggregates.write(conn)
+        if new_rows:
+            # Staged in a temporary table, then inserted and counted by SQL alone: one pass in the
+            # database instead of a look-up of every new row by id for the aggregates.
+            conn.execute(sa.schema.CreateTable(import_batch_table, if_not_exists=True))
+            conn.execute(import_batch_table.delete())
+            statements["stage"].execute_many(conn, new_rows)
+            conn.execute(incidents_table.insert().from_select(
+                NEW_ROW_COLUMNS, sa.select(*import_batch_table.c).order_by(import_batch_table.c.event_id)
+            ))
+            aggregates.add_staged(conn, import_batch_table)
         self._link_sources(conn, written)
         if updates:
             # Merged articles may hold links the import does not list: count them all.
@@ -902,14 +943,13 @@ class IncidentStore:
                     ),
                 )
             )
-        result.inserted += len(inserts)
+        result.inserted += len(new_rows)
         result.updated += len(updates)
 
     def _updates(
         self,
         conn: sa.Connection,
-        newer: list[tuple[Incident, list[Any], Sequence[Any]]],
-        counts: _ValueCounts,
+        newer: list[tuple[Incident, list[Any]]],
         written: list[Incident],
         result: UpsertResult,
         editor: str,
@@ -923,11 +963,11 @@ class IncidentStore:
         c = incidents_table.c
         now = int(time.time())
         old_rows: dict[str, sa.RowMapping] = {}
-        for chunk in _batches([incident.event_id for incident, _, _ in newer], _LOOKUP_IDS):
+        for chunk in _batches([incident.event_id for incident, _ in newer], _LOOKUP_IDS):
             old_rows.update((row["event_id"], row) for row in conn.execute(
                 sa.select(incidents_table).where(c.event_id.in_(chunk))).mappings())
         updates, history = [], []
-        for incident, values, old_counted in newer:
+        for incident, values in newer:
             row = old_rows[incident.event_id]
             before = _incident_from_row(row)
             protected = corrected_fields(row["corrected"])
@@ -938,8 +978,6 @@ class IncidentStore:
                     result.unchanged += 1
                     continue
             updates.append([*values[1:], values[0]])  # the key moves to the WHERE clause
-            counts.add(old_counted, -1)
-            counts.add(_counted_values(values), +1)
             written.append(incident)
             if changes := _changes(before, incident, [n for n in SCALAR_FIELDS if n not in ("event_id", "timestamp")]):
                 history.append(_history_row(incident.event_id, now, editor, "import", changes, note))
@@ -986,8 +1024,8 @@ class IncidentStore:
                 )
             ).mappings().all()
             now = int(time.time())
-            counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
-            rollups.changing(conn, [row["event_id"] for row in rows])
+            aggregates = _AggregateChanges(self.dialect)
+            aggregates.changing(conn, [row["event_id"] for row in rows])
             history = []
             for row in rows:
                 incident = _incident_from_row(row)
@@ -1004,13 +1042,10 @@ class IncidentStore:
                 values = _incident_row(resolved)
                 values.pop("row_hash")  # the hash covers sources too; the resolution is local
                 conn.execute(incidents_table.update().where(c.event_id == incident.event_id).values(values))
-                counts.add_row(row, -1)
-                counts.add_row(values, +1)
                 history.append(_history_row(incident.event_id, now, editor or default_editor(), "place",
                                             _changes(incident, resolved, CORRECTABLE_FIELDS), f"placed {location}"))
             _write_history(conn, history)
-            counts.write(conn, self.dialect)
-            rollups.write(conn)
+            aggregates.write(conn)
         return len(rows)
 
     def review(
@@ -1055,18 +1090,15 @@ class IncidentStore:
             content = _incident_row(new)
             content.pop("place_key")  # the reports' key: a later report placed as they were merges here
             corrected = sorted(corrected_fields(row["corrected"]) | set(fixed))
-            counts, rollups = _ValueCounts(), _RollupChanges(self.dialect)
-            rollups.changing(conn, [event_id])
+            aggregates = _AggregateChanges(self.dialect)
+            aggregates.changing(conn, [event_id])
             conn.execute(incidents_table.update().where(c.event_id == event_id).values(
                 **content, **{name: getattr(new, name) for name in REVIEW_FIELDS}, corrected=",".join(corrected),
             ))
-            counts.add_row(row, -1)
-            counts.add_row(content, +1)
             changed = _changes(old, new, [*fixed, "review_status"])
             changed.setdefault("review_status", (old.review_status, new.review_status))  # confirmed again: said so
             _write_history(conn, [_history_row(event_id, now, editor, action, changed, note.strip())])
-            counts.write(conn, self.dialect)
-            rollups.write(conn)
+            aggregates.write(conn)
         return new
 
     def review_queue(self, *, after: QueueKey | None = None, limit: int = 1) -> list[Incident]:

@@ -301,7 +301,7 @@ def test_a_store_from_before_reviews_is_migrated(db_url: str) -> None:
 
     store = IncidentStore(db_url)
     with store.engine.connect() as conn:
-        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 7
+        assert migrations.current_version(conn) == migrations.LATEST_VERSION == 8
         indexes = {ix["name"] for ix in sa.inspect(conn).get_indexes("incidents")}
         assert "ix_incidents_review" in indexes
     assert {i.event_id: i.review_status for i in store.query()} == {"OLD1": "proposed", "OLD2": "imported", "OLD3": "imported"}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
-from incidents.model import incident_to_record
-from incidents.store import IncidentStore, source_key
+import pytest
+import sqlalchemy as sa
+
+from incidents.model import Incident, incident_to_record
+from incidents.store import IncidentStore, source_key, value_counts
 from incidents.synthetic import generate_incidents
 
 N = 1234  # more than two look-ups of stored versions (500 ids each) per batch, and a short last one
@@ -43,3 +47,31 @@ def test_newer_records_replace_older_ones_and_older_ones_change_nothing(db_url: 
     notes = {i.event_id: i.notes for i in store.iter_incidents()}
     assert all(notes[i.event_id] == i.notes for i in newer)
     assert not any(notes[i.event_id] == "stale" for i in older)
+
+
+def test_an_error_while_reading_keeps_the_batches_before_it_and_is_raised(db_url: str) -> None:
+    store = IncidentStore(db_url)
+    incidents = list(generate_incidents(250, seed=5))
+
+    def records() -> Iterator[Incident]:
+        yield from incidents[:200]
+        raise OSError("the disk went away")
+
+    with pytest.raises(OSError, match="disk went away"):
+        store.upsert(records(), batch_size=100)
+
+    assert sorted(i.event_id for i in store.iter_incidents()) == sorted(i.event_id for i in incidents[:200])
+    assert store.upsert(incidents, batch_size=100).inserted == 50
+
+
+def test_a_failed_batch_keeps_the_batches_before_it(db_url: str) -> None:
+    store = IncidentStore(db_url)
+    incidents = list(generate_incidents(300, seed=5))
+    # The second batch fails inside its transaction (a row breaks the table's NOT NULL on event_type).
+    incidents[150] = dataclasses.replace(incidents[150], event_type=None)  # type: ignore[arg-type]
+
+    with pytest.raises(sa.exc.IntegrityError):
+        store.upsert(iter(incidents), batch_size=100)
+
+    assert store.count() == 100  # the first batch, committed; nothing of the second
+    assert sum(n for _, n in value_counts(store, "event_type")) == 100
