@@ -199,6 +199,8 @@ class Extractor:
         self._splitter = sentence_splitter()
         self._forms = trigger_forms() | _casualty_forms() | _intervention_forms()
         self._actors = actors()
+        # incidents of the article being read placed only by a place named aside (_named_aside), by id
+        self._stand_ins: set[int] = set()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -317,11 +319,13 @@ class Extractor:
             # what "the attack" may refer back to: the latest incident, told a few sentences before
             antecedent = incidents[-1] if incidents and sentence.index - latest_at <= REFERENCE_WINDOW else None
             here: dict[tuple[date, str], Incident] = {}
+            by_event: list[list[Incident]] = []
             for event in sentence.events:
                 # the incident told just before: in the sentence before, or earlier in this one
                 if antecedent is not None and event.definite and self._refer_back(article, sentence, event, sentences, context, antecedent):
                     continue
                 made = self._incidents(article, sentence, event, sentences, context, told, incidents[-1] if incidents else None)
+                by_event.append([])
                 for incident in made:
                     # one sentence, one day, one place: one incident, told by its first clause
                     same = here.setdefault((incident.event_date, _place_key(incident)), incident)
@@ -329,11 +333,17 @@ class Extractor:
                         _fill(same, incident)
                         continue
                     incidents.append(incident)
+                    by_event[-1].append(incident)
                     latest_at = sentence.index
                     told = incident
+            for unplaced in _unplaced_twins(by_event):
+                incidents.remove(unplaced)
+                if told is unplaced:
+                    told = incidents[-1] if incidents else None
             if told is not None:
                 last[sentence.paragraph] = (sentence.index, told)
-        incidents = _merge_duplicates(incidents)
+        incidents = _merge_duplicates(incidents, self._stand_ins)
+        self._stand_ins = set()
         for incident in incidents:
             incident.notes = _summary(incident, incident.notes)  # the date phrase, until now
         return incidents
@@ -469,16 +479,21 @@ class Extractor:
                 when = ResolvedDate(article.published, TimePrecision.DAY, AS_REPORTED, reported=True)
             else:
                 return []
+        aside = None
         if not resolved:
-            fallback = self._fallback_place(previous, context)
+            aside = self._named_aside(sentence, context)
+            fallback = aside or self._fallback_place(previous, context)
             if fallback is None:
                 return []
             resolved = [fallback]
-        return [
+        made = [
             self._incident(article, sentence, event, sentences, context, when, place)
             for place in resolved
             if place is not None
         ]
+        if aside is not None:
+            self._stand_ins.update(id(incident) for incident in made)
+        return made
 
     def _date_of(self, sentence: Sentence, event: EventMention, published: date) -> ResolvedDate | None:
         """The most precise date phrase of the event (roles.py: its clause's, else its sentence's
@@ -573,6 +588,23 @@ class Extractor:
             resolved.iso = code
             resolved.country = self.places.country_name(code)
         return resolved
+
+    def _named_aside(self, sentence: Sentence, context: ArticleContext) -> ResolvedPlace | None:
+        """No place of its own, but its sentence names one below the country aside from the event
+        ("a police official from the city of X said ...", "the prosecutor of X was killed"): the
+        event is coded near that place (precision 2, a stand-in the review queue doubts), which
+        says more than the country alone; like an incident told in its country only, it is the one
+        a later sentence places in a town nearby on the same day (_placed_once)."""
+        for span in sentence.doc.spans.get("places", []):
+            resolved = self._resolve([PlaceRef(span)], context)
+            if resolved is None or resolved.location is None or resolved.location.raw.get("kind") == "country":
+                continue
+            if context.countries and resolved.iso not in context.countries:
+                continue
+            resolved.geo_precision = max(resolved.geo_precision or 0, int(GeoPrecision.NEAR))
+            resolved.fallback = True
+            return resolved
+        return None
 
     def _fallback_place(self, previous: Incident | None, context: ArticleContext) -> ResolvedPlace | None:
         """No place of its own: the country of the paragraph's previous incident or of the article."""
@@ -1026,12 +1058,43 @@ def _tolls_differ(first: Incident, second: Incident) -> bool:
     return first.fatalities is not None and second.fatalities is not None and first.fatalities != second.fatalities
 
 
-def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
+def _unplaced_twins(by_event: list[list[Incident]]) -> list[Incident]:
+    """"Gunmen killed 20 men during an attack on the village of X, near Y": of one sentence's
+    events on one day, one placed nowhere (a village no gazetteer knows) and another of its kind
+    that is placed are one incident told twice; the placed one keeps what the other adds. Not the
+    places of one list ("shelled A, B and C": one event, an incident each)."""
+    dropped: list[Incident] = []
+    for n, made in enumerate(by_event):
+        for unplaced in made:
+            if unplaced.latitude is not None:
+                continue
+            twin = next(
+                (
+                    other for m, others in enumerate(by_event) if m != n for other in others
+                    if other.latitude is not None and other not in dropped and other.event_date == unplaced.event_date
+                    and _kin(unplaced, other) and not _tolls_differ(unplaced, other)
+                ),
+                None,
+            )
+            if twin is not None:
+                _fill(twin, unplaced)
+                dropped.append(unplaced)
+    return dropped
+
+
+def _kin(first: Incident, second: Incident) -> bool:
+    """The same kind of event, or one told only by its toll beside a violent one (violence against
+    civilians until the other telling says how)."""
+    types = {first.event_type, second.event_type}
+    return len(types) == 1 or CIVILIANS in types and types <= {"Battles", REMOTE, CIVILIANS}
+
+
+def _merge_duplicates(incidents: list[Incident], stand_ins: set[int] = frozenset()) -> list[Incident]:
     """One incident per (day, place, event type) in an article: later mentions fill gaps; a
     month or week report of an incident the article also dates exactly is dropped, and so is a
     region's or country's report of one the article places in a town (its day kept)."""
     incidents = [i for i in incidents if not any(_covers(i, other) for other in incidents if other is not i)]
-    incidents = _placed_once(incidents)
+    incidents = _placed_once(incidents, stand_ins)
     merged: dict[tuple[date, str, str], Incident] = {}
     for incident in incidents:
         first = merged.setdefault((incident.event_date, _place_key(incident), incident.event_type), incident)
@@ -1040,16 +1103,16 @@ def _merge_duplicates(incidents: list[Incident]) -> list[Incident]:
     return list(merged.values())
 
 
-def _placed_once(incidents: list[Incident]) -> list[Incident]:
+def _placed_once(incidents: list[Incident], stand_ins: set[int] = frozenset()) -> list[Incident]:
     """"Ten were killed in Iraq on Sunday ... A car bomb exploded in Samarra": an incident told in
-    a country or province only is the same as one of its kind the article places in a town there
+    a country or province only (or coded near a place its sentence names aside, `stand_ins`: ids) is the same as one of its kind the article places in a town there
     (or in a province, when it names only the country) on the same day, or on the report's day
     for want of its own (a lead and the sentence that places it); it is folded into the nearest
     such one."""
     kept = list(incidents)
     for coarse in incidents:
-        if coarse.geo_precision != GeoPrecision.REGION:
-            continue
+        if coarse.geo_precision != GeoPrecision.REGION and id(coarse) not in stand_ins:
+            continue  # told in a country or province only, or near a place named aside from it
         candidates = [fine for fine in kept if fine is not coarse and _vaguer(coarse, fine)]
         if not candidates:
             continue
@@ -1078,8 +1141,7 @@ def _vaguer(coarse: Incident, fine: Incident) -> bool:
         return False
     # the same kind, or one told only by its toll ("ten people were killed"): violence against
     # civilians until the other telling says how
-    types = {coarse.event_type, fine.event_type}
-    if len(types) > 1 and not (CIVILIANS in types and types <= {"Battles", REMOTE, CIVILIANS}):
+    if not _kin(coarse, fine):
         return False
     if _tolls_differ(coarse, fine):
         return False

@@ -668,3 +668,27 @@ def test_in_front_of_a_building_is_at_it_not_a_front_line(extractor: Extractor) 
 def test_forces_of_yemen_s_recognised_government_by_their_acronym(extractor: Extractor) -> None:
     (shelling,) = _extract(extractor, date(2023, 3, 3), "On 3 March 2023, IRG forces shelled Houthi positions east of Taiz city.")
     assert (shelling.actor1, shelling.actor2) == ("Yemeni government forces", "Houthis")
+
+
+def test_an_unplaced_village_and_the_placed_event_of_its_sentence_are_one_incident() -> None:
+    # the rule's behaviour on one sentence's events ("killed 40 near Sinjar ... during an assault on
+    # a village no gazetteer knows": the parse sometimes tells them as two events)
+    from incidents.extract import _unplaced_twins
+
+    day = date(2014, 5, 8)
+    killing = Incident("a", day, event_type="Violence against civilians", location="Sinjar", latitude=36.3, longitude=41.9, geo_precision=2)
+    assault = Incident("b", day, event_type="Violence against civilians", location="Qizzara", fatalities=40, actor2="Civilians (Iraq)")
+    assert _unplaced_twins([[killing], [assault]]) == [assault]
+    assert killing.fatalities == 40 and killing.actor2 == "Civilians (Iraq)"
+    # the places of one list are one event, an incident each
+    village = Incident("c", day, event_type="Violence against civilians", location="Qizzara")
+    town = Incident("d", day, event_type="Violence against civilians", location="Sinjar", latitude=36.3, longitude=41.9, geo_precision=1)
+    assert _unplaced_twins([[village, town]]) == []
+    # nor is another day's event, or another kind, or another toll the same one
+    for other in (
+        Incident("e", date(2014, 5, 7), event_type="Violence against civilians", location="Qizzara"),
+        Incident("f", day, event_type="Protests", location="Qizzara"),
+        Incident("g", day, event_type="Violence against civilians", location="Qizzara", fatalities=3),
+    ):
+        placed = Incident("h", day, event_type="Violence against civilians", location="Sinjar", latitude=36.3, longitude=41.9, fatalities=5)
+        assert _unplaced_twins([[placed], [other]]) == []

@@ -131,8 +131,27 @@ def test_a_place_put_before_the_speaker_is_the_events_and_the_speakers_own_is_no
     (killing,) = _extract(extractor, "In the northern city of Kirkuk, police say gunmen shot dead a schoolteacher.")
     assert killing.location == "Kirkuk" and killing.event_date == PUBLISHED
     (bombing,) = _extract(extractor, "A roadside bomb killed two soldiers on Sunday, police in Ramadi said.")
-    assert "Ramadi" not in bombing.location and bombing.geo_precision == GeoPrecision.REGION
+    # not placed at the speaker's town: coded near it (precision 2), a stand-in the queue doubts
+    assert bombing.geo_precision == GeoPrecision.NEAR and "place_fallback" in bombing.doubts
     assert bombing.attributed_by == "police in Ramadi"
+
+
+def test_an_event_with_no_place_of_its_own_is_coded_to_the_area_of_a_place_named_aside(extractor: Extractor) -> None:
+    # the town is where the speaker is from, not written as where the shelling was: near it
+    # (precision 2, a stand-in the queue doubts) says more than Iraq's capital would
+    (shelling,) = _extract(
+        extractor, "A doctor from the city of Samarra told reporters that nine farmers were killed on Friday when mortar rounds landed on their fields."
+    )
+    assert shelling.geo_precision == GeoPrecision.NEAR and "place_fallback" in shelling.doubts
+    assert abs(shelling.latitude - 34.2) < 0.1 and abs(shelling.longitude - 43.88) < 0.1
+    assert shelling.fatalities == 9
+    # and like a lead told in the country alone, it is the incident a later sentence places
+    (placed,) = _extract(
+        extractor,
+        "A doctor from the city of Samarra told reporters that nine farmers were killed on Friday when mortar rounds landed on their fields. "
+        "The mortar rounds hit a village in Dujail district on Friday, killing nine.",
+    )
+    assert "Samarra" not in placed.location
 
 
 def test_a_victim_suspected_of_something_is_no_suspicion_about_who_did_it(extractor: Extractor) -> None:
