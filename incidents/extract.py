@@ -199,8 +199,6 @@ class Extractor:
         self._splitter = sentence_splitter()
         self._forms = trigger_forms() | _casualty_forms() | _intervention_forms()
         self._actors = actors()
-        # incidents of the article being read placed only by a place named aside (_named_aside), by id
-        self._stand_ins: set[int] = set()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -305,6 +303,7 @@ class Extractor:
         incidents: list[Incident] = []
         last: dict[int, tuple[int, Incident]] = {}  # paragraph -> (sentence index, its last incident)
         latest_at = -1  # the sentence that told the article's latest incident
+        stand_ins: set[int] = set()  # ids of incidents placed only by a place named aside (_named_aside)
         for sentence in sentences:
             if sentence.doc is None:
                 continue
@@ -324,7 +323,7 @@ class Extractor:
                 # the incident told just before: in the sentence before, or earlier in this one
                 if antecedent is not None and event.definite and self._refer_back(article, sentence, event, sentences, context, antecedent):
                     continue
-                made = self._incidents(article, sentence, event, sentences, context, told, incidents[-1] if incidents else None)
+                made = self._incidents(article, sentence, event, sentences, context, told, incidents[-1] if incidents else None, stand_ins)
                 by_event.append([])
                 for incident in made:
                     # one sentence, one day, one place: one incident, told by its first clause
@@ -342,8 +341,7 @@ class Extractor:
                     told = incidents[-1] if incidents else None
             if told is not None:
                 last[sentence.paragraph] = (sentence.index, told)
-        incidents = _merge_duplicates(incidents, self._stand_ins)
-        self._stand_ins = set()
+        incidents = _merge_duplicates(incidents, stand_ins)
         for incident in incidents:
             incident.notes = _summary(incident, incident.notes)  # the date phrase, until now
         return incidents
@@ -437,9 +435,11 @@ class Extractor:
         context: ArticleContext,
         previous: Incident | None,
         latest: Incident | None = None,
+        stand_ins: set[int] | None = None,
     ) -> list[Incident]:
         """The incidents of one event; `previous`: the incident told just before in its paragraph,
-        `latest`: the article's last one so far."""
+        `latest`: the article's last one so far; `stand_ins` gains the ids of those placed only by a
+        place their sentence names aside."""
         if event.names_no_kind or event.background and not event.own_date:
             # "an incident occurred in X" tells no kind of event; "the students who were arrested
             # during earlier demonstrations" no event of its own
@@ -491,8 +491,8 @@ class Extractor:
             for place in resolved
             if place is not None
         ]
-        if aside is not None:
-            self._stand_ins.update(id(incident) for incident in made)
+        if aside is not None and stand_ins is not None:
+            stand_ins.update(id(incident) for incident in made)
         return made
 
     def _date_of(self, sentence: Sentence, event: EventMention, published: date) -> ResolvedDate | None:
